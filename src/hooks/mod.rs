@@ -1,0 +1,177 @@
+//! The post-login pipeline: Auth0's Login flow, offline.
+//!
+//! Each entry of `triggers.post-login` in the fixtures becomes one [`PostLoginHook`]; the
+//! pipeline runs them in order on every login that issues user tokens, giving each the same
+//! [`Event`] Auth0 gives Actions and collecting what they do through an [`Api`] modelled on
+//! Auth0's `api` object. A Rust user embedding the mock implements the trait to add their own.
+
+mod api;
+mod claims;
+mod event;
+pub mod hasura_claims;
+mod record;
+
+pub use api::{Api, OutboundCall};
+pub use claims::{is_restricted_claim, restricted_reason};
+pub use event::Event;
+pub use record::{HookOutcome, HookRecord, HookRecords};
+
+use crate::tenant::{HookBinding, Tenant};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Why a hook failed. Auth0 turns an uncaught exception in an Action into `access_denied` with
+/// the exception's message; the pipeline does the same with this.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct HookError(pub String);
+
+impl HookError {
+    /// A failure with a message shown to the user as `error_description`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+/// A post-login hook: the extension point of the pipeline. Built-in hooks (Hasura claims,
+/// Hasura sync, webhooks, JavaScript Actions) implement it; so can a Rust user's own hook,
+/// registered with [`crate::ServerConfig::hooks`].
+#[async_trait::async_trait]
+pub trait PostLoginHook: Send + Sync {
+    /// The hook kind (`hasura-claims`, …), for logs and records.
+    fn kind(&self) -> &str;
+
+    /// Runs for one login. Acts only through `api`; returning an error denies the login with
+    /// the error's message, as a throwing Action does in Auth0.
+    async fn on_execute_post_login(&self, event: &Event, api: &mut Api) -> Result<(), HookError>;
+
+    /// True when the hook only computes claims from the event, with no I/O. Tokens minted
+    /// without a login (scenarios, `auth0-mock token`) run only pure hooks, so minting works
+    /// offline even when a sync hook points at a Hasura that is not running.
+    fn pure(&self) -> bool {
+        false
+    }
+}
+
+/// One configured pipeline entry: the hook plus its display name and secrets.
+pub struct BoundHook {
+    /// Display name (the binding's `name` or the Action's name).
+    pub name: String,
+    /// The hook.
+    pub hook: Arc<dyn PostLoginHook>,
+    /// Secrets exposed to this hook only, as `event.secrets`.
+    pub secrets: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Builds the hook for one fixture binding, validating its settings. The error is the reason,
+/// shown with the binding's path by the fixture loader.
+pub type HookFactory = fn(&HookBinding, &Tenant) -> Result<Arc<dyn PostLoginHook>, String>;
+
+/// The built-in hook kinds.
+pub fn builtin_factory(kind: &str) -> Option<HookFactory> {
+    match kind {
+        "hasura-claims" => Some(hasura_claims::HasuraClaims::factory),
+        _ => None,
+    }
+}
+
+/// The ordered list of hooks that runs after every user login.
+#[derive(Default)]
+pub struct Pipeline {
+    hooks: Vec<BoundHook>,
+}
+
+/// What the whole pipeline decided for one login.
+#[derive(Debug, Default, Clone)]
+pub struct PipelineResult {
+    /// Combined actions of every hook that ran.
+    pub api: api::Effects,
+    /// The denial reason, if any hook denied or failed.
+    pub denied: Option<String>,
+}
+
+impl Pipeline {
+    /// Builds the pipeline from the tenant's bindings, plus hooks registered in code (after).
+    pub fn build(tenant: &Tenant, extra: &[Arc<dyn PostLoginHook>]) -> Result<Self, crate::error::FixtureError> {
+        let mut hooks = Vec::new();
+        for (i, binding) in tenant.post_login.iter().enumerate() {
+            let path = format!("triggers.post-login[{i}]");
+            let file = format!("{}/tenant.yaml", tenant.source);
+            let factory = builtin_factory(&binding.kind).ok_or_else(|| {
+                crate::error::FixtureError::invalid(
+                    &file,
+                    &path,
+                    format!("unknown hook kind '{}' (known: hasura-claims, hasura-sync, webhook, or an Action via action_name)", binding.kind),
+                )
+            })?;
+            let hook = factory(binding, tenant).map_err(|reason| crate::error::FixtureError::invalid(&file, &path, reason))?;
+            hooks.push(BoundHook { name: binding.name.clone(), hook, secrets: binding.secrets.clone() });
+        }
+        for hook in extra {
+            hooks.push(BoundHook { name: hook.kind().to_string(), hook: hook.clone(), secrets: Default::default() });
+        }
+        Ok(Self { hooks })
+    }
+
+    /// Number of hooks.
+    pub fn len(&self) -> usize {
+        self.hooks.len()
+    }
+
+    /// Whether the pipeline has no hooks.
+    pub fn is_empty(&self) -> bool {
+        self.hooks.is_empty()
+    }
+
+    /// Runs only the pure (claim-computing) hooks, for tokens minted without a login.
+    pub async fn run_pure(&self, mut event: Event, http: &reqwest::Client, _records: &HookRecords) -> api::Effects {
+        let mut effects = api::Effects::default();
+        for bound in self.hooks.iter().filter(|b| b.hook.pure()) {
+            event.secrets = bound.secrets.clone();
+            let mut api = Api::new(http.clone());
+            if bound.hook.on_execute_post_login(&event, &mut api).await.is_ok() {
+                let (e, _, _) = api.into_parts();
+                event.apply(&e);
+                effects.merge(e);
+            }
+        }
+        effects
+    }
+
+    /// Runs every hook in order. A denial or failure stops the flow, as in Auth0; metadata
+    /// written by earlier hooks is visible to later ones through `event.user`.
+    pub async fn run(&self, mut event: Event, http: &reqwest::Client, records: &HookRecords) -> PipelineResult {
+        let mut result = PipelineResult::default();
+        for bound in &self.hooks {
+            event.secrets = bound.secrets.clone();
+            let mut api = Api::new(http.clone());
+            let started = Instant::now();
+            let outcome = bound.hook.on_execute_post_login(&event, &mut api).await;
+            let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let (effects, calls, logs) = api.into_parts();
+            let (hook_outcome, error) = match (&outcome, &effects.deny) {
+                (Err(e), _) => (HookOutcome::Failed, Some(e.0.clone())),
+                (Ok(()), Some(reason)) => (HookOutcome::Denied, Some(reason.clone())),
+                (Ok(()), None) => (HookOutcome::Ok, None),
+            };
+            tracing::info!(
+                hook = %bound.name,
+                kind = bound.hook.kind(),
+                user = %event.user_id(),
+                transaction = %event.transaction_id(),
+                outcome = ?hook_outcome,
+                duration_ms = format!("{duration_ms:.2}"),
+                error = error.as_deref().unwrap_or(""),
+                "post-login hook"
+            );
+            records.push(HookRecord::new(&bound.name, bound.hook.kind(), &event, hook_outcome, duration_ms, error.clone(), calls, logs));
+            if let Some(reason) = error {
+                result.denied = Some(reason);
+                return result;
+            }
+            event.apply(&effects);
+            result.api.merge(effects);
+        }
+        result
+    }
+}

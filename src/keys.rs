@@ -1,0 +1,268 @@
+//! RS256 signing keys and the JWKS that publishes them.
+//!
+//! Parsing and PEM encoding use the `rsa` crate; signing uses aws-lc-rs, because token
+//! throughput is bound by RSA signing and aws-lc signs several times faster than pure Rust.
+//! Each key carries a deterministic self-signed certificate so `x5c`/`x5t` and `/pem` are stable
+//! across restarts of the embedded tenant.
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rsa::pkcs1::DecodeRsaPrivateKey;
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use serde_json::{Value, json};
+
+/// Why a key could not be loaded or used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The PEM text is not an RSA private key in PKCS#1 or PKCS#8 form.
+    #[error("not an RSA private key in PEM (PKCS#1 or PKCS#8): {0}")]
+    Parse(String),
+    /// Auth0 signs with 2048-bit keys; shorter ones are refused by real clients.
+    #[error("RSA key has {0} bits; at least 2048 are required")]
+    TooShort(usize),
+    /// The crypto backend rejected the key or failed to sign.
+    #[error("crypto backend: {0}")]
+    Backend(String),
+}
+
+/// One RS256 key pair with everything the JWKS, `/pem` and `/cer` publish about it.
+pub struct SigningKey {
+    /// Key id: the RFC 7638 thumbprint, so the same key always has the same `kid`.
+    pub kid: String,
+    pair: RsaKeyPair,
+    rng: SystemRandom,
+    n: String,
+    e: String,
+    cert_der: Vec<u8>,
+    private_pem: String,
+    public_pem: String,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey").field("kid", &self.kid).finish_non_exhaustive()
+    }
+}
+
+impl SigningKey {
+    /// Loads a key from PEM text. Text around the PEM block (such as the warning comments on the
+    /// embedded test keys) is ignored.
+    pub fn from_pem(text: &str) -> Result<Self, KeyError> {
+        let start = text.find("-----BEGIN").ok_or_else(|| KeyError::Parse("no PEM block found".into()))?;
+        let pem = &text[start..];
+        let key = if pem.starts_with("-----BEGIN RSA PRIVATE KEY") {
+            rsa::RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| KeyError::Parse(e.to_string()))?
+        } else {
+            rsa::RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| KeyError::Parse(e.to_string()))?
+        };
+        Self::from_rsa(key)
+    }
+
+    /// Generates a fresh 2048-bit key (used by `keygen` and by key rotation).
+    pub fn generate() -> Result<Self, KeyError> {
+        let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
+            .map_err(|e| KeyError::Backend(e.to_string()))?;
+        let der = aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
+            .map_err(|e| KeyError::Backend(e.to_string()))?;
+        let key = rsa::RsaPrivateKey::from_pkcs8_der(der.as_ref()).map_err(|e| KeyError::Parse(e.to_string()))?;
+        Self::from_rsa(key)
+    }
+
+    fn from_rsa(key: rsa::RsaPrivateKey) -> Result<Self, KeyError> {
+        let bits = key.size() * 8;
+        if bits < 2048 {
+            return Err(KeyError::TooShort(bits));
+        }
+        let der = key.to_pkcs8_der().map_err(|e| KeyError::Parse(e.to_string()))?;
+        let pair = RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| KeyError::Backend(e.to_string()))?;
+        let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
+        let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
+        let kid = thumbprint(&n, &e);
+        let private_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| KeyError::Parse(e.to_string()))?.to_string();
+        let public_pem = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|e| KeyError::Parse(e.to_string()))?;
+        let cert_der = self_signed_cert(der.as_bytes())?;
+        let _ = pair.public_key();
+        Ok(Self { kid, pair, rng: SystemRandom::new(), n, e, cert_der, private_pem, public_pem })
+    }
+
+    /// Signs `message` with RSASSA-PKCS1-v1_5 SHA-256 (JWS `RS256`).
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let mut sig = vec![0u8; self.pair.public_modulus_len()];
+        self.pair
+            .sign(&RSA_PKCS1_SHA256, &self.rng, message, &mut sig)
+            .map_err(|e| KeyError::Backend(e.to_string()))?;
+        Ok(sig)
+    }
+
+    /// The key as a JWK, in Auth0's member set: `kty, use, n, e, kid, x5t, x5c, alg`.
+    pub fn jwk(&self) -> Value {
+        json!({
+            "kty": "RSA",
+            "use": "sig",
+            "n": self.n,
+            "e": self.e,
+            "kid": self.kid,
+            "x5t": self.x5t(),
+            "x5c": [STANDARD.encode(&self.cert_der)],
+            "alg": "RS256",
+        })
+    }
+
+    /// Base64url SHA-1 thumbprint of the certificate's DER, as JWK `x5t` requires.
+    pub fn x5t(&self) -> String {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &self.cert_der);
+        URL_SAFE_NO_PAD.encode(digest.as_ref())
+    }
+
+    /// The modulus, base64url.
+    pub fn n(&self) -> &str {
+        &self.n
+    }
+
+    /// The public exponent, base64url.
+    pub fn e(&self) -> &str {
+        &self.e
+    }
+
+    /// The self-signed certificate, DER (served at `/cer`).
+    pub fn cert_der(&self) -> &[u8] {
+        &self.cert_der
+    }
+
+    /// The self-signed certificate, PEM (served at `/pem`; Hasura's Auth0 configurator uses it).
+    pub fn cert_pem(&self) -> String {
+        pem_block("CERTIFICATE", &self.cert_der)
+    }
+
+    /// The private key, PKCS#8 PEM (for `keygen`).
+    pub fn private_pem(&self) -> &str {
+        &self.private_pem
+    }
+
+    /// The public key, SPKI PEM (for key-based Hasura configs).
+    pub fn public_pem(&self) -> &str {
+        &self.public_pem
+    }
+}
+
+/// RFC 7638 JWK thumbprint of an RSA key, base64url.
+fn thumbprint(n: &str, e: &str) -> String {
+    let canonical = format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#);
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, canonical.as_bytes());
+    URL_SAFE_NO_PAD.encode(&digest.as_ref()[..16])
+}
+
+/// A self-signed certificate whose every field is fixed, so the same key always yields the same
+/// certificate and `x5t`: PKCS#1 v1.5 signatures are deterministic.
+fn self_signed_cert(pkcs8: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let der = rustls::pki_types::PrivatePkcs8KeyDer::from(pkcs8.to_vec());
+    let key_pair = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, &rcgen::PKCS_RSA_SHA256)
+        .map_err(|e| KeyError::Backend(e.to_string()))?;
+    let mut params = rcgen::CertificateParams::default();
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params.distinguished_name.push(rcgen::DnType::CommonName, "auth0-mock signing key");
+    params.not_before = rcgen::date_time_ymd(2024, 1, 1);
+    params.not_after = rcgen::date_time_ymd(2099, 1, 1);
+    params.serial_number = Some(rcgen::SerialNumber::from(vec![1u8]));
+    let cert = params.self_signed(&key_pair).map_err(|e| KeyError::Backend(e.to_string()))?;
+    Ok(cert.der().to_vec())
+}
+
+/// Wraps DER bytes in a PEM block with 64-column lines.
+pub fn pem_block(label: &str, der: &[u8]) -> String {
+    let b64 = STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// The keys a tenant publishes: the one that signs, an optional next key announced ahead of a
+/// rotation, and previous keys kept for an overlap after a rotation (as Auth0 does).
+#[derive(Debug)]
+pub struct KeySet {
+    /// Signs every token.
+    pub current: std::sync::Arc<SigningKey>,
+    /// Published but not yet signing.
+    pub next: Option<std::sync::Arc<SigningKey>>,
+    /// Retired keys still published so tokens they signed keep verifying.
+    pub previous: Vec<std::sync::Arc<SigningKey>>,
+}
+
+impl KeySet {
+    /// The JWKS document: current first, then next, then previous keys.
+    pub fn jwks(&self) -> Value {
+        let mut keys = vec![self.current.jwk()];
+        if let Some(next) = &self.next {
+            keys.push(next.jwk());
+        }
+        keys.extend(self.previous.iter().map(|k| k.jwk()));
+        json!({ "keys": keys })
+    }
+
+    /// Rotates: the next key (or a freshly generated one) starts signing and the current key is
+    /// kept in the JWKS as previous. Returns the new current kid.
+    pub fn rotate(&mut self) -> Result<String, KeyError> {
+        let incoming = match self.next.take() {
+            Some(k) => k,
+            None => std::sync::Arc::new(SigningKey::generate()?),
+        };
+        let old = std::mem::replace(&mut self.current, incoming);
+        self.previous.insert(0, old);
+        self.previous.truncate(2);
+        Ok(self.current.kid.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = include_str!("../fixtures/default/keys/current.pem");
+
+    #[test]
+    fn loads_embedded_key_deterministically() {
+        let a = SigningKey::from_pem(KEY).unwrap();
+        let b = SigningKey::from_pem(KEY).unwrap();
+        assert_eq!(a.kid, b.kid);
+        assert_eq!(a.cert_der(), b.cert_der());
+        assert_eq!(a.x5t(), b.x5t());
+        let jwk = a.jwk();
+        for member in ["kty", "use", "n", "e", "kid", "x5t", "x5c", "alg"] {
+            assert!(jwk.get(member).is_some(), "{member} missing");
+        }
+        assert_eq!(jwk["e"], "AQAB");
+    }
+
+    #[test]
+    fn signature_verifies_with_public_components() {
+        let key = SigningKey::from_pem(KEY).unwrap();
+        let sig = key.sign(b"hello").unwrap();
+        let n = URL_SAFE_NO_PAD.decode(key.n()).unwrap();
+        let e = URL_SAFE_NO_PAD.decode(key.e()).unwrap();
+        let public = aws_lc_rs::signature::RsaPublicKeyComponents { n: &n, e: &e };
+        public.verify(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256, b"hello", &sig).unwrap();
+    }
+
+    #[test]
+    fn x5t_is_sha1_of_cert() {
+        let key = SigningKey::from_pem(KEY).unwrap();
+        let raw = URL_SAFE_NO_PAD.decode(key.x5t()).unwrap();
+        assert_eq!(raw.len(), 20);
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(SigningKey::from_pem("nope").is_err());
+        assert!(SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_err());
+    }
+}

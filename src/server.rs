@@ -1,0 +1,234 @@
+//! Starting and stopping a mock: binds (port 0 works), fixes the issuer, serves http or https,
+//! and hands back the base URL, so Rust tests can run one in-process.
+
+use crate::error::FixtureError;
+use crate::hooks::PostLoginHook;
+use crate::keys::SigningKey;
+use crate::state::{ControlAccess, Mock};
+use crate::tenant::Tenant;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The port `auth0-mock` listens on by default: clear of Hasura (8080) and common dev servers
+/// (3000, 5173, 8000).
+pub const DEFAULT_PORT: u16 = 4455;
+
+/// How to run a mock.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// Address to bind (default 127.0.0.1; `0.0.0.0` in Docker).
+    pub bind: IpAddr,
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// Public base URL / issuer. Default `http(s)://localhost:<port>/`. Never taken from `Host`.
+    pub issuer: Option<String>,
+    /// The tenant to serve; `None` loads `fixtures`, or the embedded default tenant.
+    pub tenant: Option<Tenant>,
+    /// Fixtures directory, when `tenant` is not given.
+    pub fixtures: Option<PathBuf>,
+    /// Serve https with a local CA.
+    pub tls: bool,
+    /// Where the CA is kept (default: `<temp>/auth0-mock-tls`).
+    pub tls_dir: Option<PathBuf>,
+    /// PEM of a signing key overriding the tenant's.
+    pub key_pem: Option<String>,
+    /// Hooks registered in code, run after the fixture's post-login bindings.
+    pub hooks: Vec<Arc<dyn PostLoginHook>>,
+    /// Who may use the control API.
+    pub control: ControlAccess,
+    /// JWKS `Cache-Control: max-age` in seconds.
+    pub jwks_max_age: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: DEFAULT_PORT,
+            issuer: None,
+            tenant: None,
+            fixtures: None,
+            tls: false,
+            tls_dir: None,
+            key_pem: None,
+            hooks: Vec::new(),
+            control: ControlAccess::default(),
+            jwks_max_age: 300,
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Loopback, a free port, the embedded tenant, plain http: what an in-process test wants.
+    pub fn for_tests() -> Self {
+        Self { port: 0, ..Self::default() }
+    }
+}
+
+/// Why a mock could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Fixtures are invalid.
+    #[error(transparent)]
+    Fixture(#[from] FixtureError),
+    /// The port could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// TLS material could not be made.
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
+    /// The signing key override is invalid.
+    #[error("signing key: {0}")]
+    Key(#[from] crate::keys::KeyError),
+    /// The issuer is not an absolute http(s) URL.
+    #[error("issuer '{0}' must be an absolute http(s) URL")]
+    Issuer(String),
+}
+
+/// A running mock.
+pub struct MockServer {
+    addr: SocketAddr,
+    issuer: String,
+    ca_path: Option<PathBuf>,
+    mock: Arc<Mock>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    tls_handle: Option<axum_server::Handle<SocketAddr>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Resolves the tenant a config asks for.
+pub fn load_tenant(cfg: &ServerConfig) -> Result<Tenant, FixtureError> {
+    match (&cfg.tenant, &cfg.fixtures) {
+        (Some(t), _) => Ok(t.clone()),
+        (None, Some(dir)) => crate::tenant::load_dir(dir),
+        (None, None) => crate::tenant::load_embedded(),
+    }
+}
+
+/// Normalises an issuer: absolute http(s), exactly one trailing slash.
+pub fn normalize_issuer(issuer: &str) -> Result<String, StartError> {
+    let trimmed = issuer.trim().trim_end_matches('/');
+    let parsed = url::Url::parse(trimmed).map_err(|_| StartError::Issuer(issuer.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(StartError::Issuer(issuer.to_string()));
+    }
+    Ok(format!("{trimmed}/"))
+}
+
+impl MockServer {
+    /// Starts a mock and returns once it accepts connections.
+    pub async fn start(cfg: ServerConfig) -> Result<Self, StartError> {
+        let tenant = load_tenant(&cfg)?;
+        let addr = SocketAddr::new(cfg.bind, cfg.port);
+        let listener = std::net::TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
+        listener.set_nonblocking(true).map_err(|source| StartError::Bind { addr, source })?;
+        let local = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+        let scheme = if cfg.tls { "https" } else { "http" };
+        let issuer = match &cfg.issuer {
+            Some(i) => normalize_issuer(i)?,
+            None => format!("{scheme}://localhost:{}/", local.port()),
+        };
+        let key = cfg.key_pem.as_deref().map(SigningKey::from_pem).transpose()?;
+        let mut mock = Mock::new(tenant, issuer.clone(), cfg.tls, key, cfg.hooks.clone(), cfg.control.clone())?;
+        mock.jwks_max_age = cfg.jwks_max_age;
+        let mock = Arc::new(mock);
+        let app = crate::http::router(mock.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let mut ca_path = None;
+        let mut tls_handle = None;
+        let task = if cfg.tls {
+            let host = url::Url::parse(&issuer).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+            let dir = cfg.tls_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("auth0-mock-tls"));
+            let material = crate::tls::material(&dir, &[host])?;
+            ca_path = Some(material.ca_path.clone());
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem(material.cert_chain_pem.into_bytes(), material.key_pem.into_bytes())
+                .await
+                .map_err(|e| crate::tls::TlsError::Cert(e.to_string()))?;
+            let handle = axum_server::Handle::new();
+            tls_handle = Some(handle.clone());
+            let server = axum_server::from_tcp_rustls(listener, config).map_err(|source| StartError::Bind { addr, source })?.handle(handle);
+            tokio::spawn(async move {
+                if let Err(e) = server.serve(app).await {
+                    tracing::error!("https server stopped: {e}");
+                }
+            })
+        } else {
+            let listener = tokio::net::TcpListener::from_std(listener).map_err(|source| StartError::Bind { addr, source })?;
+            tokio::spawn(async move {
+                let shutdown = async {
+                    let _ = rx.await;
+                };
+                if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                    tracing::error!("http server stopped: {e}");
+                }
+            })
+        };
+        Ok(Self { addr: local, issuer, ca_path, mock, shutdown: Some(tx), tls_handle, task })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The issuer (with trailing slash).
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// The base URL (issuer without trailing slash), what clients call the "domain".
+    pub fn base_url(&self) -> String {
+        self.issuer.trim_end_matches('/').to_string()
+    }
+
+    /// The CA certificate file when serving https.
+    pub fn ca_cert_path(&self) -> Option<PathBuf> {
+        self.ca_path.clone()
+    }
+
+    /// In-process control: mint tokens, add users, move the clock, read hook records.
+    pub fn handle(&self) -> crate::MockHandle {
+        crate::MockHandle::new(self.mock.clone())
+    }
+
+    /// Stops serving and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = &self.tls_handle {
+            h.graceful_shutdown(Some(std::time::Duration::from_secs(1)));
+        }
+        let _ = (&mut self.task).await;
+    }
+
+    /// Serves until the process is interrupted (Ctrl-C / SIGTERM).
+    pub async fn run_until_signal(self) {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(t) => t,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    self.shutdown().await;
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = ctrl_c => {},
+                _ = term.recv() => {},
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down");
+        self.shutdown().await;
+    }
+}

@@ -1,0 +1,490 @@
+//! Tenant data types. They deserialize straight from fixture files (Auth0 field names) and are
+//! what the rest of the mock reads at request time.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Everything configured for one tenant. Immutable while serving, except users, which live in
+/// the runtime store so metadata changes and control-API edits persist between logins.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    /// Display name (`tenant.friendly_name`).
+    pub friendly_name: String,
+    /// Audience used when a request names none (Auth0's tenant "Default Audience").
+    pub default_audience: Option<String>,
+    /// Applications.
+    pub clients: Vec<Client>,
+    /// APIs (resource servers).
+    pub apis: Vec<ResourceServer>,
+    /// Which clients may use client_credentials for which API, with which scopes.
+    pub client_grants: Vec<ClientGrant>,
+    /// Roles and their API permissions.
+    pub roles: Vec<Role>,
+    /// Connections; the first database connection is the default for the password grant.
+    pub connections: Vec<Connection>,
+    /// Tenant-level allowed logout URLs (used by `/v2/logout` without `client_id`).
+    pub allowed_logout_urls: Vec<String>,
+    /// Users as loaded from fixtures.
+    pub users: Vec<User>,
+    /// PEM of the signing key.
+    pub signing_key_pem: String,
+    /// PEM of the announced next key, if any.
+    pub next_key_pem: Option<String>,
+    /// Post-login trigger bindings, in order.
+    pub post_login: Vec<HookBinding>,
+    /// Named token scenarios.
+    pub scenarios: Vec<crate::scenario::Scenario>,
+    /// Where this tenant came from ("embedded default tenant" or a directory), for messages.
+    pub source: String,
+}
+
+impl Tenant {
+    /// Looks up a client by id.
+    pub fn client(&self, client_id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.client_id == client_id)
+    }
+
+    /// Looks up an API by its identifier (the audience).
+    pub fn api(&self, identifier: &str) -> Option<&ResourceServer> {
+        self.apis.iter().find(|a| a.identifier == identifier)
+    }
+
+    /// Looks up a connection by name.
+    pub fn connection(&self, name: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.name == name)
+    }
+
+    /// The connection used when a password grant names no realm.
+    pub fn default_connection(&self) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.strategy == "auth0").or(self.connections.first())
+    }
+
+    /// The client grant for a client and audience, if the client may use client_credentials.
+    pub fn client_grant(&self, client_id: &str, audience: &str) -> Option<&ClientGrant> {
+        self.client_grants.iter().find(|g| g.client_id == client_id && g.audience == audience)
+    }
+
+    /// The permissions a set of role names grants on an API.
+    pub fn permissions_for(&self, roles: &[String], audience: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for role in self.roles.iter().filter(|r| roles.contains(&r.name)) {
+            for p in role.permissions.iter().filter(|p| p.resource_server_identifier == audience) {
+                if !out.contains(&p.permission_name) {
+                    out.push(p.permission_name.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// Looks up a scenario by name.
+    pub fn scenario(&self, name: &str) -> Option<&crate::scenario::Scenario> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+}
+
+/// Auth0's application types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AppType {
+    /// Single-page app: public client, PKCE.
+    #[default]
+    Spa,
+    /// Server-side web app with a secret.
+    RegularWeb,
+    /// Mobile/desktop: public client.
+    Native,
+    /// Machine-to-machine.
+    NonInteractive,
+}
+
+/// An application (Auth0 "client").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Client {
+    /// Display name.
+    pub name: String,
+    /// Mock-only in fixtures (Auth0 assigns it): the client id.
+    #[serde(default)]
+    pub client_id: String,
+    /// Mock-only in fixtures: the secret for confidential clients.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Application type.
+    #[serde(default)]
+    pub app_type: AppType,
+    /// Allowed Callback URLs, matched exactly.
+    #[serde(default)]
+    pub callbacks: Vec<String>,
+    /// Allowed Origins (CORS).
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Allowed Web Origins (CORS and web_message).
+    #[serde(default)]
+    pub web_origins: Vec<String>,
+    /// Allowed Logout URLs.
+    #[serde(default)]
+    pub allowed_logout_urls: Vec<String>,
+    /// Grant types; when absent, Auth0's defaults for the app type.
+    #[serde(default)]
+    pub grant_types: Option<Vec<String>>,
+    /// `none`, `client_secret_post` or `client_secret_basic`; defaults by app type.
+    #[serde(default)]
+    pub token_endpoint_auth_method: Option<String>,
+    /// ID token settings.
+    #[serde(default)]
+    pub jwt_configuration: JwtConfiguration,
+    /// Refresh token rotation settings.
+    #[serde(default)]
+    pub refresh_token: RefreshTokenConfig,
+    /// Mock-only convenience: accept any `http(s)://localhost` or `127.0.0.1` URL, on any port
+    /// and path, as a callback, web origin and logout URL. Real Auth0 has no such switch.
+    #[serde(default)]
+    pub allow_loopback_urls: bool,
+}
+
+/// ID token configuration of a client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JwtConfiguration {
+    /// ID token lifetime; Auth0's default is 36000 s.
+    #[serde(default = "default_id_token_lifetime")]
+    pub lifetime_in_seconds: i64,
+    /// Signing algorithm; only RS256 is supported by the mock.
+    #[serde(default = "default_alg")]
+    pub alg: String,
+}
+
+impl Default for JwtConfiguration {
+    fn default() -> Self {
+        Self { lifetime_in_seconds: default_id_token_lifetime(), alg: default_alg() }
+    }
+}
+
+fn default_id_token_lifetime() -> i64 {
+    36000
+}
+fn default_alg() -> String {
+    "RS256".to_string()
+}
+
+/// Refresh token rotation settings of a client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshTokenConfig {
+    /// `rotating` (the mock's default) or `non-rotating`.
+    #[serde(default = "default_rotation")]
+    pub rotation_type: String,
+    /// Absolute lifetime in seconds (Auth0 default 30 days).
+    #[serde(default = "default_refresh_lifetime")]
+    pub token_lifetime: i64,
+    /// Seconds a rotated token may still be reused (Auth0 default 0).
+    #[serde(default)]
+    pub leeway: i64,
+}
+
+impl Default for RefreshTokenConfig {
+    fn default() -> Self {
+        Self { rotation_type: default_rotation(), token_lifetime: default_refresh_lifetime(), leeway: 0 }
+    }
+}
+
+fn default_rotation() -> String {
+    "rotating".to_string()
+}
+fn default_refresh_lifetime() -> i64 {
+    2_592_000
+}
+
+impl Client {
+    /// The grant types this client may use.
+    pub fn grants(&self) -> Vec<String> {
+        if let Some(g) = &self.grant_types {
+            return g.clone();
+        }
+        let defaults: &[&str] = match self.app_type {
+            AppType::Spa => &["authorization_code", "implicit", "refresh_token"],
+            AppType::Native => &["authorization_code", "implicit", "refresh_token"],
+            AppType::RegularWeb => &["authorization_code", "implicit", "refresh_token", "client_credentials"],
+            AppType::NonInteractive => &["client_credentials"],
+        };
+        defaults.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Whether this client may use `grant`.
+    pub fn allows_grant(&self, grant: &str) -> bool {
+        self.grants().iter().any(|g| g == grant)
+    }
+
+    /// The token endpoint authentication method.
+    pub fn auth_method(&self) -> &str {
+        match &self.token_endpoint_auth_method {
+            Some(m) => m,
+            None if matches!(self.app_type, AppType::Spa | AppType::Native) => "none",
+            None => "client_secret_post",
+        }
+    }
+
+    /// Public clients authenticate with nothing and must use PKCE.
+    pub fn is_public(&self) -> bool {
+        self.auth_method() == "none"
+    }
+
+    /// Whether `url` is an allowed callback (exact match, or loopback when allowed).
+    pub fn accepts_callback(&self, url: &str) -> bool {
+        self.callbacks.iter().any(|c| c == url) || (self.allow_loopback_urls && is_loopback_url(url))
+    }
+
+    /// Whether `url` is an allowed logout URL.
+    pub fn accepts_logout_url(&self, url: &str) -> bool {
+        self.allowed_logout_urls.iter().any(|c| c == url) || (self.allow_loopback_urls && is_loopback_url(url))
+    }
+
+    /// Whether a browser origin may call the token endpoint or receive web messages.
+    pub fn accepts_origin(&self, origin: &str) -> bool {
+        let origin = origin.trim_end_matches('/');
+        self.web_origins.iter().chain(self.allowed_origins.iter()).any(|o| o.trim_end_matches('/') == origin)
+            || self.callbacks.iter().any(|c| origin_of(c).as_deref() == Some(origin))
+            || (self.allow_loopback_urls && is_loopback_url(origin))
+    }
+}
+
+/// `scheme://host[:port]` of a URL, as a browser would put in `Origin`.
+pub fn origin_of(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    match parsed.origin() {
+        url::Origin::Tuple(..) => Some(parsed.origin().ascii_serialization()),
+        url::Origin::Opaque(_) => None,
+    }
+}
+
+/// Whether a URL points at this machine over http(s) (`localhost`, `127.0.0.1`, `[::1]`).
+pub fn is_loopback_url(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else { return false };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return false;
+    }
+    match parsed.host() {
+        Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// An API (Auth0 "resource server").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResourceServer {
+    /// Display name.
+    #[serde(default)]
+    pub name: String,
+    /// The audience value.
+    pub identifier: String,
+    /// Only RS256 is supported.
+    #[serde(default = "default_alg")]
+    pub signing_alg: String,
+    /// Access token lifetime (Auth0 default 86400).
+    #[serde(default = "default_at_lifetime")]
+    pub token_lifetime: i64,
+    /// Lifetime for implicit-flow tokens (Auth0 default 7200).
+    #[serde(default = "default_web_lifetime")]
+    pub token_lifetime_for_web: i64,
+    /// Scopes defined on the API.
+    #[serde(default)]
+    pub scopes: Vec<ScopeDef>,
+    /// RBAC: user tokens only get scopes their roles grant.
+    #[serde(default)]
+    pub enforce_policies: bool,
+    /// `access_token` or `access_token_authz` (adds the `permissions` claim).
+    #[serde(default)]
+    pub token_dialect: Option<String>,
+    /// Whether refresh tokens may be issued for this API.
+    #[serde(default = "yes")]
+    pub allow_offline_access: bool,
+}
+
+fn default_at_lifetime() -> i64 {
+    86400
+}
+fn default_web_lifetime() -> i64 {
+    7200
+}
+fn yes() -> bool {
+    true
+}
+
+impl ResourceServer {
+    /// Whether the API defines `scope`.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s.value == scope)
+    }
+}
+
+/// A scope defined on an API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScopeDef {
+    /// The scope string.
+    pub value: String,
+    /// What it allows.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Authorization of a client for client_credentials on one API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientGrant {
+    /// The client (id, or name as the Deploy CLI writes it; resolved at load).
+    pub client_id: String,
+    /// The API identifier.
+    pub audience: String,
+    /// Scopes the client may get.
+    #[serde(default)]
+    pub scope: Vec<String>,
+}
+
+/// A role with API permissions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Role {
+    /// Role name, as users reference it.
+    pub name: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Permissions on APIs.
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+}
+
+/// One API permission of a role.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Permission {
+    /// The scope granted.
+    pub permission_name: String,
+    /// The API it applies to.
+    pub resource_server_identifier: String,
+}
+
+/// A connection (identity source).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connection {
+    /// Name, used as `realm`.
+    pub name: String,
+    /// `auth0` for database connections.
+    #[serde(default = "default_strategy")]
+    pub strategy: String,
+    /// Connection id as Actions see it.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+fn default_strategy() -> String {
+    "auth0".to_string()
+}
+
+/// A user, in Auth0's bulk user-import shape plus mock-only `password` and `roles`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct User {
+    /// `auth0|…`; a bare id gets Auth0's `auth0|` prefix at load.
+    #[serde(default)]
+    pub user_id: String,
+    /// Email (also the login name).
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Whether the email is verified.
+    #[serde(default)]
+    pub email_verified: bool,
+    /// Optional username (also accepted at login).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// Full name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Nickname.
+    #[serde(default)]
+    pub nickname: Option<String>,
+    /// Given name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    /// Family name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    /// Picture URL.
+    #[serde(default)]
+    pub picture: Option<String>,
+    /// Application metadata (what Actions and Hasura claims read).
+    #[serde(default)]
+    pub app_metadata: Map<String, Value>,
+    /// User metadata.
+    #[serde(default)]
+    pub user_metadata: Map<String, Value>,
+    /// Blocked users cannot log in.
+    #[serde(default)]
+    pub blocked: bool,
+    /// Mock-only: plaintext password.
+    #[serde(default, skip_serializing)]
+    pub password: Option<String>,
+    /// Mock-only: role names.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Connection name (defaults to the default database connection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<String>,
+    /// Creation time, RFC 3339; defaults to load time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Last update time, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+impl User {
+    /// Whether `login` (email or username, case-insensitive like Auth0) names this user.
+    pub fn matches_login(&self, login: &str) -> bool {
+        let login = login.trim();
+        self.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(login))
+            || self.username.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(login))
+    }
+
+    /// Fills Auth0's derived defaults: `auth0|` prefix, name, nickname, picture.
+    pub fn normalize(&mut self, now: i64) {
+        if !self.user_id.contains('|') && !self.user_id.is_empty() {
+            self.user_id = format!("auth0|{}", self.user_id);
+        }
+        let login = self.email.clone().or_else(|| self.username.clone()).unwrap_or_default();
+        if self.name.is_none() {
+            self.name = Some(login.clone());
+        }
+        if self.nickname.is_none() {
+            self.nickname = Some(login.split('@').next().unwrap_or_default().to_string());
+        }
+        if self.picture.is_none() {
+            let initials: String = login.chars().take(2).collect::<String>().to_lowercase();
+            self.picture = Some(format!(
+                "https://s.gravatar.com/avatar/{}?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2F{initials}.png",
+                crate::util::short_hash(&login)
+            ));
+        }
+        let stamp = crate::clock::rfc3339(now);
+        if self.created_at.is_none() {
+            self.created_at = Some(stamp.clone());
+        }
+        if self.updated_at.is_none() {
+            self.updated_at = Some(stamp);
+        }
+    }
+}
+
+/// One entry of the post-login trigger: an Auth0 Action (by `action_name`) or a native hook
+/// (by `hook`), with its settings as written in the fixture.
+#[derive(Debug, Clone)]
+pub struct HookBinding {
+    /// `hasura-claims`, `hasura-sync`, `webhook`, `action`, …
+    pub kind: String,
+    /// Display name used in logs and records.
+    pub name: String,
+    /// The entry's settings (everything but `hook`/`name`).
+    pub settings: Value,
+    /// Secrets, with `${ENV}` references already resolved.
+    pub secrets: Map<String, Value>,
+    /// The Action's code and the file it came from, for `action` bindings.
+    pub code: Option<(String, String)>,
+    /// Declared npm dependencies of an Action.
+    pub dependencies: Vec<String>,
+}

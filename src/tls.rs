@@ -1,0 +1,81 @@
+//! `--tls`: a local CA and a leaf certificate for localhost, 127.0.0.1, ::1 and the issuer's host.
+//! The CA is kept in a directory and reused across restarts, so trusting it once
+//! (`NODE_EXTRA_CA_CERTS`, `SSL_CERT_FILE`) keeps working.
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use std::path::{Path, PathBuf};
+
+/// Why TLS material could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    /// Reading or writing the CA files failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Certificate generation failed.
+    #[error("certificate generation: {0}")]
+    Cert(String),
+}
+
+/// PEM material for the https listener.
+pub struct TlsMaterial {
+    /// Leaf certificate followed by the CA certificate.
+    pub cert_chain_pem: String,
+    /// Leaf private key.
+    pub key_pem: String,
+    /// Where the CA certificate was written (trust this file).
+    pub ca_path: PathBuf,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TlsError + '_ {
+    move |source| TlsError::Io { path: path.display().to_string(), source }
+}
+
+fn cert_err(e: rcgen::Error) -> TlsError {
+    TlsError::Cert(e.to_string())
+}
+
+/// Loads the CA from `dir` (or creates it there) and issues a fresh leaf for `hosts`.
+pub fn material(dir: &Path, hosts: &[String]) -> Result<TlsMaterial, TlsError> {
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let ca_cert_path = dir.join("auth0-mock-ca.pem");
+    let ca_key_path = dir.join("auth0-mock-ca.key");
+    let mut ca_params = CertificateParams::default();
+    ca_params.distinguished_name.push(DnType::CommonName, "auth0-mock local CA");
+    ca_params.distinguished_name.push(DnType::OrganizationName, "auth0-mock");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca_params.not_before = rcgen::date_time_ymd(2024, 1, 1);
+    ca_params.not_after = rcgen::date_time_ymd(2049, 1, 1);
+    let (ca_key, ca_pem) = match (std::fs::read_to_string(&ca_key_path), std::fs::read_to_string(&ca_cert_path)) {
+        (Ok(key), Ok(cert)) => (KeyPair::from_pem(&key).map_err(cert_err)?, cert),
+        _ => {
+            let key = KeyPair::generate().map_err(cert_err)?;
+            let cert = ca_params.clone().self_signed(&key).map_err(cert_err)?;
+            std::fs::write(&ca_key_path, key.serialize_pem()).map_err(io(&ca_key_path))?;
+            std::fs::write(&ca_cert_path, cert.pem()).map_err(io(&ca_cert_path))?;
+            (key, cert.pem())
+        }
+    };
+    let issuer = Issuer::from_params(&ca_params, &ca_key);
+    let mut names: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
+    for h in hosts {
+        if !names.contains(h) {
+            names.push(h.clone());
+        }
+    }
+    let mut leaf = CertificateParams::new(names).map_err(cert_err)?;
+    leaf.distinguished_name.push(DnType::CommonName, "auth0-mock");
+    leaf.not_before = rcgen::date_time_ymd(2024, 1, 1);
+    leaf.not_after = rcgen::date_time_ymd(2049, 1, 1);
+    leaf.use_authority_key_identifier_extension = true;
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_key = KeyPair::generate().map_err(cert_err)?;
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(cert_err)?;
+    Ok(TlsMaterial { cert_chain_pem: format!("{}{}", leaf_cert.pem(), ca_pem), key_pem: leaf_key.serialize_pem(), ca_path: ca_cert_path })
+}
