@@ -5,11 +5,15 @@
 //! [`Event`] Auth0 gives Actions and collecting what they do through an [`Api`] modelled on
 //! Auth0's `api` object. A Rust user embedding the mock implements the trait to add their own.
 
+pub mod action;
 mod api;
 mod claims;
 mod event;
 pub mod hasura_claims;
+pub mod hasura_sync;
+pub mod outbound;
 mod record;
+pub mod webhook;
 
 pub use api::{Api, OutboundCall};
 pub use claims::{is_restricted_claim, restricted_reason};
@@ -71,6 +75,9 @@ pub type HookFactory = fn(&HookBinding, &Tenant) -> Result<Arc<dyn PostLoginHook
 pub fn builtin_factory(kind: &str) -> Option<HookFactory> {
     match kind {
         "hasura-claims" => Some(hasura_claims::HasuraClaims::factory),
+        "hasura-sync" => Some(hasura_sync::factory),
+        "webhook" => Some(webhook::factory),
+        "action" => Some(action::factory),
         _ => None,
     }
 }
@@ -92,7 +99,10 @@ pub struct PipelineResult {
 
 impl Pipeline {
     /// Builds the pipeline from the tenant's bindings, plus hooks registered in code (after).
-    pub fn build(tenant: &Tenant, extra: &[Arc<dyn PostLoginHook>]) -> Result<Self, crate::error::FixtureError> {
+    pub fn build(
+        tenant: &Tenant,
+        extra: &[Arc<dyn PostLoginHook>],
+    ) -> Result<Self, crate::error::FixtureError> {
         let mut hooks = Vec::new();
         for (i, binding) in tenant.post_login.iter().enumerate() {
             let path = format!("triggers.post-login[{i}]");
@@ -104,11 +114,20 @@ impl Pipeline {
                     format!("unknown hook kind '{}' (known: hasura-claims, hasura-sync, webhook, or an Action via action_name)", binding.kind),
                 )
             })?;
-            let hook = factory(binding, tenant).map_err(|reason| crate::error::FixtureError::invalid(&file, &path, reason))?;
-            hooks.push(BoundHook { name: binding.name.clone(), hook, secrets: binding.secrets.clone() });
+            let hook = factory(binding, tenant)
+                .map_err(|reason| crate::error::FixtureError::invalid(&file, &path, reason))?;
+            hooks.push(BoundHook {
+                name: binding.name.clone(),
+                hook,
+                secrets: binding.secrets.clone(),
+            });
         }
         for hook in extra {
-            hooks.push(BoundHook { name: hook.kind().to_string(), hook: hook.clone(), secrets: Default::default() });
+            hooks.push(BoundHook {
+                name: hook.kind().to_string(),
+                hook: hook.clone(),
+                secrets: Default::default(),
+            });
         }
         Ok(Self { hooks })
     }
@@ -124,12 +143,22 @@ impl Pipeline {
     }
 
     /// Runs only the pure (claim-computing) hooks, for tokens minted without a login.
-    pub async fn run_pure(&self, mut event: Event, http: &reqwest::Client, _records: &HookRecords) -> api::Effects {
+    pub async fn run_pure(
+        &self,
+        mut event: Event,
+        http: &reqwest::Client,
+        _records: &HookRecords,
+    ) -> api::Effects {
         let mut effects = api::Effects::default();
         for bound in self.hooks.iter().filter(|b| b.hook.pure()) {
             event.secrets = bound.secrets.clone();
             let mut api = Api::new(http.clone());
-            if bound.hook.on_execute_post_login(&event, &mut api).await.is_ok() {
+            if bound
+                .hook
+                .on_execute_post_login(&event, &mut api)
+                .await
+                .is_ok()
+            {
                 let (e, _, _) = api.into_parts();
                 event.apply(&e);
                 effects.merge(e);
@@ -140,7 +169,12 @@ impl Pipeline {
 
     /// Runs every hook in order. A denial or failure stops the flow, as in Auth0; metadata
     /// written by earlier hooks is visible to later ones through `event.user`.
-    pub async fn run(&self, mut event: Event, http: &reqwest::Client, records: &HookRecords) -> PipelineResult {
+    pub async fn run(
+        &self,
+        mut event: Event,
+        http: &reqwest::Client,
+        records: &HookRecords,
+    ) -> PipelineResult {
         let mut result = PipelineResult::default();
         for bound in &self.hooks {
             event.secrets = bound.secrets.clone();
@@ -164,7 +198,16 @@ impl Pipeline {
                 error = error.as_deref().unwrap_or(""),
                 "post-login hook"
             );
-            records.push(HookRecord::new(&bound.name, bound.hook.kind(), &event, hook_outcome, duration_ms, error.clone(), calls, logs));
+            records.push(HookRecord::new(
+                &bound.name,
+                bound.hook.kind(),
+                &event,
+                hook_outcome,
+                duration_ms,
+                error.clone(),
+                calls,
+                logs,
+            ));
             if let Some(reason) = error {
                 result.denied = Some(reason);
                 return result;

@@ -16,7 +16,7 @@ use crate::tenant::origin_of;
 use crate::token::MintOptions;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 /// How long a login may sit at the login page.
@@ -34,7 +34,10 @@ struct Reply {
 
 impl Reply {
     fn error(&self, code: &str, description: &str) -> Response {
-        let mut params = vec![("error".to_string(), code.to_string()), ("error_description".to_string(), description.to_string())];
+        let mut params = vec![
+            ("error".to_string(), code.to_string()),
+            ("error_description".to_string(), description.to_string()),
+        ];
         if let Some(s) = &self.state {
             params.push(("state".into(), s.clone()));
         }
@@ -59,11 +62,19 @@ pub async fn authorize(
         Err(Rejection::Redirect(reply, e)) => return reply.error(&e.code, &e.description),
     };
     let now = mock.clock.now();
-    let prompts: Vec<&str> = req.prompt.as_deref().unwrap_or("").split(' ').filter(|p| !p.is_empty()).collect();
+    let prompts: Vec<&str> = req
+        .prompt
+        .as_deref()
+        .unwrap_or("")
+        .split(' ')
+        .filter(|p| !p.is_empty())
+        .collect();
     let session = session::current(&mock, &headers);
     let needs_login = match &session {
         None => true,
-        Some((_, s)) => prompts.contains(&"login") || req.max_age.is_some_and(|max| now - s.auth_time > max),
+        Some((_, s)) => {
+            prompts.contains(&"login") || req.max_age.is_some_and(|max| now - s.auth_time > max)
+        }
     };
     if needs_login {
         if prompts.contains(&"none") {
@@ -73,11 +84,19 @@ pub async fn authorize(
         {
             let mut store = mock.store.lock();
             store.prune(now);
-            store.pending.insert(txid.clone(), PendingLogin { request: req, expires_at: now + PENDING_SECS });
+            store.pending.insert(
+                txid.clone(),
+                PendingLogin {
+                    request: req,
+                    expires_at: now + PENDING_SECS,
+                },
+            );
         }
-        return Redirect::to(&format!("/u/login?state={}", urlencode(&txid))).into_response();
+        return redirect_found(&format!("/u/login?state={}", urlencode(&txid)));
     }
-    let Some((sid, s)) = session else { return reply.error("login_required", "Login required") };
+    let Some((sid, s)) = session else {
+        return reply.error("login_required", "Login required");
+    };
     complete(&mock, req, &sid, &s.user_id, s.auth_time, &headers, &ip).await
 }
 
@@ -94,17 +113,35 @@ pub async fn resume(
         Err(e) => return ErrorPage::new("invalid_request", e).into_response(),
     };
     let Some(txid) = params.get("state") else {
-        return ErrorPage::new("invalid_request", "Missing required parameter: state").into_response();
+        return ErrorPage::new("invalid_request", "Missing required parameter: state")
+            .into_response();
     };
     let pending = mock.store.lock().pending.remove(txid);
     let Some(pending) = pending.filter(|p| p.expires_at > mock.clock.now()) else {
-        return ErrorPage::new("invalid_request", "Invalid or expired login transaction: start again from /authorize").into_response();
+        return ErrorPage::new(
+            "invalid_request",
+            "Invalid or expired login transaction: start again from /authorize",
+        )
+        .into_response();
     };
     let Some((sid, s)) = session::current(&mock, &headers) else {
-        let reply = Reply { redirect_uri: pending.request.redirect_uri.clone(), mode: pending.request.response_mode.clone(), state: pending.request.state.clone() };
+        let reply = Reply {
+            redirect_uri: pending.request.redirect_uri.clone(),
+            mode: pending.request.response_mode.clone(),
+            state: pending.request.state.clone(),
+        };
         return reply.error("login_required", "Login required");
     };
-    complete(&mock, pending.request, &sid, &s.user_id, s.auth_time, &headers, &ip).await
+    complete(
+        &mock,
+        pending.request,
+        &sid,
+        &s.user_id,
+        s.auth_time,
+        &headers,
+        &ip,
+    )
+    .await
 }
 
 enum Rejection {
@@ -115,95 +152,208 @@ enum Rejection {
 fn validate(mock: &Mock, p: &Params) -> Result<(AuthorizeRequest, Reply), Rejection> {
     let tenant = mock.tenant();
     let page = |e: &'static str, d: String| Rejection::Page(ErrorPage::new(e, d));
-    let client_id = p.get("client_id").ok_or_else(|| page("invalid_request", "Missing required parameter: client_id".into()))?;
-    let client = tenant.client(client_id).ok_or_else(|| page("invalid_request", format!("Unknown client: {client_id}")))?;
+    let client_id = p.get("client_id").ok_or_else(|| {
+        page(
+            "invalid_request",
+            "Missing required parameter: client_id".into(),
+        )
+    })?;
+    let client = tenant
+        .client(client_id)
+        .ok_or_else(|| page("invalid_request", format!("Unknown client: {client_id}")))?;
     let redirect_uri = match p.get("redirect_uri") {
         Some(uri) if client.accepts_callback(uri) => uri.to_string(),
         Some(uri) => {
             return Err(page(
                 "invalid_request",
-                format!("Callback URL mismatch. {uri} is not in the list of allowed callback URLs of the application '{}'", client.name),
+                format!(
+                    "Callback URL mismatch. {uri} is not in the list of allowed callback URLs of the application '{}'",
+                    client.name
+                ),
             ));
         }
-        None => client.callbacks.first().cloned().ok_or_else(|| page("invalid_request", "Missing required parameter: redirect_uri".into()))?,
+        None => client.callbacks.first().cloned().ok_or_else(|| {
+            page(
+                "invalid_request",
+                "Missing required parameter: redirect_uri".into(),
+            )
+        })?,
     };
     let response_type = p.get("response_type").unwrap_or("");
-    let mut types: Vec<String> = response_type.split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let mut types: Vec<String> = response_type
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
     types.sort();
     types.dedup();
     let implicit_like = types.iter().any(|t| t == "token" || t == "id_token");
     let default_mode = if implicit_like { "fragment" } else { "query" };
     let mode = p.get("response_mode").unwrap_or(default_mode).to_string();
-    let mut reply = Reply { redirect_uri: redirect_uri.clone(), mode: default_mode.to_string(), state: p.get("state").map(str::to_string) };
+    let mut reply = Reply {
+        redirect_uri: redirect_uri.clone(),
+        mode: default_mode.to_string(),
+        state: p.get("state").map(str::to_string),
+    };
     let redirect = |reply: &Reply, e: OAuthError| Rejection::Redirect(reply.clone(), e);
-    if !matches!(mode.as_str(), "query" | "fragment" | "form_post" | "web_message") {
-        return Err(redirect(&reply, OAuthError::invalid_request(format!("Unsupported response_mode: {mode}"))));
+    if !matches!(
+        mode.as_str(),
+        "query" | "fragment" | "form_post" | "web_message"
+    ) {
+        return Err(redirect(
+            &reply,
+            OAuthError::invalid_request(format!("Unsupported response_mode: {mode}")),
+        ));
     }
     if mode == "web_message" {
         let origin = origin_of(&redirect_uri).unwrap_or_default();
         if !client.accepts_origin(&origin) {
             return Err(page(
                 "invalid_request",
-                format!("The origin {origin} is not in the Allowed Web Origins of the application '{}'", client.name),
+                format!(
+                    "The origin {origin} is not in the Allowed Web Origins of the application '{}'",
+                    client.name
+                ),
             ));
         }
     }
     reply.mode = mode.clone();
     if types.is_empty() {
-        return Err(redirect(&reply, OAuthError::invalid_request("Missing required parameter: response_type")));
+        return Err(redirect(
+            &reply,
+            OAuthError::invalid_request("Missing required parameter: response_type"),
+        ));
     }
-    if let Some(bad) = types.iter().find(|t| !matches!(t.as_str(), "code" | "token" | "id_token")) {
-        return Err(redirect(&reply, OAuthError::new(StatusCode::BAD_REQUEST, "unsupported_response_type", format!("Unsupported response type: {bad}"))));
+    if let Some(bad) = types
+        .iter()
+        .find(|t| !matches!(t.as_str(), "code" | "token" | "id_token"))
+    {
+        return Err(redirect(
+            &reply,
+            OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_response_type",
+                format!("Unsupported response type: {bad}"),
+            ),
+        ));
     }
     if implicit_like && mode == "query" {
-        return Err(redirect(&reply, OAuthError::invalid_request("response_mode=query is not allowed with token or id_token response types")));
+        return Err(redirect(
+            &reply,
+            OAuthError::invalid_request(
+                "response_mode=query is not allowed with token or id_token response types",
+            ),
+        ));
     }
     if types.iter().any(|t| t == "code") && !client.allows_grant("authorization_code") {
-        return Err(redirect(&reply, OAuthError::unauthorized_client("Grant type 'authorization_code' not allowed for the client.")));
+        return Err(redirect(
+            &reply,
+            OAuthError::unauthorized_client(
+                "Grant type 'authorization_code' not allowed for the client.",
+            ),
+        ));
     }
     if implicit_like && !client.allows_grant("implicit") {
-        return Err(redirect(&reply, OAuthError::unauthorized_client("Grant type 'implicit' not allowed for the client.")));
+        return Err(redirect(
+            &reply,
+            OAuthError::unauthorized_client("Grant type 'implicit' not allowed for the client."),
+        ));
     }
     let code_challenge = match (p.get("code_challenge"), p.get("code_challenge_method")) {
         (Some(c), m) => {
             let method = m.unwrap_or("plain");
             if method != "S256" && method != "plain" {
-                return Err(redirect(&reply, OAuthError::invalid_request(format!("Unsupported code_challenge_method: {method}"))));
+                return Err(redirect(
+                    &reply,
+                    OAuthError::invalid_request(format!(
+                        "Unsupported code_challenge_method: {method}"
+                    )),
+                ));
             }
             if c.len() < 43 || c.len() > 128 {
-                return Err(redirect(&reply, OAuthError::invalid_request("code_challenge must be 43 to 128 characters")));
+                return Err(redirect(
+                    &reply,
+                    OAuthError::invalid_request("code_challenge must be 43 to 128 characters"),
+                ));
             }
             Some((c.to_string(), method.to_string()))
         }
-        (None, Some(_)) => return Err(redirect(&reply, OAuthError::invalid_request("Missing required parameter: code_challenge"))),
+        (None, Some(_)) => {
+            return Err(redirect(
+                &reply,
+                OAuthError::invalid_request("Missing required parameter: code_challenge"),
+            ));
+        }
         (None, None) => None,
     };
     if client.is_public() && types.iter().any(|t| t == "code") && code_challenge.is_none() {
-        return Err(redirect(&reply, OAuthError::invalid_request("Parameter 'code_challenge' is required: public clients must use PKCE")));
+        return Err(redirect(
+            &reply,
+            OAuthError::invalid_request(
+                "Parameter 'code_challenge' is required: public clients must use PKCE",
+            ),
+        ));
     }
     if types.iter().any(|t| t == "id_token") && p.get("nonce").is_none() {
-        return Err(redirect(&reply, OAuthError::invalid_request("Nonce is required for implicit and hybrid flows with id_token")));
+        return Err(redirect(
+            &reply,
+            OAuthError::invalid_request(
+                "Nonce is required for implicit and hybrid flows with id_token",
+            ),
+        ));
     }
-    let audience = match p.get("audience").map(str::to_string).or(tenant.default_audience.clone()) {
-        Some(a) if tenant.api(&a).is_none() => return Err(redirect(&reply, OAuthError::access_denied(format!("Service not found: {a}")))),
+    let audience = match p
+        .get("audience")
+        .map(str::to_string)
+        .or(tenant.default_audience.clone())
+    {
+        Some(a) if tenant.api(&a).is_none() => {
+            return Err(redirect(
+                &reply,
+                OAuthError::access_denied(format!("Service not found: {a}")),
+            ));
+        }
         other => other,
     };
     let prompt = p.get("prompt").map(str::to_string);
     if let Some(pr) = &prompt {
         let parts: Vec<&str> = pr.split(' ').filter(|x| !x.is_empty()).collect();
-        if let Some(bad) = parts.iter().find(|x| !matches!(**x, "none" | "login" | "consent" | "select_account")) {
-            return Err(redirect(&reply, OAuthError::invalid_request(format!("Unsupported prompt value: {bad}"))));
+        if let Some(bad) = parts
+            .iter()
+            .find(|x| !matches!(**x, "none" | "login" | "consent" | "select_account"))
+        {
+            return Err(redirect(
+                &reply,
+                OAuthError::invalid_request(format!("Unsupported prompt value: {bad}")),
+            ));
         }
         if parts.contains(&"none") && parts.len() > 1 {
-            return Err(redirect(&reply, OAuthError::invalid_request("prompt=none cannot be combined with other prompt values")));
+            return Err(redirect(
+                &reply,
+                OAuthError::invalid_request(
+                    "prompt=none cannot be combined with other prompt values",
+                ),
+            ));
         }
     }
     let max_age = match p.get("max_age") {
-        Some(v) => Some(v.parse::<i64>().ok().filter(|v| *v >= 0).ok_or_else(|| redirect(&reply, OAuthError::invalid_request("max_age must be a non-negative integer")))?),
+        Some(v) => Some(v.parse::<i64>().ok().filter(|v| *v >= 0).ok_or_else(|| {
+            redirect(
+                &reply,
+                OAuthError::invalid_request("max_age must be a non-negative integer"),
+            )
+        })?),
         None => None,
     };
     let mut query = Map::new();
-    for key in ["connection", "screen_hint", "ui_locales", "acr_values", "organization", "login_hint"] {
+    for key in [
+        "connection",
+        "screen_hint",
+        "ui_locales",
+        "acr_values",
+        "organization",
+        "login_hint",
+    ] {
         if let Some(v) = p.get(key) {
             query.insert(key.to_string(), json!(v));
         }
@@ -229,8 +379,20 @@ fn validate(mock: &Mock, p: &Params) -> Result<(AuthorizeRequest, Reply), Reject
 }
 
 /// Finishes a login for a signed-in user: hooks, then code and/or tokens in the response mode.
-pub async fn complete(mock: &Mock, req: AuthorizeRequest, sid: &str, user_id: &str, auth_time: i64, headers: &HeaderMap, ip: &str) -> Response {
-    let reply = Reply { redirect_uri: req.redirect_uri.clone(), mode: req.response_mode.clone(), state: req.state.clone() };
+pub async fn complete(
+    mock: &Mock,
+    req: AuthorizeRequest,
+    sid: &str,
+    user_id: &str,
+    auth_time: i64,
+    headers: &HeaderMap,
+    ip: &str,
+) -> Response {
+    let reply = Reply {
+        redirect_uri: req.redirect_uri.clone(),
+        mode: req.response_mode.clone(),
+        state: req.state.clone(),
+    };
     let tenant = mock.tenant();
     let Some(client) = tenant.client(&req.client_id) else {
         return reply.error("invalid_request", "Unknown client");
@@ -247,7 +409,15 @@ pub async fn complete(mock: &Mock, req: AuthorizeRequest, sid: &str, user_id: &s
     transaction.insert("response_mode".into(), json!(req.response_mode));
     transaction.insert("response_type".into(), json!(req.response_types));
     transaction.insert("state".into(), json!(req.state));
-    transaction.insert("prompt".into(), json!(req.prompt.as_deref().map(|p| p.split(' ').collect::<Vec<_>>()).unwrap_or_default()));
+    transaction.insert(
+        "prompt".into(),
+        json!(
+            req.prompt
+                .as_deref()
+                .map(|p| p.split(' ').collect::<Vec<_>>())
+                .unwrap_or_default()
+        ),
+    );
     transaction.insert("locale".into(), json!("en"));
     let request = json!({
         "ip": ip, "method": "GET", "hostname": mock.issuer.trim_end_matches('/').split("://").nth(1).unwrap_or(""),
@@ -268,7 +438,11 @@ pub async fn complete(mock: &Mock, req: AuthorizeRequest, sid: &str, user_id: &s
         gty: None,
         implicit,
         transaction_id: req.transaction_id.clone(),
-        connection: req.query.get("connection").and_then(Value::as_str).map(str::to_string),
+        connection: req
+            .query
+            .get("connection")
+            .and_then(Value::as_str)
+            .map(str::to_string),
     };
     let grant = match login::run(mock, user_id, input).await {
         Ok(g) => g,
@@ -294,7 +468,13 @@ pub async fn complete(mock: &Mock, req: AuthorizeRequest, sid: &str, user_id: &s
         code_value = Some(code);
     }
     if req.wants("token") || req.wants("id_token") {
-        let opts = MintOptions { id_token: req.wants("id_token"), refresh: false, code: code_value.as_deref(), at_hash: req.wants("token"), ..Default::default() };
+        let opts = MintOptions {
+            id_token: req.wants("id_token"),
+            refresh: false,
+            code: code_value.as_deref(),
+            at_hash: req.wants("token"),
+            ..Default::default()
+        };
         let mut g = grant.clone();
         if !g.scope.iter().any(|s| s == "openid") && req.wants("id_token") {
             g.scope.insert(0, "openid".into());
@@ -326,13 +506,22 @@ fn urlencode(s: &str) -> String {
 
 /// Sends response parameters back to the application in the response mode.
 fn deliver(redirect_uri: &str, mode: &str, params: Vec<(String, String)>) -> Response {
-    let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish();
+    let encoded = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params.iter())
+        .finish();
     match mode {
-        "form_post" => no_store(Html(super::pages::form_post(redirect_uri, &params)).into_response()),
+        "form_post" => {
+            no_store(Html(super::pages::form_post(redirect_uri, &params)).into_response())
+        }
         "web_message" => {
             let origin = origin_of(redirect_uri).unwrap_or_default();
-            let response: Map<String, Value> = params.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
-            let mut r = no_store(Html(super::pages::web_message(&origin, &Value::Object(response))).into_response());
+            let response: Map<String, Value> = params
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect();
+            let mut r = no_store(
+                Html(super::pages::web_message(&origin, &Value::Object(response))).into_response(),
+            );
             // Framing must be allowed: spa-js runs this page in a hidden iframe.
             r.headers_mut().remove(header::X_FRAME_OPTIONS);
             r
@@ -366,6 +555,7 @@ fn redirect_found(location: &str) -> Response {
 }
 
 fn no_store(mut r: Response) -> Response {
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
 }
