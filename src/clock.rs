@@ -15,7 +15,10 @@ impl Clock {
     /// Current time in whole seconds since the Unix epoch, offset applied. Tokens carry integer
     /// `iat`/`exp`, as auth0-python insists.
     pub fn now(&self) -> i64 {
-        let real = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let real = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         real + self.offset_secs.load(Ordering::Relaxed)
     }
 
@@ -39,7 +42,10 @@ impl Clock {
 pub fn rfc3339(secs: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(secs)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string())
 }
 

@@ -9,7 +9,9 @@ use std::path::Path;
 
 /// The `HASURA_GRAPHQL_JWT_SECRET` value for a mock: JWKS URL, issuer and audience.
 pub fn hasura_jwt_secret(issuer: &str, jwk_url: Option<&str>, audience: Option<&str>) -> String {
-    let jwk_url = jwk_url.map(str::to_string).unwrap_or_else(|| format!("{issuer}.well-known/jwks.json"));
+    let jwk_url = jwk_url
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{issuer}.well-known/jwks.json"));
     let mut v = json!({ "jwk_url": jwk_url, "issuer": issuer });
     if let Some(a) = audience {
         v["audience"] = json!(a);
@@ -31,17 +33,35 @@ pub fn hasura_jwt_secret_key_based(issuer: &str, cert_pem: &str, audience: Optio
 pub fn banner(server: &MockServer, tenant: &Tenant) -> String {
     let issuer = server.issuer();
     let mut out = String::new();
-    out.push_str(&format!("\nauth0-mock is serving {} ({})\n\n", tenant.friendly_name, tenant.source));
+    out.push_str(&format!(
+        "\nauth0-mock is serving {} ({})\n\n",
+        tenant.friendly_name, tenant.source
+    ));
     out.push_str(&format!("  Domain / issuer     {issuer}\n"));
-    out.push_str(&format!("  Discovery           {issuer}.well-known/openid-configuration\n"));
-    out.push_str(&format!("  JWKS                {issuer}.well-known/jwks.json\n"));
+    out.push_str(&format!(
+        "  Discovery           {issuer}.well-known/openid-configuration\n"
+    ));
+    out.push_str(&format!(
+        "  JWKS                {issuer}.well-known/jwks.json\n"
+    ));
     if let Some(ca) = server.ca_cert_path() {
-        out.push_str(&format!("  TLS CA certificate  {}   (NODE_EXTRA_CA_CERTS / SSL_CERT_FILE)\n", ca.display()));
+        out.push_str(&format!(
+            "  TLS CA certificate  {}   (NODE_EXTRA_CA_CERTS / SSL_CERT_FILE)\n",
+            ca.display()
+        ));
     }
     out.push_str("\n  Clients\n");
     for c in &tenant.clients {
-        let secret = c.client_secret.as_deref().map(|s| format!("  secret {s}")).unwrap_or_default();
-        out.push_str(&format!("    {:<24} client_id {}{secret}\n", format!("{} ({:?})", c.name, c.app_type), c.client_id));
+        let secret = c
+            .client_secret
+            .as_deref()
+            .map(|s| format!("  secret {s}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "    {:<24} client_id {}{secret}\n",
+            format!("{} ({:?})", c.name, c.app_type),
+            c.client_id
+        ));
     }
     out.push_str("\n  APIs (audience)\n");
     for a in &tenant.apis {
@@ -57,10 +77,18 @@ pub fn banner(server: &MockServer, tenant: &Tenant) -> String {
             if u.blocked { "  (blocked)" } else { "" }
         ));
     }
-    let audience = tenant.default_audience.clone().or(tenant.apis.first().map(|a| a.identifier.clone()));
-    out.push_str(&format!("\n  HASURA_GRAPHQL_JWT_SECRET='{}'\n", hasura_jwt_secret(issuer, None, audience.as_deref())));
+    let audience = tenant
+        .default_audience
+        .clone()
+        .or(tenant.apis.first().map(|a| a.identifier.clone()));
+    out.push_str(&format!(
+        "\n  HASURA_GRAPHQL_JWT_SECRET='{}'\n",
+        hasura_jwt_secret(issuer, None, audience.as_deref())
+    ));
     out.push_str("\n  Control API         ");
-    out.push_str(&format!("{issuer}__mock  (loopback only unless --control-remote)\n"));
+    out.push_str(&format!(
+        "{issuer}__mock  (loopback only unless --control-remote)\n"
+    ));
     out
 }
 
@@ -68,7 +96,10 @@ pub fn banner(server: &MockServer, tenant: &Tenant) -> String {
 pub async fn serve(cfg: ServerConfig) -> Result<(), String> {
     let started = std::time::Instant::now();
     let tenant = load_tenant(&cfg).map_err(|e| e.to_string())?;
-    let cfg = ServerConfig { tenant: Some(tenant.clone()), ..cfg };
+    let cfg = ServerConfig {
+        tenant: Some(tenant.clone()),
+        ..cfg
+    };
     let server = MockServer::start(cfg).await.map_err(|e| e.to_string())?;
     println!("{}", banner(&server, &tenant));
     tracing::info!(addr = %server.addr(), issuer = %server.issuer(), ms = started.elapsed().as_millis() as u64, "listening");
@@ -80,7 +111,15 @@ pub async fn serve(cfg: ServerConfig) -> Result<(), String> {
 pub fn check(dir: &Path) -> Result<String, String> {
     let tenant = crate::tenant::load_dir(dir).map_err(|e| e.to_string())?;
     let users = tenant.users.len();
-    Mock::new(tenant.clone(), "http://localhost/".into(), false, None, Vec::new(), ControlAccess::default()).map_err(|e| e.to_string())?;
+    Mock::new(
+        tenant.clone(),
+        "http://localhost/".into(),
+        false,
+        None,
+        Vec::new(),
+        ControlAccess::default(),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(format!(
         "{}: OK ({} clients, {} APIs, {} users, {} post-login hooks, {} scenarios)",
         dir.display(),
@@ -101,8 +140,16 @@ pub async fn healthcheck(port: u16, tls: bool) -> Result<(), String> {
         .tls_danger_accept_invalid_certs(true)
         .build()
         .map_err(|e| e.to_string())?;
-    let res = client.get(&url).send().await.map_err(|e| format!("{url}: {e}"))?;
-    if res.status().is_success() { Ok(()) } else { Err(format!("{url}: HTTP {}", res.status())) }
+    let res = client
+        .get(&url)
+        .send()
+        .await
+        .map_err(|e| format!("{url}: {e}"))?;
+    if res.status().is_success() {
+        Ok(())
+    } else {
+        Err(format!("{url}: HTTP {}", res.status()))
+    }
 }
 
 /// `auth0-mock keygen`: a new RS256 2048-bit key as PKCS#8 PEM.
@@ -117,12 +164,31 @@ pub async fn token(cfg: ServerConfig, req: TokenRequest) -> Result<serde_json::V
     let tenant = load_tenant(&cfg).map_err(|e| e.to_string())?;
     let issuer = match &cfg.issuer {
         Some(i) => normalize_issuer(i).map_err(|e| e.to_string())?,
-        None => format!("{}://localhost:{}/", if cfg.tls { "https" } else { "http" }, cfg.port),
+        None => format!(
+            "{}://localhost:{}/",
+            if cfg.tls { "https" } else { "http" },
+            cfg.port
+        ),
     };
-    let key = cfg.key_pem.as_deref().map(crate::keys::SigningKey::from_pem).transpose().map_err(|e| e.to_string())?;
-    let mock = Mock::new(tenant.clone(), issuer, cfg.tls, key, Vec::new(), ControlAccess::default()).map_err(|e| e.to_string())?;
+    let key = cfg
+        .key_pem
+        .as_deref()
+        .map(crate::keys::SigningKey::from_pem)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let mock = Mock::new(
+        tenant.clone(),
+        issuer,
+        cfg.tls,
+        key,
+        Vec::new(),
+        ControlAccess::default(),
+    )
+    .map_err(|e| e.to_string())?;
     let scenario = crate::scenario::resolve_request(&tenant, &req)?;
-    let set = crate::scenario::mint(&mock, &scenario).await.map_err(|e| e.to_string())?;
+    let set = crate::scenario::mint(&mock, &scenario)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(json!({
         "scenario": scenario.name,
         "description": scenario.description,
@@ -136,19 +202,41 @@ pub async fn token(cfg: ServerConfig, req: TokenRequest) -> Result<serde_json::V
 
 /// `auth0-mock hasura-jwt-config`: the `HASURA_GRAPHQL_JWT_SECRET` for the mock a config
 /// describes (jwk_url form, or the key-based form).
-pub fn hasura_jwt_config(cfg: Result<ServerConfig, String>, jwk_url: Option<String>, key_based: bool) -> Result<String, String> {
+pub fn hasura_jwt_config(
+    cfg: Result<ServerConfig, String>,
+    jwk_url: Option<String>,
+    key_based: bool,
+) -> Result<String, String> {
     let cfg = cfg?;
     let tenant = load_tenant(&cfg).map_err(|e| e.to_string())?;
     let issuer = match &cfg.issuer {
         Some(i) => normalize_issuer(i).map_err(|e| e.to_string())?,
-        None => format!("{}://localhost:{}/", if cfg.tls { "https" } else { "http" }, cfg.port),
+        None => format!(
+            "{}://localhost:{}/",
+            if cfg.tls { "https" } else { "http" },
+            cfg.port
+        ),
     };
-    let audience = tenant.default_audience.clone().or(tenant.apis.first().map(|a| a.identifier.clone()));
+    let audience = tenant
+        .default_audience
+        .clone()
+        .or(tenant.apis.first().map(|a| a.identifier.clone()));
     if key_based {
-        let pem = cfg.key_pem.clone().unwrap_or(tenant.signing_key_pem.clone());
+        let pem = cfg
+            .key_pem
+            .clone()
+            .unwrap_or(tenant.signing_key_pem.clone());
         let key = crate::keys::SigningKey::from_pem(&pem).map_err(|e| e.to_string())?;
-        Ok(hasura_jwt_secret_key_based(&issuer, &key.cert_pem(), audience.as_deref()))
+        Ok(hasura_jwt_secret_key_based(
+            &issuer,
+            &key.cert_pem(),
+            audience.as_deref(),
+        ))
     } else {
-        Ok(hasura_jwt_secret(&issuer, jwk_url.as_deref(), audience.as_deref()))
+        Ok(hasura_jwt_secret(
+            &issuer,
+            jwk_url.as_deref(),
+            audience.as_deref(),
+        ))
     }
 }

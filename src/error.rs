@@ -24,8 +24,16 @@ pub struct OAuthError {
 
 impl OAuthError {
     /// Builds an error with an explicit status.
-    pub fn new(status: StatusCode, code: impl Into<Cow<'static, str>>, description: impl Into<String>) -> Self {
-        Self { status, code: code.into(), description: description.into() }
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            description: description.into(),
+        }
     }
     /// 400 `invalid_request`: malformed, missing or duplicated parameters.
     pub fn invalid_request(description: impl Into<String>) -> Self {
@@ -69,7 +77,10 @@ impl IntoResponse for OAuthError {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
         if self.status == StatusCode::UNAUTHORIZED && self.code == "invalid_token" {
-            let value = format!("Bearer error=\"invalid_token\", error_description=\"{}\"", self.description.replace('"', "'"));
+            let value = format!(
+                "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                self.description.replace('"', "'")
+            );
             if let Ok(v) = HeaderValue::from_str(&value) {
                 headers.insert(header::WWW_AUTHENTICATE, v);
             }
@@ -93,7 +104,10 @@ pub struct ErrorPage {
 impl ErrorPage {
     /// Builds an error page for a request whose callback cannot be trusted.
     pub fn new(error: &'static str, description: impl Into<String>) -> Self {
-        Self { error, description: description.into() }
+        Self {
+            error,
+            description: description.into(),
+        }
     }
 }
 
@@ -101,7 +115,9 @@ impl IntoResponse for ErrorPage {
     fn into_response(self) -> Response {
         let page = crate::http::pages::error_page(self.error, &self.description);
         let mut response = (StatusCode::BAD_REQUEST, Html(page)).into_response();
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         response
     }
 }
@@ -142,7 +158,15 @@ pub enum FixtureError {
 
 impl FixtureError {
     /// Shorthand for a semantic validation failure.
-    pub fn invalid(file: impl Into<String>, path: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self::Invalid { file: file.into(), path: path.into(), reason: reason.into() }
+    pub fn invalid(
+        file: impl Into<String>,
+        path: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self::Invalid {
+            file: file.into(),
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 }

@@ -48,7 +48,10 @@ impl Faults {
     /// Arms a fault after checking it is sensible.
     pub fn arm(&self, fault: Fault) -> Result<(), String> {
         if !fault.endpoint.starts_with('/') {
-            return Err(format!("endpoint '{}' must be a path starting with /", fault.endpoint));
+            return Err(format!(
+                "endpoint '{}' must be a path starting with /",
+                fault.endpoint
+            ));
         }
         if fault.endpoint.starts_with("/__mock") {
             return Err("the control API cannot be made to fail".into());
@@ -60,7 +63,9 @@ impl Faults {
             FaultKind::Status { status, .. } if !(400..=599).contains(status) => {
                 return Err(format!("status {status} is not an error status (400-599)"));
             }
-            FaultKind::Delay { ms } if *ms > 60_000 => return Err("delay ms must be at most 60000".into()),
+            FaultKind::Delay { ms } if *ms > 60_000 => {
+                return Err("delay ms must be at most 60000".into());
+            }
             _ => {}
         }
         self.armed.lock().push(fault);
@@ -97,8 +102,16 @@ mod tests {
     #[test]
     fn counts_down() {
         let f = Faults::default();
-        f.arm(Fault { endpoint: "/oauth/token".into(), count: 2, kind: FaultKind::Status { status: 429, error: None, error_description: None } })
-            .unwrap();
+        f.arm(Fault {
+            endpoint: "/oauth/token".into(),
+            count: 2,
+            kind: FaultKind::Status {
+                status: 429,
+                error: None,
+                error_description: None,
+            },
+        })
+        .unwrap();
         assert!(f.take("/oauth/token").is_some());
         assert!(f.take("/userinfo").is_none());
         assert!(f.take("/oauth/token").is_some());
@@ -108,8 +121,33 @@ mod tests {
     #[test]
     fn validates() {
         let f = Faults::default();
-        assert!(f.arm(Fault { endpoint: "oauth".into(), count: 1, kind: FaultKind::Delay { ms: 1 } }).is_err());
-        assert!(f.arm(Fault { endpoint: "/x".into(), count: 0, kind: FaultKind::Delay { ms: 1 } }).is_err());
-        assert!(f.arm(Fault { endpoint: "/x".into(), count: 1, kind: FaultKind::Status { status: 200, error: None, error_description: None } }).is_err());
+        assert!(
+            f.arm(Fault {
+                endpoint: "oauth".into(),
+                count: 1,
+                kind: FaultKind::Delay { ms: 1 }
+            })
+            .is_err()
+        );
+        assert!(
+            f.arm(Fault {
+                endpoint: "/x".into(),
+                count: 0,
+                kind: FaultKind::Delay { ms: 1 }
+            })
+            .is_err()
+        );
+        assert!(
+            f.arm(Fault {
+                endpoint: "/x".into(),
+                count: 1,
+                kind: FaultKind::Status {
+                    status: 200,
+                    error: None,
+                    error_description: None
+                }
+            })
+            .is_err()
+        );
     }
 }

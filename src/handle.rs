@@ -21,18 +21,27 @@ impl MockHandle {
 
     /// Mints tokens for a scenario, a user or a client (see [`TokenRequest`]).
     pub async fn mint(&self, req: TokenRequest) -> Result<TokenSet, OAuthError> {
-        let scenario = crate::scenario::resolve_request(&self.mock.tenant(), &req).map_err(OAuthError::invalid_request)?;
+        let scenario = crate::scenario::resolve_request(&self.mock.tenant(), &req)
+            .map_err(OAuthError::invalid_request)?;
         crate::scenario::mint(&self.mock, &scenario).await
     }
 
     /// Mints a named scenario's tokens.
     pub async fn mint_scenario(&self, name: &str) -> Result<TokenSet, OAuthError> {
-        self.mint(TokenRequest { scenario: Some(name.to_string()), ..Default::default() }).await
+        self.mint(TokenRequest {
+            scenario: Some(name.to_string()),
+            ..Default::default()
+        })
+        .await
     }
 
     /// Mints a user's tokens (through the claim hooks).
     pub async fn mint_for_user(&self, login: &str) -> Result<TokenSet, OAuthError> {
-        self.mint(TokenRequest { user: Some(login.to_string()), ..Default::default() }).await
+        self.mint(TokenRequest {
+            user: Some(login.to_string()),
+            ..Default::default()
+        })
+        .await
     }
 
     /// Adds (or replaces, by `user_id`) a user.
@@ -83,7 +92,10 @@ impl MockHandle {
         if self.mock.tenant().scenario(name).is_none() {
             return Err(OAuthError::not_found(format!("unknown scenario '{name}'")));
         }
-        *self.mock.next_scenario.lock() = Some(NextScenario { name: name.to_string(), remaining: count.max(1) });
+        *self.mock.next_scenario.lock() = Some(NextScenario {
+            name: name.to_string(),
+            remaining: count.max(1),
+        });
         Ok(())
     }
 

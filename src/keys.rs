@@ -43,7 +43,9 @@ pub struct SigningKey {
 
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SigningKey").field("kid", &self.kid).finish_non_exhaustive()
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
     }
 }
 
@@ -51,7 +53,9 @@ impl SigningKey {
     /// Loads a key from PEM text. Text around the PEM block (such as the warning comments on the
     /// embedded test keys) is ignored.
     pub fn from_pem(text: &str) -> Result<Self, KeyError> {
-        let start = text.find("-----BEGIN").ok_or_else(|| KeyError::Parse("no PEM block found".into()))?;
+        let start = text
+            .find("-----BEGIN")
+            .ok_or_else(|| KeyError::Parse("no PEM block found".into()))?;
         let pem = &text[start..];
         let key = if pem.starts_with("-----BEGIN RSA PRIVATE KEY") {
             rsa::RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| KeyError::Parse(e.to_string()))?
@@ -67,7 +71,8 @@ impl SigningKey {
             .map_err(|e| KeyError::Backend(e.to_string()))?;
         let der = aws_lc_rs::encoding::AsDer::<aws_lc_rs::encoding::Pkcs8V1Der>::as_der(&pair)
             .map_err(|e| KeyError::Backend(e.to_string()))?;
-        let key = rsa::RsaPrivateKey::from_pkcs8_der(der.as_ref()).map_err(|e| KeyError::Parse(e.to_string()))?;
+        let key = rsa::RsaPrivateKey::from_pkcs8_der(der.as_ref())
+            .map_err(|e| KeyError::Parse(e.to_string()))?;
         Self::from_rsa(key)
     }
 
@@ -76,19 +81,34 @@ impl SigningKey {
         if bits < 2048 {
             return Err(KeyError::TooShort(bits));
         }
-        let der = key.to_pkcs8_der().map_err(|e| KeyError::Parse(e.to_string()))?;
-        let pair = RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| KeyError::Backend(e.to_string()))?;
+        let der = key
+            .to_pkcs8_der()
+            .map_err(|e| KeyError::Parse(e.to_string()))?;
+        let pair =
+            RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| KeyError::Backend(e.to_string()))?;
         let n = URL_SAFE_NO_PAD.encode(key.n().to_bytes_be());
         let e = URL_SAFE_NO_PAD.encode(key.e().to_bytes_be());
         let kid = thumbprint(&n, &e);
-        let private_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| KeyError::Parse(e.to_string()))?.to_string();
+        let private_pem = key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| KeyError::Parse(e.to_string()))?
+            .to_string();
         let public_pem = key
             .to_public_key()
             .to_public_key_pem(LineEnding::LF)
             .map_err(|e| KeyError::Parse(e.to_string()))?;
         let cert_der = self_signed_cert(der.as_bytes())?;
         let _ = pair.public_key();
-        Ok(Self { kid, pair, rng: SystemRandom::new(), n, e, cert_der, private_pem, public_pem })
+        Ok(Self {
+            kid,
+            pair,
+            rng: SystemRandom::new(),
+            n,
+            e,
+            cert_der,
+            private_pem,
+            public_pem,
+        })
     }
 
     /// Signs `message` with RSASSA-PKCS1-v1_5 SHA-256 (JWS `RS256`).
@@ -116,7 +136,8 @@ impl SigningKey {
 
     /// Base64url SHA-1 thumbprint of the certificate's DER, as JWK `x5t` requires.
     pub fn x5t(&self) -> String {
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &self.cert_der);
+        let digest =
+            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA1_FOR_LEGACY_USE_ONLY, &self.cert_der);
         URL_SAFE_NO_PAD.encode(digest.as_ref())
     }
 
@@ -166,11 +187,15 @@ fn self_signed_cert(pkcs8: &[u8]) -> Result<Vec<u8>, KeyError> {
         .map_err(|e| KeyError::Backend(e.to_string()))?;
     let mut params = rcgen::CertificateParams::default();
     params.distinguished_name = rcgen::DistinguishedName::new();
-    params.distinguished_name.push(rcgen::DnType::CommonName, "auth0-mock signing key");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "auth0-mock signing key");
     params.not_before = rcgen::date_time_ymd(2024, 1, 1);
     params.not_after = rcgen::date_time_ymd(2099, 1, 1);
     params.serial_number = Some(rcgen::SerialNumber::from(vec![1u8]));
-    let cert = params.self_signed(&key_pair).map_err(|e| KeyError::Backend(e.to_string()))?;
+    let cert = params
+        .self_signed(&key_pair)
+        .map_err(|e| KeyError::Backend(e.to_string()))?;
     Ok(cert.der().to_vec())
 }
 
@@ -250,7 +275,13 @@ mod tests {
         let n = URL_SAFE_NO_PAD.decode(key.n()).unwrap();
         let e = URL_SAFE_NO_PAD.decode(key.e()).unwrap();
         let public = aws_lc_rs::signature::RsaPublicKeyComponents { n: &n, e: &e };
-        public.verify(&aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256, b"hello", &sig).unwrap();
+        public
+            .verify(
+                &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+                b"hello",
+                &sig,
+            )
+            .unwrap();
     }
 
     #[test]
@@ -263,6 +294,9 @@ mod tests {
     #[test]
     fn rejects_garbage() {
         assert!(SigningKey::from_pem("nope").is_err());
-        assert!(SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n").is_err());
+        assert!(
+            SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+                .is_err()
+        );
     }
 }

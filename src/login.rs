@@ -121,17 +121,32 @@ pub struct LoginInput<'a> {
 }
 
 /// OIDC scopes a user token may carry without an API defining them.
-pub const OIDC_SCOPES: &[&str] = &["openid", "profile", "email", "address", "phone", "offline_access"];
+pub const OIDC_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+];
 
 /// The scopes granted for a request: OIDC scopes as requested (offline_access only where a
 /// refresh token may be issued), API scopes the API defines, and under RBAC only those the
 /// user's roles permit.
-pub fn granted_scopes(tenant: &Tenant, client: &Client, roles: &[String], audience: Option<&str>, requested: &[String]) -> Vec<String> {
+pub fn granted_scopes(
+    tenant: &Tenant,
+    client: &Client,
+    roles: &[String],
+    audience: Option<&str>,
+    requested: &[String],
+) -> Vec<String> {
     let api = audience.and_then(|a| tenant.api(a));
     let mut out: Vec<String> = Vec::new();
     for s in requested {
         let keep = if OIDC_SCOPES.contains(&s.as_str()) {
-            s != "offline_access" || (client.allows_grant("refresh_token") && api.is_none_or(|a| a.allow_offline_access))
+            s != "offline_access"
+                || (client.allows_grant("refresh_token")
+                    && api.is_none_or(|a| a.allow_offline_access))
         } else if let Some(api) = api {
             if api.enforce_policies {
                 tenant.permissions_for(roles, &api.identifier).contains(s)
@@ -165,9 +180,16 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
     let now = mock.clock.now();
     let (user, logins_count) = {
         let mut store = mock.store.lock();
-        let user = store.user(user_id).cloned().ok_or_else(|| OAuthError::invalid_grant("Unknown or invalid refresh token."))?;
+        let user = store
+            .user(user_id)
+            .cloned()
+            .ok_or_else(|| OAuthError::invalid_grant("Unknown or invalid refresh token."))?;
         if user.blocked {
-            return Err(OAuthError::new(axum::http::StatusCode::UNAUTHORIZED, "unauthorized", "user is blocked"));
+            return Err(OAuthError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "user is blocked",
+            ));
         }
         let count = store.logins_count.entry(user_id.to_string()).or_insert(0);
         if input.protocol != "oauth2-refresh-token" {
@@ -185,7 +207,8 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
     let mut event = Event::empty();
     event.user = user_json(&user);
     event.authorization = json!({ "roles": user.roles });
-    event.client = json!({ "client_id": input.client.client_id, "name": input.client.name, "metadata": {} });
+    event.client =
+        json!({ "client_id": input.client.client_id, "name": input.client.name, "metadata": {} });
     event.connection = json!({
         "id": connection.and_then(|c| c.id.clone()).unwrap_or_default(),
         "name": connection_name,
@@ -222,7 +245,13 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
         store.apply_metadata(user_id, &effects.app_metadata, &effects.user_metadata, now);
         store.user(user_id).cloned().unwrap_or(user)
     };
-    let mut scope = granted_scopes(&tenant, input.client, &user.roles, input.audience.as_deref(), &input.requested_scope);
+    let mut scope = granted_scopes(
+        &tenant,
+        input.client,
+        &user.roles,
+        input.audience.as_deref(),
+        &input.requested_scope,
+    );
     for s in &effects.add_scopes {
         if !scope.contains(s) {
             scope.push(s.clone());
@@ -230,7 +259,9 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
     }
     scope.retain(|s| !effects.remove_scopes.contains(s));
     let permissions = match input.audience.as_deref().and_then(|a| tenant.api(a)) {
-        Some(api) if api.token_dialect.as_deref() == Some("access_token_authz") => tenant.permissions_for(&user.roles, &api.identifier),
+        Some(api) if api.token_dialect.as_deref() == Some("access_token_authz") => {
+            tenant.permissions_for(&user.roles, &api.identifier)
+        }
         _ => Vec::new(),
     };
     tracing::info!(
@@ -266,7 +297,11 @@ pub fn user_json(user: &User) -> Value {
         m.remove("roles");
         m.remove("connection");
         let provider = user.user_id.split('|').next().unwrap_or("auth0");
-        let id = user.user_id.split_once('|').map(|(_, id)| id).unwrap_or(&user.user_id);
+        let id = user
+            .user_id
+            .split_once('|')
+            .map(|(_, id)| id)
+            .unwrap_or(&user.user_id);
         m.insert(
             "identities".into(),
             json!([{ "provider": provider, "user_id": id, "connection": user.connection.clone().unwrap_or_else(|| "Username-Password-Authentication".into()), "isSocial": false }]),
@@ -284,18 +319,33 @@ mod tests {
         let t = crate::tenant::load_embedded().unwrap();
         let spa = t.client("auth0-mock-spa").unwrap();
         let req = split_scope(Some("openid profile offline_access read:own bogus"));
-        let s = granted_scopes(&t, spa, &["user".into()], Some("https://api.auth0-mock.test"), &req);
+        let s = granted_scopes(
+            &t,
+            spa,
+            &["user".into()],
+            Some("https://api.auth0-mock.test"),
+            &req,
+        );
         assert_eq!(s, vec!["openid", "profile", "offline_access", "read:own"]);
         let s = granted_scopes(&t, spa, &[], None, &req);
         assert_eq!(s, vec!["openid", "profile", "offline_access"]);
         let m2m = t.client("auth0-mock-m2m").unwrap();
-        let s = granted_scopes(&t, m2m, &[], None, &split_scope(Some("openid offline_access")));
+        let s = granted_scopes(
+            &t,
+            m2m,
+            &[],
+            None,
+            &split_scope(Some("openid offline_access")),
+        );
         assert_eq!(s, vec!["openid"]);
     }
 
     #[test]
     fn split_scope_dedupes() {
-        assert_eq!(split_scope(Some("openid  openid profile")), vec!["openid", "profile"]);
+        assert_eq!(
+            split_scope(Some("openid  openid profile")),
+            vec!["openid", "profile"]
+        );
         assert!(split_scope(None).is_empty());
     }
 }

@@ -126,7 +126,10 @@ pub fn load_all(src: &FixtureSource) -> Result<Vec<Scenario>, FixtureError> {
         let mut s: Scenario = crate::tenant::parse_yaml(&file, &text)?;
         if s.name.is_empty() {
             let stem = rel.rsplit('/').next().unwrap_or(&rel);
-            s.name = stem.trim_end_matches(".yaml").trim_end_matches(".yml").to_string();
+            s.name = stem
+                .trim_end_matches(".yaml")
+                .trim_end_matches(".yml")
+                .to_string();
         }
         out.push(s);
     }
@@ -137,7 +140,10 @@ pub fn load_all(src: &FixtureSource) -> Result<Vec<Scenario>, FixtureError> {
 pub fn validate_all(tenant: &Tenant, src: &FixtureSource) -> Result<(), FixtureError> {
     for s in &tenant.scenarios {
         let file = match src {
-            FixtureSource::Dir(d) => d.join(format!("scenarios/{}.yaml", s.name)).display().to_string(),
+            FixtureSource::Dir(d) => d
+                .join(format!("scenarios/{}.yaml", s.name))
+                .display()
+                .to_string(),
             FixtureSource::Embedded => format!("<embedded>/scenarios/{}.yaml", s.name),
         };
         validate(tenant, s).map_err(|(path, reason)| FixtureError::invalid(&file, path, reason))?;
@@ -148,10 +154,21 @@ pub fn validate_all(tenant: &Tenant, src: &FixtureSource) -> Result<(), FixtureE
 /// Checks one scenario against a tenant; `Err((path, reason))`.
 pub fn validate(tenant: &Tenant, s: &Scenario) -> Result<(), (String, String)> {
     match (&s.user, &s.client) {
-        (Some(_), Some(_)) => return Err(("user".into(), "give either user or client, not both".into())),
-        (None, None) => return Err(("user".into(), "give a user (email/user_id) or a client (client_credentials)".into())),
+        (Some(_), Some(_)) => {
+            return Err(("user".into(), "give either user or client, not both".into()));
+        }
+        (None, None) => {
+            return Err((
+                "user".into(),
+                "give a user (email/user_id) or a client (client_credentials)".into(),
+            ));
+        }
         (Some(u), None) => {
-            if !tenant.users.iter().any(|x| x.user_id == *u || x.matches_login(u)) {
+            if !tenant
+                .users
+                .iter()
+                .any(|x| x.user_id == *u || x.matches_login(u))
+            {
                 return Err(("user".into(), format!("no user '{u}' in the tenant")));
             }
         }
@@ -172,7 +189,10 @@ pub fn validate(tenant: &Tenant, s: &Scenario) -> Result<(), (String, String)> {
         return Err(("audience".into(), format!("no API '{a}' in the tenant")));
     }
     if s.audience.is_none() && tenant.default_audience.is_none() && tenant.apis.is_empty() {
-        return Err(("audience".into(), "the tenant has no API to issue an access token for".into()));
+        return Err((
+            "audience".into(),
+            "the tenant has no API to issue an access token for".into(),
+        ));
     }
     for (field, v) in [("expect.api", &s.expect.api)] {
         if let Some(v) = v
@@ -194,13 +214,20 @@ pub const UNKNOWN_KID: &str = "unknown-kid-not-in-jwks";
 
 /// Applies a scenario's claim edits and (for access tokens) its defects to `claims`, and
 /// returns the JWT header to sign with.
-pub fn edit_claims(mock: &crate::state::Mock, s: &Scenario, claims: &mut Map<String, Value>, access: bool) -> Map<String, Value> {
+pub fn edit_claims(
+    mock: &crate::state::Mock,
+    s: &Scenario,
+    claims: &mut Map<String, Value>,
+    access: bool,
+) -> Map<String, Value> {
     let key = mock.keys.read().current.clone();
     let mut header = crate::token::jwt_header(&key);
     let edits = if access { &s.access_token } else { &s.id_token };
     let ns = crate::hooks::hasura_claims::DEFAULT_NAMESPACE;
     if let Some(h) = &edits.hasura {
-        let obj = claims.entry(ns.to_string()).or_insert_with(|| serde_json::json!({}));
+        let obj = claims
+            .entry(ns.to_string())
+            .or_insert_with(|| serde_json::json!({}));
         if let Some(map) = obj.as_object_mut() {
             if let Some(d) = &h.default_role {
                 map.insert("x-hasura-default-role".into(), Value::String(d.clone()));
@@ -219,11 +246,18 @@ pub fn edit_claims(mock: &crate::state::Mock, s: &Scenario, claims: &mut Map<Str
     if !access {
         return header;
     }
-    let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or_else(|| mock.clock.now());
+    let iat = claims
+        .get("iat")
+        .and_then(Value::as_i64)
+        .unwrap_or_else(|| mock.clock.now());
     if let Some(lifetime) = s.lifetime {
         claims.insert("exp".into(), serde_json::json!(iat + lifetime));
     }
-    let lifetime = claims.get("exp").and_then(Value::as_i64).unwrap_or(iat + 86400) - iat;
+    let lifetime = claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .unwrap_or(iat + 86400)
+        - iat;
     for d in &s.defects {
         match d {
             Defect::Expired => {
@@ -255,9 +289,16 @@ pub fn edit_claims(mock: &crate::state::Mock, s: &Scenario, claims: &mut Map<Str
                     let allowed: Vec<String> = map
                         .get("x-hasura-allowed-roles")
                         .and_then(Value::as_array)
-                        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                        .map(|a| {
+                            a.iter()
+                                .filter_map(|v| v.as_str().map(str::to_string))
+                                .collect()
+                        })
                         .unwrap_or_default();
-                    let outside = ["admin", "superuser", "not-an-allowed-role"].into_iter().find(|r| !allowed.iter().any(|a| a == r)).unwrap_or("x");
+                    let outside = ["admin", "superuser", "not-an-allowed-role"]
+                        .into_iter()
+                        .find(|r| !allowed.iter().any(|a| a == r))
+                        .unwrap_or("x");
                     map.insert("x-hasura-default-role".into(), serde_json::json!(outside));
                 }
             }
@@ -278,10 +319,17 @@ pub fn edit_claims(mock: &crate::state::Mock, s: &Scenario, claims: &mut Map<Str
 }
 
 fn stranger_key() -> Result<&'static crate::keys::SigningKey, crate::error::OAuthError> {
-    static KEY: std::sync::OnceLock<Result<crate::keys::SigningKey, String>> = std::sync::OnceLock::new();
+    static KEY: std::sync::OnceLock<Result<crate::keys::SigningKey, String>> =
+        std::sync::OnceLock::new();
     KEY.get_or_init(|| crate::keys::SigningKey::generate().map_err(|e| e.to_string()))
         .as_ref()
-        .map_err(|e| crate::error::OAuthError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "server_error", e.clone()))
+        .map_err(|e| {
+            crate::error::OAuthError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                e.clone(),
+            )
+        })
 }
 
 /// Signs `claims` under `header`, applying signature defects (alg none, bad signature,
@@ -293,17 +341,31 @@ pub fn sign_with_defects(
     claims: &Map<String, Value>,
 ) -> Result<String, crate::error::OAuthError> {
     let key = mock.keys.read().current.clone();
-    let header = if header.is_empty() { crate::token::jwt_header(&key) } else { header };
+    let header = if header.is_empty() {
+        crate::token::jwt_header(&key)
+    } else {
+        header
+    };
     if s.defects.contains(&Defect::AlgNone) {
         let h = serde_json::to_vec(&header).unwrap_or_default();
         let c = serde_json::to_vec(claims).unwrap_or_default();
-        return Ok(format!("{}.{}.", crate::util::b64url(&h), crate::util::b64url(&c)));
+        return Ok(format!(
+            "{}.{}.",
+            crate::util::b64url(&h),
+            crate::util::b64url(&c)
+        ));
     }
-    let signer: &crate::keys::SigningKey = if s.defects.contains(&Defect::UnknownKey) { stranger_key()? } else { &key };
+    let signer: &crate::keys::SigningKey = if s.defects.contains(&Defect::UnknownKey) {
+        stranger_key()?
+    } else {
+        &key
+    };
     let token = crate::token::sign_jwt(signer, &header, claims)?;
     if s.defects.contains(&Defect::BadSignature) {
         let (head, sig) = token.rsplit_once('.').unwrap_or((&token, ""));
-        let mut bytes = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sig).unwrap_or_default();
+        let mut bytes =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, sig)
+                .unwrap_or_default();
         if let Some(b) = bytes.get_mut(10) {
             *b ^= 0x5a;
         }
@@ -391,40 +453,75 @@ pub fn resolve_request(tenant: &Tenant, req: &TokenRequest) -> Result<Scenario, 
 /// Mints a scenario's tokens without a browser: a user token goes through the claim-only
 /// (pure) hooks so it carries the same claims a real login would; a client token is a
 /// client_credentials token.
-pub async fn mint(mock: &crate::state::Mock, s: &Scenario) -> Result<crate::token::TokenSet, crate::error::OAuthError> {
+pub async fn mint(
+    mock: &crate::state::Mock,
+    s: &Scenario,
+) -> Result<crate::token::TokenSet, crate::error::OAuthError> {
     let tenant = mock.tenant();
-    let audience = s.audience.clone().or(tenant.default_audience.clone()).or(tenant.apis.first().map(|a| a.identifier.clone()));
+    let audience = s
+        .audience
+        .clone()
+        .or(tenant.default_audience.clone())
+        .or(tenant.apis.first().map(|a| a.identifier.clone()));
     if let Some(client_id) = &s.client {
-        let aud = audience.ok_or_else(|| crate::error::OAuthError::invalid_request("the tenant has no API"))?;
+        let aud = audience
+            .ok_or_else(|| crate::error::OAuthError::invalid_request("the tenant has no API"))?;
         let scope: Vec<String> = match &s.scope {
             Some(sc) => crate::login::split_scope(Some(sc)),
-            None => tenant.client_grant(client_id, &aud).map(|g| g.scope.clone()).unwrap_or_default(),
+            None => tenant
+                .client_grant(client_id, &aud)
+                .map(|g| g.scope.clone())
+                .unwrap_or_default(),
         };
         let set = mock.mint_client_token(client_id, &aud, &scope)?;
         let mut claims = decode_claims(&set.access_token);
         let header = edit_claims(mock, s, &mut claims, true);
         let access_token = sign_with_defects(mock, s, header, &claims)?;
-        return Ok(crate::token::TokenSet { access_token, ..set });
+        return Ok(crate::token::TokenSet {
+            access_token,
+            ..set
+        });
     }
     let login = s.user.clone().unwrap_or_default();
-    let user = mock.store.lock().find_user(&login).cloned().ok_or_else(|| crate::error::OAuthError::invalid_request(format!("no user '{login}'")))?;
+    let user = mock
+        .store
+        .lock()
+        .find_user(&login)
+        .cloned()
+        .ok_or_else(|| crate::error::OAuthError::invalid_request(format!("no user '{login}'")))?;
     let client = match &s.client_id {
         Some(c) => tenant.client(c).cloned(),
-        None => tenant.clients.iter().find(|c| c.is_public()).or(tenant.clients.first()).cloned(),
+        None => tenant
+            .clients
+            .iter()
+            .find(|c| c.is_public())
+            .or(tenant.clients.first())
+            .cloned(),
     }
     .ok_or_else(|| crate::error::OAuthError::invalid_request("the tenant has no client"))?;
-    let requested = crate::login::split_scope(Some(s.scope.as_deref().unwrap_or("openid profile email")));
+    let requested =
+        crate::login::split_scope(Some(s.scope.as_deref().unwrap_or("openid profile email")));
     let mut event = crate::hooks::Event::empty();
     event.user = crate::login::user_json(&user);
     event.authorization = serde_json::json!({ "roles": user.roles });
-    event.client = serde_json::json!({ "client_id": client.client_id, "name": client.name, "metadata": {} });
+    event.client =
+        serde_json::json!({ "client_id": client.client_id, "name": client.name, "metadata": {} });
     event.transaction = serde_json::json!({ "id": crate::util::random_id(12), "protocol": "oauth2-token-exchange", "requested_scopes": requested });
     event.resource_server = match &audience {
         Some(a) => serde_json::json!({ "identifier": a }),
         None => Value::Null,
     };
-    let effects = mock.pipeline().run_pure(event, &mock.http, &mock.records).await;
-    let scope = crate::login::granted_scopes(&tenant, &client, &user.roles, audience.as_deref(), &requested);
+    let effects = mock
+        .pipeline()
+        .run_pure(event, &mock.http, &mock.records)
+        .await;
+    let scope = crate::login::granted_scopes(
+        &tenant,
+        &client,
+        &user.roles,
+        audience.as_deref(),
+        &requested,
+    );
     let now = mock.clock.now();
     let grant = crate::login::Grant {
         user,
@@ -443,19 +540,34 @@ pub async fn mint(mock: &crate::state::Mock, s: &Scenario) -> Result<crate::toke
         permissions: vec![],
     };
     let now_claims = mock.access_claims(&grant, now);
-    let (mut claims, lifetime) = now_claims.ok_or_else(|| crate::error::OAuthError::invalid_request("no API audience for the access token"))?;
+    let (mut claims, lifetime) = now_claims.ok_or_else(|| {
+        crate::error::OAuthError::invalid_request("no API audience for the access token")
+    })?;
     let header = edit_claims(mock, s, &mut claims, true);
     let access_token = sign_with_defects(mock, s, header, &claims)?;
     let mut id = mock.id_claims(&grant, now, None, None);
     let id_header = edit_claims(mock, s, &mut id, false);
-    let id_token = Some(crate::token::sign_jwt(&mock.keys.read().current, &id_header, &id)?);
-    Ok(crate::token::TokenSet { access_token, id_token, refresh_token: None, scope: grant.scope.join(" "), expires_in: lifetime, token_type: "Bearer" })
+    let id_token = Some(crate::token::sign_jwt(
+        &mock.keys.read().current,
+        &id_header,
+        &id,
+    )?);
+    Ok(crate::token::TokenSet {
+        access_token,
+        id_token,
+        refresh_token: None,
+        scope: grant.scope.join(" "),
+        expires_in: lifetime,
+        token_type: "Bearer",
+    })
 }
 
 fn decode_claims(jwt: &str) -> Map<String, Value> {
     jwt.split('.')
         .nth(1)
-        .and_then(|p| base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, p).ok())
+        .and_then(|p| {
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, p).ok()
+        })
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default()
 }

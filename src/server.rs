@@ -62,7 +62,10 @@ impl Default for ServerConfig {
 impl ServerConfig {
     /// Loopback, a free port, the embedded tenant, plain http: what an in-process test wants.
     pub fn for_tests() -> Self {
-        Self { port: 0, ..Self::default() }
+        Self {
+            port: 0,
+            ..Self::default()
+        }
     }
 }
 
@@ -126,50 +129,90 @@ impl MockServer {
     pub async fn start(cfg: ServerConfig) -> Result<Self, StartError> {
         let tenant = load_tenant(&cfg)?;
         let addr = SocketAddr::new(cfg.bind, cfg.port);
-        let listener = std::net::TcpListener::bind(addr).map_err(|source| StartError::Bind { addr, source })?;
-        listener.set_nonblocking(true).map_err(|source| StartError::Bind { addr, source })?;
-        let local = listener.local_addr().map_err(|source| StartError::Bind { addr, source })?;
+        let listener = std::net::TcpListener::bind(addr)
+            .map_err(|source| StartError::Bind { addr, source })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let local = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind { addr, source })?;
         let scheme = if cfg.tls { "https" } else { "http" };
         let issuer = match &cfg.issuer {
             Some(i) => normalize_issuer(i)?,
             None => format!("{scheme}://localhost:{}/", local.port()),
         };
-        let key = cfg.key_pem.as_deref().map(SigningKey::from_pem).transpose()?;
-        let mut mock = Mock::new(tenant, issuer.clone(), cfg.tls, key, cfg.hooks.clone(), cfg.control.clone())?;
+        let key = cfg
+            .key_pem
+            .as_deref()
+            .map(SigningKey::from_pem)
+            .transpose()?;
+        let mut mock = Mock::new(
+            tenant,
+            issuer.clone(),
+            cfg.tls,
+            key,
+            cfg.hooks.clone(),
+            cfg.control.clone(),
+        )?;
         mock.jwks_max_age = cfg.jwks_max_age;
         let mock = Arc::new(mock);
-        let app = crate::http::router(mock.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let app =
+            crate::http::router(mock.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let mut ca_path = None;
         let mut tls_handle = None;
         let task = if cfg.tls {
-            let host = url::Url::parse(&issuer).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
-            let dir = cfg.tls_dir.clone().unwrap_or_else(|| std::env::temp_dir().join("auth0-mock-tls"));
+            let host = url::Url::parse(&issuer)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            let dir = cfg
+                .tls_dir
+                .clone()
+                .unwrap_or_else(|| std::env::temp_dir().join("auth0-mock-tls"));
             let material = crate::tls::material(&dir, &[host])?;
             ca_path = Some(material.ca_path.clone());
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem(material.cert_chain_pem.into_bytes(), material.key_pem.into_bytes())
-                .await
-                .map_err(|e| crate::tls::TlsError::Cert(e.to_string()))?;
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem(
+                material.cert_chain_pem.into_bytes(),
+                material.key_pem.into_bytes(),
+            )
+            .await
+            .map_err(|e| crate::tls::TlsError::Cert(e.to_string()))?;
             let handle = axum_server::Handle::new();
             tls_handle = Some(handle.clone());
-            let server = axum_server::from_tcp_rustls(listener, config).map_err(|source| StartError::Bind { addr, source })?.handle(handle);
+            let server = axum_server::from_tcp_rustls(listener, config)
+                .map_err(|source| StartError::Bind { addr, source })?
+                .handle(handle);
             tokio::spawn(async move {
                 if let Err(e) = server.serve(app).await {
                     tracing::error!("https server stopped: {e}");
                 }
             })
         } else {
-            let listener = tokio::net::TcpListener::from_std(listener).map_err(|source| StartError::Bind { addr, source })?;
+            let listener = tokio::net::TcpListener::from_std(listener)
+                .map_err(|source| StartError::Bind { addr, source })?;
             tokio::spawn(async move {
                 let shutdown = async {
                     let _ = rx.await;
                 };
-                if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                {
                     tracing::error!("http server stopped: {e}");
                 }
             })
         };
-        Ok(Self { addr: local, issuer, ca_path, mock, shutdown: Some(tx), tls_handle, task })
+        Ok(Self {
+            addr: local,
+            issuer,
+            ca_path,
+            mock,
+            shutdown: Some(tx),
+            tls_handle,
+            task,
+        })
     }
 
     /// The bound address.
@@ -213,14 +256,15 @@ impl MockServer {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(t) => t,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    self.shutdown().await;
-                    return;
-                }
-            };
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        let _ = ctrl_c.await;
+                        self.shutdown().await;
+                        return;
+                    }
+                };
             tokio::select! {
                 _ = ctrl_c => {},
                 _ = term.recv() => {},

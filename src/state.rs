@@ -140,11 +140,20 @@ fn key_set(tenant: &Tenant, key_override: Option<SigningKey>) -> Result<KeySet, 
     let file = format!("{}/keys", tenant.source);
     let current = match key_override {
         Some(k) => k,
-        None => SigningKey::from_pem(&tenant.signing_key_pem).map_err(|e| FixtureError::invalid(&file, "current", e.to_string()))?,
+        None => SigningKey::from_pem(&tenant.signing_key_pem)
+            .map_err(|e| FixtureError::invalid(&file, "current", e.to_string()))?,
     };
     let next = match &tenant.next_key_pem {
-        Some(pem) => Some(Arc::new(SigningKey::from_pem(pem).map_err(|e| FixtureError::invalid(&file, "next", e.to_string()))?)),
+        Some(pem) => {
+            Some(Arc::new(SigningKey::from_pem(pem).map_err(|e| {
+                FixtureError::invalid(&file, "next", e.to_string())
+            })?))
+        }
         None => None,
     };
-    Ok(KeySet { current: Arc::new(current), next, previous: Vec::new() })
+    Ok(KeySet {
+        current: Arc::new(current),
+        next,
+        previous: Vec::new(),
+    })
 }

@@ -97,7 +97,10 @@ pub struct Store {
 impl Store {
     /// A store holding the tenant's users.
     pub fn new(users: Vec<User>) -> Self {
-        Self { users, ..Self::default() }
+        Self {
+            users,
+            ..Self::default()
+        }
     }
 
     /// A user by id.
@@ -107,13 +110,24 @@ impl Store {
 
     /// A user by email, username or id.
     pub fn find_user(&self, login: &str) -> Option<&User> {
-        self.users.iter().find(|u| u.user_id == login || u.matches_login(login))
+        self.users
+            .iter()
+            .find(|u| u.user_id == login || u.matches_login(login))
     }
 
     /// Applies metadata changes made by hooks (`null` deletes a key, as in Auth0).
-    pub fn apply_metadata(&mut self, user_id: &str, app: &Map<String, Value>, user_meta: &Map<String, Value>, now: i64) {
+    pub fn apply_metadata(
+        &mut self,
+        user_id: &str,
+        app: &Map<String, Value>,
+        user_meta: &Map<String, Value>,
+        now: i64,
+    ) {
         if let Some(u) = self.users.iter_mut().find(|u| u.user_id == user_id) {
-            for (target, changes) in [(&mut u.app_metadata, app), (&mut u.user_metadata, user_meta)] {
+            for (target, changes) in [
+                (&mut u.app_metadata, app),
+                (&mut u.user_metadata, user_meta),
+            ] {
                 for (k, v) in changes {
                     if v.is_null() {
                         target.remove(k);

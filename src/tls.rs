@@ -32,7 +32,10 @@ pub struct TlsMaterial {
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> TlsError + '_ {
-    move |source| TlsError::Io { path: path.display().to_string(), source }
+    move |source| TlsError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn cert_err(e: rcgen::Error) -> TlsError {
@@ -45,13 +48,24 @@ pub fn material(dir: &Path, hosts: &[String]) -> Result<TlsMaterial, TlsError> {
     let ca_cert_path = dir.join("auth0-mock-ca.pem");
     let ca_key_path = dir.join("auth0-mock-ca.key");
     let mut ca_params = CertificateParams::default();
-    ca_params.distinguished_name.push(DnType::CommonName, "auth0-mock local CA");
-    ca_params.distinguished_name.push(DnType::OrganizationName, "auth0-mock");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "auth0-mock local CA");
+    ca_params
+        .distinguished_name
+        .push(DnType::OrganizationName, "auth0-mock");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     ca_params.not_before = rcgen::date_time_ymd(2024, 1, 1);
     ca_params.not_after = rcgen::date_time_ymd(2049, 1, 1);
-    let (ca_key, ca_pem) = match (std::fs::read_to_string(&ca_key_path), std::fs::read_to_string(&ca_cert_path)) {
+    let (ca_key, ca_pem) = match (
+        std::fs::read_to_string(&ca_key_path),
+        std::fs::read_to_string(&ca_cert_path),
+    ) {
         (Ok(key), Ok(cert)) => (KeyPair::from_pem(&key).map_err(cert_err)?, cert),
         _ => {
             let key = KeyPair::generate().map_err(cert_err)?;
@@ -69,13 +83,21 @@ pub fn material(dir: &Path, hosts: &[String]) -> Result<TlsMaterial, TlsError> {
         }
     }
     let mut leaf = CertificateParams::new(names).map_err(cert_err)?;
-    leaf.distinguished_name.push(DnType::CommonName, "auth0-mock");
+    leaf.distinguished_name
+        .push(DnType::CommonName, "auth0-mock");
     leaf.not_before = rcgen::date_time_ymd(2024, 1, 1);
     leaf.not_after = rcgen::date_time_ymd(2049, 1, 1);
     leaf.use_authority_key_identifier_extension = true;
-    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    leaf.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
     leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
     let leaf_key = KeyPair::generate().map_err(cert_err)?;
     let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(cert_err)?;
-    Ok(TlsMaterial { cert_chain_pem: format!("{}{}", leaf_cert.pem(), ca_pem), key_pem: leaf_key.serialize_pem(), ca_path: ca_cert_path })
+    Ok(TlsMaterial {
+        cert_chain_pem: format!("{}{}", leaf_cert.pem(), ca_pem),
+        key_pem: leaf_key.serialize_pem(),
+        ca_path: ca_cert_path,
+    })
 }

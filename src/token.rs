@@ -45,7 +45,11 @@ pub struct MintOptions<'a> {
 }
 
 /// Encodes and signs a JWT with RS256.
-pub fn sign_jwt(key: &SigningKey, header: &Map<String, Value>, claims: &Map<String, Value>) -> Result<String, OAuthError> {
+pub fn sign_jwt(
+    key: &SigningKey,
+    header: &Map<String, Value>,
+    claims: &Map<String, Value>,
+) -> Result<String, OAuthError> {
     let header = serde_json::to_vec(header).map_err(server_error)?;
     let claims = serde_json::to_vec(claims).map_err(server_error)?;
     let mut out = String::with_capacity(1024);
@@ -68,7 +72,11 @@ pub fn jwt_header(key: &SigningKey) -> Map<String, Value> {
 }
 
 fn server_error(e: impl std::fmt::Display) -> OAuthError {
-    OAuthError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "server_error", e.to_string())
+    OAuthError::new(
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        "server_error",
+        e.to_string(),
+    )
 }
 
 /// Left half of SHA-256, base64url: `at_hash` / `c_hash`.
@@ -88,7 +96,11 @@ impl Mock {
     pub fn access_claims(&self, grant: &Grant, now: i64) -> Option<(Map<String, Value>, i64)> {
         let tenant = self.tenant();
         let api = tenant.api(grant.audience.as_deref()?)?;
-        let lifetime = if grant.implicit { api.token_lifetime_for_web } else { api.token_lifetime };
+        let lifetime = if grant.implicit {
+            api.token_lifetime_for_web
+        } else {
+            api.token_lifetime
+        };
         let mut c = grant.access_claims.clone();
         c.insert("iss".into(), json!(self.issuer));
         c.insert("sub".into(), json!(grant.user.user_id));
@@ -105,20 +117,38 @@ impl Mock {
         if let Some(gty) = &grant.gty {
             c.insert("gty".into(), json!(gty));
         }
-        if tenant.api(&api.identifier).is_some_and(|a| a.token_dialect.as_deref() == Some("access_token_authz")) {
+        if tenant
+            .api(&api.identifier)
+            .is_some_and(|a| a.token_dialect.as_deref() == Some("access_token_authz"))
+        {
             c.insert("permissions".into(), json!(grant.permissions));
         }
         Some((c, lifetime))
     }
 
     /// ID-token claims for a user grant (before signing).
-    pub fn id_claims(&self, grant: &Grant, now: i64, access_token: Option<&str>, code: Option<&str>) -> Map<String, Value> {
+    pub fn id_claims(
+        &self,
+        grant: &Grant,
+        now: i64,
+        access_token: Option<&str>,
+        code: Option<&str>,
+    ) -> Map<String, Value> {
         let tenant = self.tenant();
-        let lifetime = tenant.client(&grant.client_id).map(|c| c.jwt_configuration.lifetime_in_seconds).unwrap_or(36000);
+        let lifetime = tenant
+            .client(&grant.client_id)
+            .map(|c| c.jwt_configuration.lifetime_in_seconds)
+            .unwrap_or(36000);
         let u = &grant.user;
         let mut c = grant.id_claims.clone();
         if grant.scope.iter().any(|s| s == "profile") {
-            for (k, v) in [("given_name", &u.given_name), ("family_name", &u.family_name), ("nickname", &u.nickname), ("name", &u.name), ("picture", &u.picture)] {
+            for (k, v) in [
+                ("given_name", &u.given_name),
+                ("family_name", &u.family_name),
+                ("nickname", &u.nickname),
+                ("name", &u.name),
+                ("picture", &u.picture),
+            ] {
                 if let Some(v) = v {
                     c.insert(k.into(), json!(v));
                 }
@@ -157,9 +187,16 @@ impl Mock {
     }
 
     /// Mints the token set for a completed login.
-    pub fn mint_user_tokens(&self, grant: &Grant, opts: MintOptions<'_>) -> Result<TokenSet, OAuthError> {
+    pub fn mint_user_tokens(
+        &self,
+        grant: &Grant,
+        opts: MintOptions<'_>,
+    ) -> Result<TokenSet, OAuthError> {
         let now = self.clock.now();
-        let scenario = grant.scenario.as_ref().and_then(|name| self.tenant().scenario(name).cloned());
+        let scenario = grant
+            .scenario
+            .as_ref()
+            .and_then(|name| self.tenant().scenario(name).cloned());
         let (access_token, expires_in) = match self.access_claims(grant, now) {
             Some((mut claims, lifetime)) => {
                 let mut header = None;
@@ -175,7 +212,11 @@ impl Mock {
                 store.prune(now);
                 store.opaque.insert(
                     token.clone(),
-                    OpaqueToken { user_id: grant.user.user_id.clone(), scope: grant.scope.clone(), expires_at: now + lifetime },
+                    OpaqueToken {
+                        user_id: grant.user.user_id.clone(),
+                        scope: grant.scope.clone(),
+                        expires_at: now + lifetime,
+                    },
                 );
                 (token, lifetime)
             }
@@ -196,12 +237,26 @@ impl Mock {
         } else {
             None
         };
-        Ok(TokenSet { access_token, id_token, refresh_token, scope: grant.scope.join(" "), expires_in, token_type: "Bearer" })
+        Ok(TokenSet {
+            access_token,
+            id_token,
+            refresh_token,
+            scope: grant.scope.join(" "),
+            expires_in,
+            token_type: "Bearer",
+        })
     }
 
-    fn finish(&self, claims: Map<String, Value>, header: Option<Map<String, Value>>, scenario: Option<&crate::scenario::Scenario>) -> Result<String, OAuthError> {
+    fn finish(
+        &self,
+        claims: Map<String, Value>,
+        header: Option<Map<String, Value>>,
+        scenario: Option<&crate::scenario::Scenario>,
+    ) -> Result<String, OAuthError> {
         match scenario {
-            Some(s) => crate::scenario::sign_with_defects(self, s, header.unwrap_or_default(), &claims),
+            Some(s) => {
+                crate::scenario::sign_with_defects(self, s, header.unwrap_or_default(), &claims)
+            }
             None => match header {
                 Some(h) if !h.is_empty() => {
                     let key = self.keys.read().current.clone();
@@ -213,7 +268,11 @@ impl Mock {
     }
 
     fn issue_refresh(&self, grant: &Grant, family: Option<String>, now: i64) -> String {
-        let lifetime = self.tenant().client(&grant.client_id).map(|c| c.refresh_token.token_lifetime).unwrap_or(2_592_000);
+        let lifetime = self
+            .tenant()
+            .client(&grant.client_id)
+            .map(|c| c.refresh_token.token_lifetime)
+            .unwrap_or(2_592_000);
         let token = format!("v1.{}", random_id(48));
         let mut store = self.store.lock();
         store.prune(now);
@@ -234,9 +293,18 @@ impl Mock {
     }
 
     /// A client_credentials access token: `sub = <client_id>@clients`, `gty`, string `aud`.
-    pub fn mint_client_token(&self, client_id: &str, audience: &str, scope: &[String]) -> Result<TokenSet, OAuthError> {
+    pub fn mint_client_token(
+        &self,
+        client_id: &str,
+        audience: &str,
+        scope: &[String],
+    ) -> Result<TokenSet, OAuthError> {
         let now = self.clock.now();
-        let lifetime = self.tenant().api(audience).map(|a| a.token_lifetime).unwrap_or(86400);
+        let lifetime = self
+            .tenant()
+            .api(audience)
+            .map(|a| a.token_lifetime)
+            .unwrap_or(86400);
         let mut c = Map::new();
         c.insert("iss".into(), json!(self.issuer));
         c.insert("sub".into(), json!(format!("{client_id}@clients")));
@@ -247,6 +315,13 @@ impl Mock {
         c.insert("gty".into(), json!("client-credentials"));
         c.insert("azp".into(), json!(client_id));
         let access_token = self.sign(&c)?;
-        Ok(TokenSet { access_token, id_token: None, refresh_token: None, scope: scope.join(" "), expires_in: lifetime, token_type: "Bearer" })
+        Ok(TokenSet {
+            access_token,
+            id_token: None,
+            refresh_token: None,
+            scope: scope.join(" "),
+            expires_in: lifetime,
+            token_type: "Bearer",
+        })
     }
 }

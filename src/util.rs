@@ -14,12 +14,17 @@ pub fn random_id(bytes: usize) -> String {
 /// A stable 24-hex-digit hash of a string, for derived ids (Auth0 user ids are 24 hex digits).
 pub fn short_hash(input: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes());
-    digest.as_ref()[..12].iter().map(|b| format!("{b:02x}")).collect()
+    digest.as_ref()[..12]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Base64url SHA-256, as PKCE S256 and `at_hash`/`c_hash` (left half) need.
 pub fn sha256(input: &[u8]) -> Vec<u8> {
-    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input).as_ref().to_vec()
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input)
+        .as_ref()
+        .to_vec()
 }
 
 /// Base64url without padding.
@@ -44,7 +49,10 @@ mod tests {
     fn ids_are_random_and_urlsafe() {
         let a = random_id(32);
         assert_ne!(a, random_id(32));
-        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
     }
 
     #[test]
@@ -57,7 +65,10 @@ mod tests {
     fn pkce_vector() {
         // RFC 7636 appendix B.
         let v = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        assert_eq!(b64url(&sha256(v.as_bytes())), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            b64url(&sha256(v.as_bytes())),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
         assert!(constant_time_eq("ab", "ab") && !constant_time_eq("ab", "ac"));
     }
 }

@@ -80,13 +80,20 @@ pub struct Api {
 
 impl Api {
     pub(crate) fn new(http: reqwest::Client) -> Self {
-        Self { effects: Effects::default(), http, calls: Vec::new(), logs: Vec::new() }
+        Self {
+            effects: Effects::default(),
+            http,
+            calls: Vec::new(),
+            logs: Vec::new(),
+        }
     }
 
     /// `api.accessToken.setCustomClaim(name, value)`.
     pub fn access_token_set_custom_claim(&mut self, name: &str, value: Value) {
         if let Some(reason) = restricted_reason(name) {
-            self.warn(format!("accessToken.setCustomClaim('{name}') ignored: {reason}"));
+            self.warn(format!(
+                "accessToken.setCustomClaim('{name}') ignored: {reason}"
+            ));
             return;
         }
         self.effects.access_claims.insert(name.to_string(), value);
@@ -95,7 +102,9 @@ impl Api {
     /// `api.idToken.setCustomClaim(name, value)`.
     pub fn id_token_set_custom_claim(&mut self, name: &str, value: Value) {
         if let Some(reason) = restricted_reason(name) {
-            self.warn(format!("idToken.setCustomClaim('{name}') ignored: {reason}"));
+            self.warn(format!(
+                "idToken.setCustomClaim('{name}') ignored: {reason}"
+            ));
             return;
         }
         self.effects.id_claims.insert(name.to_string(), value);

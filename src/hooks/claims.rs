@@ -2,10 +2,49 @@
 
 /// Registered JWT/OIDC claims and the Auth0-managed ones. Auth0 drops attempts to set these.
 const RESTRICTED: &[&str] = &[
-    "acr", "amr", "at_hash", "aud", "auth_time", "azp", "c_hash", "client_id", "cnf", "exp", "gty", "iat", "iss",
-    "jti", "nbf", "nonce", "org_id", "org_name", "permissions", "roles", "groups", "scope", "sid", "sub", "sub_jwk",
-    "tfp", "sip_from_tag", "sip_date", "sip_callid", "sip_cseq_num", "sip_via_branch", "orig", "dest", "mky",
-    "events", "toe", "txn", "rph", "vot", "vtm", "authorization_details", "act", "may_act",
+    "acr",
+    "amr",
+    "at_hash",
+    "aud",
+    "auth_time",
+    "azp",
+    "c_hash",
+    "client_id",
+    "cnf",
+    "exp",
+    "gty",
+    "iat",
+    "iss",
+    "jti",
+    "nbf",
+    "nonce",
+    "org_id",
+    "org_name",
+    "permissions",
+    "roles",
+    "groups",
+    "scope",
+    "sid",
+    "sub",
+    "sub_jwk",
+    "tfp",
+    "sip_from_tag",
+    "sip_date",
+    "sip_callid",
+    "sip_cseq_num",
+    "sip_via_branch",
+    "orig",
+    "dest",
+    "mky",
+    "events",
+    "toe",
+    "txn",
+    "rph",
+    "vot",
+    "vtm",
+    "authorization_details",
+    "act",
+    "may_act",
 ];
 
 /// Namespaces that belong to Auth0.
@@ -25,7 +64,9 @@ pub fn restricted_reason(name: &str) -> Option<String> {
     }
     if let Ok(url) = url::Url::parse(&lower)
         && let Some(host) = url.host_str()
-        && AUTH0_NAMESPACES.iter().any(|ns| host == *ns || host.ends_with(&format!(".{ns}")))
+        && AUTH0_NAMESPACES
+            .iter()
+            .any(|ns| host == *ns || host.ends_with(&format!(".{ns}")))
     {
         return Some(format!("the {host} namespace is reserved by Auth0"));
     }
@@ -43,10 +84,22 @@ mod tests {
 
     #[test]
     fn restricted_and_allowed() {
-        for c in ["sub", "aud", "gty", "azp", "permissions", "https://x.auth0.com/foo", "urn:auth0:x"] {
+        for c in [
+            "sub",
+            "aud",
+            "gty",
+            "azp",
+            "permissions",
+            "https://x.auth0.com/foo",
+            "urn:auth0:x",
+        ] {
             assert!(is_restricted_claim(c), "{c}");
         }
-        for c in ["https://hasura.io/jwt/claims", "favorite_color", "https://example.com/roles"] {
+        for c in [
+            "https://hasura.io/jwt/claims",
+            "favorite_color",
+            "https://example.com/roles",
+        ] {
             assert!(!is_restricted_claim(c), "{c}");
         }
     }

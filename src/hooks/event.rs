@@ -83,13 +83,20 @@ impl Event {
         self.authorization
             .get("roles")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|r| r.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|r| r.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
     /// Makes metadata written by one hook visible to the next, as Auth0 does within a flow.
     pub fn apply(&mut self, effects: &Effects) {
-        for (field, changes) in [("app_metadata", &effects.app_metadata), ("user_metadata", &effects.user_metadata)] {
+        for (field, changes) in [
+            ("app_metadata", &effects.app_metadata),
+            ("user_metadata", &effects.user_metadata),
+        ] {
             if changes.is_empty() {
                 continue;
             }
@@ -145,5 +152,9 @@ pub fn lookup_value(value: &Value, path: &str) -> Option<Value> {
             _ => return None,
         };
     }
-    if cur.is_null() { None } else { Some(cur.clone()) }
+    if cur.is_null() {
+        None
+    } else {
+        Some(cur.clone())
+    }
 }

@@ -62,27 +62,42 @@ pub struct HasuraClaims {
 
 impl HasuraClaims {
     /// Builds the hook from a fixture binding, refusing configurations Hasura would reject.
-    pub fn factory(binding: &HookBinding, _tenant: &Tenant) -> Result<Arc<dyn PostLoginHook>, String> {
-        let settings: Settings = serde_json::from_value(binding.settings.clone()).map_err(|e| format!("hasura-claims settings: {e}"))?;
+    pub fn factory(
+        binding: &HookBinding,
+        _tenant: &Tenant,
+    ) -> Result<Arc<dyn PostLoginHook>, String> {
+        let settings: Settings = serde_json::from_value(binding.settings.clone())
+            .map_err(|e| format!("hasura-claims settings: {e}"))?;
         if let Some(default) = &settings.default_role {
             if let Some(allowed) = &settings.allowed_roles
                 && !allowed.contains(default)
             {
-                return Err(format!("default_role '{default}' is not among allowed_roles {allowed:?}: Hasura would refuse every request"));
+                return Err(format!(
+                    "default_role '{default}' is not among allowed_roles {allowed:?}: Hasura would refuse every request"
+                ));
             }
-            if !settings.default_allowed_roles.is_empty() && !settings.default_allowed_roles.contains(default) {
+            if !settings.default_allowed_roles.is_empty()
+                && !settings.default_allowed_roles.contains(default)
+            {
                 return Err(format!(
                     "default_role '{default}' is not among default_allowed_roles {:?}: Hasura would refuse users without roles",
                     settings.default_allowed_roles
                 ));
             }
         }
-        if settings.default_role.is_none() && settings.default_allowed_roles.is_empty() && settings.allowed_roles.is_none() {
-            return Err("give default_role (and default_allowed_roles for users without roles)".into());
+        if settings.default_role.is_none()
+            && settings.default_allowed_roles.is_empty()
+            && settings.allowed_roles.is_none()
+        {
+            return Err(
+                "give default_role (and default_allowed_roles for users without roles)".into(),
+            );
         }
         for key in settings.session_variables.keys() {
             if !key.to_ascii_lowercase().starts_with("x-hasura-") {
-                return Err(format!("session variable '{key}' must start with x-hasura- (Hasura ignores other keys)"));
+                return Err(format!(
+                    "session variable '{key}' must start with x-hasura- (Hasura ignores other keys)"
+                ));
             }
         }
         for t in &settings.tokens {
@@ -109,7 +124,12 @@ impl HasuraClaims {
         let user_id = event
             .lookup(&s.user_id_from)
             .map(|v| session_string(&v))
-            .ok_or_else(|| HookError::new(format!("hasura-claims: {} is empty for this user", s.user_id_from)))?;
+            .ok_or_else(|| {
+                HookError::new(format!(
+                    "hasura-claims: {} is empty for this user",
+                    s.user_id_from
+                ))
+            })?;
         let mut claims = Map::new();
         claims.insert("x-hasura-default-role".into(), json!(default));
         claims.insert("x-hasura-allowed-roles".into(), json!(allowed));
@@ -132,7 +152,10 @@ pub fn session_string(v: &Value) -> String {
                 .iter()
                 .map(|i| {
                     let s = session_string(i);
-                    if s.is_empty() || s.contains([',', '{', '}', '"', '\\', ' ']) || s.eq_ignore_ascii_case("null") {
+                    if s.is_empty()
+                        || s.contains([',', '{', '}', '"', '\\', ' '])
+                        || s.eq_ignore_ascii_case("null")
+                    {
                         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
                     } else {
                         s
@@ -178,7 +201,14 @@ mod tests {
     use super::*;
 
     fn binding(settings: Value) -> HookBinding {
-        HookBinding { kind: "hasura-claims".into(), name: "t".into(), settings, secrets: Map::new(), code: None, dependencies: vec![] }
+        HookBinding {
+            kind: "hasura-claims".into(),
+            name: "t".into(),
+            settings,
+            secrets: Map::new(),
+            code: None,
+            dependencies: vec![],
+        }
     }
 
     fn tenant() -> Tenant {
@@ -195,11 +225,25 @@ mod tests {
 
     #[test]
     fn refuses_default_outside_allowed() {
-        let err = HasuraClaims::factory(&binding(json!({"default_role": "admin", "allowed_roles": ["user"]})), &tenant()).unwrap_err();
+        let err = HasuraClaims::factory(
+            &binding(json!({"default_role": "admin", "allowed_roles": ["user"]})),
+            &tenant(),
+        )
+        .unwrap_err();
         assert!(err.contains("not among allowed_roles"), "{err}");
-        let err = HasuraClaims::factory(&binding(json!({"default_role": "admin", "default_allowed_roles": ["user"]})), &tenant()).unwrap_err();
+        let err = HasuraClaims::factory(
+            &binding(json!({"default_role": "admin", "default_allowed_roles": ["user"]})),
+            &tenant(),
+        )
+        .unwrap_err();
         assert!(err.contains("default_allowed_roles"), "{err}");
-        assert!(HasuraClaims::factory(&binding(json!({"default_role": "user", "bogus": 1})), &tenant()).is_err());
+        assert!(
+            HasuraClaims::factory(
+                &binding(json!({"default_role": "user", "bogus": 1})),
+                &tenant()
+            )
+            .is_err()
+        );
     }
 
     #[tokio::test]

@@ -25,16 +25,25 @@ pub fn routes(mock: AppState) -> Router<AppState> {
         .route("/__mock/hooks", get(list_hooks).delete(clear_hooks))
         .route("/__mock/keys/rotate", post(rotate))
         .route("/__mock/clock", get(clock).post(set_clock))
-        .route("/__mock/faults", get(list_faults).post(arm_fault).delete(clear_faults))
+        .route(
+            "/__mock/faults",
+            get(list_faults).post(arm_fault).delete(clear_faults),
+        )
         .route("/__mock/scenarios", get(scenarios))
-        .route("/__mock/scenarios/next", post(next_scenario).delete(clear_next))
+        .route(
+            "/__mock/scenarios/next",
+            post(next_scenario).delete(clear_next),
+        )
         .route("/__mock/token", post(mint))
         .route_layer(middleware::from_fn_with_state(mock, guard))
 }
 
 /// Refuses callers the control settings do not allow.
 pub async fn guard(State(mock): State<AppState>, req: Request, next: Next) -> Response {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     match check_access(&mock, req.headers(), peer) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
@@ -42,9 +51,16 @@ pub async fn guard(State(mock): State<AppState>, req: Request, next: Next) -> Re
 }
 
 /// Allows loopback callers, callers with the control token, or everyone with `allow_remote`.
-pub fn check_access(mock: &Mock, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<(), OAuthError> {
+pub fn check_access(
+    mock: &Mock,
+    headers: &HeaderMap,
+    peer: Option<SocketAddr>,
+) -> Result<(), OAuthError> {
     if let Some(token) = &mock.control.token {
-        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
         if given.is_some_and(|g| crate::util::constant_time_eq(g.trim(), token)) {
             return Ok(());
         }
@@ -65,9 +81,14 @@ fn bad(e: impl Into<String>) -> OAuthError {
 
 /// Parses a JSON body with a clear error naming the problem.
 fn body<T: for<'de> Deserialize<'de>>(raw: &[u8]) -> Result<T, OAuthError> {
-    let raw = if raw.iter().all(u8::is_ascii_whitespace) { b"{}".as_slice() } else { raw };
+    let raw = if raw.iter().all(u8::is_ascii_whitespace) {
+        b"{}".as_slice()
+    } else {
+        raw
+    };
     let de = &mut serde_json::Deserializer::from_slice(raw);
-    serde_path_to_error::deserialize(de).map_err(|e| bad(format!("invalid body at {}: {}", e.path(), e.inner())))
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| bad(format!("invalid body at {}: {}", e.path(), e.inner())))
 }
 
 async fn summary(State(mock): State<AppState>) -> Json<Value> {
@@ -87,7 +108,12 @@ async fn summary(State(mock): State<AppState>) -> Json<Value> {
 async fn reset(State(mock): State<AppState>) -> Response {
     match mock.reset(None) {
         Ok(()) => Json(json!({ "reset": true })).into_response(),
-        Err(e) => OAuthError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e.to_string()).into_response(),
+        Err(e) => OAuthError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            e.to_string(),
+        )
+        .into_response(),
     }
 }
 
@@ -104,7 +130,12 @@ async fn rotate(State(mock): State<AppState>) -> Response {
     let result = mock.keys.write().rotate();
     match result {
         Ok(kid) => Json(json!({ "kid": kid, "jwks": mock.keys.read().jwks() })).into_response(),
-        Err(e) => OAuthError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", e.to_string()).into_response(),
+        Err(e) => OAuthError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            e.to_string(),
+        )
+        .into_response(),
     }
 }
 
@@ -151,7 +182,11 @@ async fn arm_fault(State(mock): State<AppState>, raw: axum::body::Bytes) -> Resp
         Err(e) => return e.into_response(),
     };
     match mock.faults.arm(fault) {
-        Ok(()) => (StatusCode::CREATED, Json(json!({ "faults": mock.faults.list() }))).into_response(),
+        Ok(()) => (
+            StatusCode::CREATED,
+            Json(json!({ "faults": mock.faults.list() })),
+        )
+            .into_response(),
         Err(e) => bad(e).into_response(),
     }
 }
@@ -188,7 +223,10 @@ async fn next_scenario(State(mock): State<AppState>, raw: axum::body::Bytes) -> 
     if b.count == 0 || b.count > 10_000 {
         return bad("count must be between 1 and 10000").into_response();
     }
-    *mock.next_scenario.lock() = Some(NextScenario { name: b.scenario.clone(), remaining: b.count });
+    *mock.next_scenario.lock() = Some(NextScenario {
+        name: b.scenario.clone(),
+        remaining: b.count,
+    });
     Json(json!({ "scenario": b.scenario, "remaining": b.count })).into_response()
 }
 

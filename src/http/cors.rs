@@ -13,12 +13,21 @@ const CREDENTIALED: &[&str] = &["/oauth/token", "/oauth/revoke", "/userinfo"];
 /// Adds CORS headers to responses of browser-callable endpoints.
 pub async fn cors(State(mock): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let origin = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_string);
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .map(str::to_string);
     let mut response = next.run(req).await;
-    let Some(origin) = origin else { return response };
+    let Some(origin) = origin else {
+        return response;
+    };
     let headers = response.headers_mut();
     if path.starts_with("/.well-known/") {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     } else if CREDENTIALED.contains(&path.as_str()) && origin_allowed(&mock, &origin) {
         allow(headers, &origin);
     }
@@ -26,31 +35,48 @@ pub async fn cors(State(mock): State<AppState>, req: Request, next: Next) -> Res
 }
 
 fn origin_allowed(mock: &crate::state::Mock, origin: &str) -> bool {
-    mock.tenant().clients.iter().any(|c| c.accepts_origin(origin))
+    mock.tenant()
+        .clients
+        .iter()
+        .any(|c| c.accepts_origin(origin))
 }
 
 fn allow(headers: &mut HeaderMap, origin: &str) {
     if let Ok(v) = HeaderValue::from_str(origin) {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-        headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
         headers.append(header::VARY, HeaderValue::from_static("Origin"));
     }
 }
 
 /// `OPTIONS` on the token, revoke and userinfo endpoints.
 pub async fn preflight(State(mock): State<AppState>, headers: HeaderMap) -> Response {
-    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).unwrap_or("");
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .unwrap_or("");
     if origin.is_empty() || !origin_allowed(&mock, origin) {
         return (StatusCode::FORBIDDEN, "Origin not allowed").into_response();
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let h = response.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
     let requested = headers
         .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
         .cloned()
-        .unwrap_or_else(|| HeaderValue::from_static("content-type, auth0-client, authorization, dpop"));
+        .unwrap_or_else(|| {
+            HeaderValue::from_static("content-type, auth0-client, authorization, dpop")
+        });
     h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested);
-    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
     response
 }

@@ -49,7 +49,10 @@ pub async fn discovery(State(mock): State<AppState>) -> Response {
         "end_session_endpoint": format!("{i}oidc/logout"),
     });
     let mut r = Json(body).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=15"));
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=15"),
+    );
     r
 }
 

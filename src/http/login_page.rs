@@ -15,22 +15,42 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 fn transaction(query: Option<String>) -> Result<String, ErrorPage> {
-    let params = Params::from_form(query.unwrap_or_default().as_bytes()).map_err(|e| ErrorPage::new("invalid_request", e))?;
-    params.get("state").map(str::to_string).ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))
+    let params = Params::from_form(query.unwrap_or_default().as_bytes())
+        .map_err(|e| ErrorPage::new("invalid_request", e))?;
+    params
+        .get("state")
+        .map(str::to_string)
+        .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))
 }
 
-fn render(mock: &Mock, txid: &str, prefill: &str, error: Option<&str>) -> Result<String, ErrorPage> {
+fn render(
+    mock: &Mock,
+    txid: &str,
+    prefill: &str,
+    error: Option<&str>,
+) -> Result<String, ErrorPage> {
     let (client_id, hint) = {
         let store = mock.store.lock();
         let pending = store
             .pending
             .get(txid)
             .filter(|p| p.expires_at > mock.clock.now())
-            .ok_or_else(|| ErrorPage::new("invalid_request", "Invalid or expired login transaction: start again from /authorize"))?;
-        (pending.request.client_id.clone(), pending.request.login_hint.clone())
+            .ok_or_else(|| {
+                ErrorPage::new(
+                    "invalid_request",
+                    "Invalid or expired login transaction: start again from /authorize",
+                )
+            })?;
+        (
+            pending.request.client_id.clone(),
+            pending.request.login_hint.clone(),
+        )
     };
     let tenant = mock.tenant();
-    let client_name = tenant.client(&client_id).map(|c| c.name.clone()).unwrap_or_default();
+    let client_name = tenant
+        .client(&client_id)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
     let users: Vec<ListedUser> = mock
         .store
         .lock()
@@ -43,15 +63,31 @@ fn render(mock: &Mock, txid: &str, prefill: &str, error: Option<&str>) -> Result
             roles: u.roles.clone(),
         })
         .collect();
-    let prefill = if prefill.is_empty() { hint.unwrap_or_default() } else { prefill.to_string() };
-    let action = format!("/u/login?state={}", url::form_urlencoded::byte_serialize(txid.as_bytes()).collect::<String>());
-    Ok(login_page(&action, &client_name, &tenant.friendly_name, &prefill, error, &users))
+    let prefill = if prefill.is_empty() {
+        hint.unwrap_or_default()
+    } else {
+        prefill.to_string()
+    };
+    let action = format!(
+        "/u/login?state={}",
+        url::form_urlencoded::byte_serialize(txid.as_bytes()).collect::<String>()
+    );
+    Ok(login_page(
+        &action,
+        &client_name,
+        &tenant.friendly_name,
+        &prefill,
+        error,
+        &users,
+    ))
 }
 
 fn html(status: StatusCode, body: String) -> Response {
     let mut r = (status, Html(body)).into_response();
-    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r.headers_mut().insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("deny"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("deny"));
     r
 }
 
@@ -64,7 +100,11 @@ pub async fn show(State(mock): State<AppState>, RawQuery(query): RawQuery) -> Re
 }
 
 /// `POST /u/login`.
-pub async fn submit(State(mock): State<AppState>, RawQuery(query): RawQuery, req: Request) -> Response {
+pub async fn submit(
+    State(mock): State<AppState>,
+    RawQuery(query): RawQuery,
+    req: Request,
+) -> Response {
     let txid = match transaction(query) {
         Ok(t) => t,
         Err(e) => return e.into_response(),
@@ -82,7 +122,9 @@ pub async fn submit(State(mock): State<AppState>, RawQuery(query): RawQuery, req
         (_, Some(u)) if u.blocked => Err("user is blocked"),
         ("pick", Some(u)) => Ok(u.user_id.clone()),
         ("default", Some(u)) => match (form.get("password"), &u.password) {
-            (Some(given), Some(expected)) if crate::util::constant_time_eq(given, expected) => Ok(u.user_id.clone()),
+            (Some(given), Some(expected)) if crate::util::constant_time_eq(given, expected) => {
+                Ok(u.user_id.clone())
+            }
             _ => Err("Wrong email or password."),
         },
         _ => Err("Unsupported action."),
@@ -97,16 +139,24 @@ pub async fn submit(State(mock): State<AppState>, RawQuery(query): RawQuery, req
         }
         Ok(user_id) => {
             if !mock.store.lock().pending.contains_key(&txid) {
-                return ErrorPage::new("invalid_request", "Invalid or expired login transaction: start again from /authorize").into_response();
+                return ErrorPage::new(
+                    "invalid_request",
+                    "Invalid or expired login transaction: start again from /authorize",
+                )
+                .into_response();
             }
             let (_, cookie) = session::start(&mock, &user_id);
-            let location = format!("/authorize/resume?state={}", url::form_urlencoded::byte_serialize(txid.as_bytes()).collect::<String>());
+            let location = format!(
+                "/authorize/resume?state={}",
+                url::form_urlencoded::byte_serialize(txid.as_bytes()).collect::<String>()
+            );
             let mut r = StatusCode::FOUND.into_response();
             if let Ok(v) = HeaderValue::from_str(&location) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
             r.headers_mut().insert(header::SET_COOKIE, cookie);
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
         }
     }

@@ -37,14 +37,25 @@ pub fn router(mock: AppState) -> Router {
         .route("/authorize/resume", get(authorize::resume))
         .route("/u/login", get(login_page::show).post(login_page::submit))
         .route("/oauth/token", post(token::token).options(cors::preflight))
-        .route("/oauth/revoke", post(revoke::revoke).options(cors::preflight))
-        .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo).options(cors::preflight))
+        .route(
+            "/oauth/revoke",
+            post(revoke::revoke).options(cors::preflight),
+        )
+        .route(
+            "/userinfo",
+            get(userinfo::userinfo)
+                .post(userinfo::userinfo)
+                .options(cors::preflight),
+        )
         .route("/.well-known/jwks.json", get(jwks::jwks))
         .route("/.well-known/openid-configuration", get(jwks::discovery))
         .route("/pem", get(jwks::pem))
         .route("/cer", get(jwks::cer))
         .route("/v2/logout", get(logout::v2_logout))
-        .route("/oidc/logout", get(logout::oidc_logout).post(logout::oidc_logout_post))
+        .route(
+            "/oidc/logout",
+            get(logout::oidc_logout).post(logout::oidc_logout_post),
+        )
         .route("/healthz", get(healthz))
         .merge(management::routes(mock.clone()))
         .merge(control::routes(mock.clone()))
@@ -62,8 +73,14 @@ pub struct PeerIp(pub String);
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip().to_string());
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         Ok(PeerIp(ip.unwrap_or_default()))
     }
 }
@@ -101,17 +118,24 @@ async fn faults(State(mock): State<AppState>, req: Request, next: Next) -> Respo
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(req).await
         }
-        Some(FaultKind::Status { status, error, error_description }) => {
+        Some(FaultKind::Status {
+            status,
+            error,
+            error_description,
+        }) => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let error = error.unwrap_or_else(|| match status.as_u16() {
                 429 => "too_many_attempts".into(),
                 s if s >= 500 => "server_error".into(),
                 _ => "invalid_request".into(),
             });
-            let description = error_description.unwrap_or_else(|| format!("Injected failure ({})", status.as_u16()));
+            let description = error_description
+                .unwrap_or_else(|| format!("Injected failure ({})", status.as_u16()));
             let mut response = OAuthError::new(status, error, description).into_response();
             if status == StatusCode::TOO_MANY_REQUESTS {
-                response.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("1"));
+                response
+                    .headers_mut()
+                    .insert("retry-after", axum::http::HeaderValue::from_static("1"));
             }
             response
         }

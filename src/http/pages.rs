@@ -45,13 +45,35 @@ pub struct ListedUser {
 
 /// The login page at `/u/login`, with Universal Login's field names so browser tests written
 /// against Auth0 keep working, and a one-click list of the tenant's users.
-pub fn login_page(action: &str, client_name: &str, tenant_name: &str, prefill: &str, error: Option<&str>, users: &[ListedUser]) -> String {
-    let error_html = error.map(|e| format!("<div class=\"error\" role=\"alert\" id=\"error-element-password\">{}</div>", text(e))).unwrap_or_default();
+pub fn login_page(
+    action: &str,
+    client_name: &str,
+    tenant_name: &str,
+    prefill: &str,
+    error: Option<&str>,
+    users: &[ListedUser],
+) -> String {
+    let error_html = error
+        .map(|e| {
+            format!(
+                "<div class=\"error\" role=\"alert\" id=\"error-element-password\">{}</div>",
+                text(e)
+            )
+        })
+        .unwrap_or_default();
     let mut list = String::new();
     if !users.is_empty() {
-        list.push_str("<div class=\"divider\"><span>or pick a test user</span></div><ul class=\"users\">");
+        list.push_str(
+            "<div class=\"divider\"><span>or pick a test user</span></div><ul class=\"users\">",
+        );
         for u in users {
-            let initials: String = u.name.split_whitespace().filter_map(|w| w.chars().next()).take(2).collect::<String>().to_uppercase();
+            let initials: String = u
+                .name
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .take(2)
+                .collect::<String>()
+                .to_uppercase();
             list.push_str(&format!(
                 "<li><form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"username\" value=\"{login}\">\
                  <button type=\"submit\" class=\"user-login\" name=\"action\" value=\"pick\" data-username=\"{login}\">\
@@ -97,8 +119,16 @@ pub fn error_page(error: &str, description: &str) -> String {
 
 /// The `form_post` response: an auto-submitting form to the callback.
 pub fn form_post(redirect_uri: &str, params: &[(String, String)]) -> String {
-    let inputs: String =
-        params.iter().map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", attr(k), attr(v))).collect();
+    let inputs: String = params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                attr(k),
+                attr(v)
+            )
+        })
+        .collect();
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Submit This Form</title></head>\
          <body onload=\"javascript:document.forms[0].submit()\"><form method=\"post\" action=\"{}\">{inputs}\
@@ -111,8 +141,12 @@ pub fn form_post(redirect_uri: &str, params: &[(String, String)]) -> String {
 /// the mock's own origin (spa-js checks `event.origin`), targeted at the callback's origin.
 pub fn web_message(target_origin: &str, response: &Value) -> String {
     // JSON inside a <script>: escape `<` so no value can close the element.
-    let data = serde_json::json!({ "type": "authorization_response", "response": response }).to_string().replace('<', "\\u003c");
-    let origin = serde_json::to_string(target_origin).unwrap_or_else(|_| "\"*\"".into()).replace('<', "\\u003c");
+    let data = serde_json::json!({ "type": "authorization_response", "response": response })
+        .to_string()
+        .replace('<', "\\u003c");
+    let origin = serde_json::to_string(target_origin)
+        .unwrap_or_else(|_| "\"*\"".into())
+        .replace('<', "\\u003c");
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authorization Response</title></head><body><script>\
          (function(){{var target=window.opener||window.parent;if(target&&target!==window){{target.postMessage({data},{origin});}}}})();\
@@ -126,23 +160,38 @@ mod tests {
 
     #[test]
     fn login_page_has_universal_login_fields_and_escapes() {
-        let html = login_page("/u/login?state=x", "<App>", "T", "a\"b", Some("Wrong email or password."), &[ListedUser {
-            login: "alice@example.com".into(),
-            name: "Alice".into(),
-            roles: vec!["user".into()],
-        }]);
+        let html = login_page(
+            "/u/login?state=x",
+            "<App>",
+            "T",
+            "a\"b",
+            Some("Wrong email or password."),
+            &[ListedUser {
+                login: "alice@example.com".into(),
+                name: "Alice".into(),
+                roles: vec!["user".into()],
+            }],
+        );
         assert!(html.contains("id=\"username\" name=\"username\""));
         assert!(html.contains("id=\"password\" name=\"password\""));
-        assert!(html.contains("type=\"submit\" class=\"primary\" name=\"action\" value=\"default\""));
+        assert!(
+            html.contains("type=\"submit\" class=\"primary\" name=\"action\" value=\"default\"")
+        );
         assert!(html.contains("data-username=\"alice@example.com\""));
         assert!(html.contains("&lt;App&gt;"));
         assert!(!html.contains("a\"b"));
-        assert!(!html.contains("http://") && !html.contains("https://"), "no external assets");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external assets"
+        );
     }
 
     #[test]
     fn web_message_cannot_break_out_of_script() {
-        let html = web_message("http://localhost:3000", &serde_json::json!({"state": "</script><b>"}));
+        let html = web_message(
+            "http://localhost:3000",
+            &serde_json::json!({"state": "</script><b>"}),
+        );
         assert!(!html.contains("</script><b>"));
         assert!(html.contains("authorization_response"));
     }

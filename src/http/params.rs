@@ -20,7 +20,8 @@ pub struct Params {
 impl Params {
     /// Parses a query string or form body; a repeated name is an error naming it.
     pub fn from_form(raw: &[u8]) -> Result<Self, String> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(raw).map_err(|e| format!("malformed parameters: {e}"))?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(raw).map_err(|e| format!("malformed parameters: {e}"))?;
         let mut map = HashMap::new();
         for (k, v) in pairs {
             if map.contains_key(&k) {
@@ -33,7 +34,8 @@ impl Params {
 
     /// Parses a JSON object body. `null` members are absent; numbers and booleans become text.
     pub fn from_json(raw: &[u8]) -> Result<Self, String> {
-        let value: Value = serde_json::from_slice(raw).map_err(|e| format!("Request body is not valid JSON: {e}"))?;
+        let value: Value = serde_json::from_slice(raw)
+            .map_err(|e| format!("Request body is not valid JSON: {e}"))?;
         let Value::Object(obj) = value else {
             return Err("Request body must be a JSON object".into());
         };
@@ -50,7 +52,9 @@ impl Params {
                 Value::Bool(b) => {
                     map.insert(k, b.to_string());
                 }
-                Value::Array(_) | Value::Object(_) => return Err(format!("Parameter '{k}' must be a string")),
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(format!("Parameter '{k}' must be a string"));
+                }
             }
         }
         Ok(Self { map })
@@ -58,10 +62,18 @@ impl Params {
 
     /// Reads a POST body as form or JSON according to `Content-Type`.
     pub async fn from_body(headers: &HeaderMap, body: Body) -> Result<Self, OAuthError> {
-        let bytes = axum::body::to_bytes(body, MAX_BODY)
-            .await
-            .map_err(|_| OAuthError::new(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "Request entity too large"))?;
-        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+            OAuthError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "Request entity too large",
+            )
+        })?;
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let parsed = if content_type.starts_with("application/json") {
             Self::from_json(&bytes)
         } else if content_type.starts_with("application/x-www-form-urlencoded") {
@@ -81,12 +93,17 @@ impl Params {
 
     /// A parameter; empty counts as absent.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.map.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.map
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     /// A required parameter, with Auth0's message when missing.
     pub fn require(&self, key: &str) -> Result<&str, OAuthError> {
-        self.get(key).ok_or_else(|| OAuthError::invalid_request(format!("Missing required parameter: {key}")))
+        self.get(key).ok_or_else(|| {
+            OAuthError::invalid_request(format!("Missing required parameter: {key}"))
+        })
     }
 
     /// Whether the name was sent at all (even empty, e.g. a bare `&federated`).
@@ -96,7 +113,12 @@ impl Params {
 
     /// Everything, for `event.request.query` / `body`.
     pub fn to_json(&self) -> Value {
-        Value::Object(self.map.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+        Value::Object(
+            self.map
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        )
     }
 
     /// Sets a parameter (used to merge Basic-auth credentials).
@@ -116,7 +138,10 @@ mod tests {
         assert_eq!(p.get("state"), Some("YWJj=="));
         assert_eq!(p.get("empty"), None);
         assert!(p.has("empty"));
-        assert_eq!(Params::from_form(b"a=1&a=2").unwrap_err(), "Duplicate parameter: a");
+        assert_eq!(
+            Params::from_form(b"a=1&a=2").unwrap_err(),
+            "Duplicate parameter: a"
+        );
     }
 
     #[test]

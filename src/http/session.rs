@@ -49,7 +49,14 @@ pub fn start(mock: &Mock, user_id: &str) -> (String, HeaderValue) {
     {
         let mut store = mock.store.lock();
         store.prune(now);
-        store.sessions.insert(sid.clone(), Session { user_id: user_id.to_string(), auth_time: now, expires_at: now + SESSION_SECS });
+        store.sessions.insert(
+            sid.clone(),
+            Session {
+                user_id: user_id.to_string(),
+                auth_time: now,
+                expires_at: now + SESSION_SECS,
+            },
+        );
     }
     (sid.clone(), cookie(mock, &sid, SESSION_SECS))
 }
@@ -63,7 +70,12 @@ pub fn end(mock: &Mock, headers: &HeaderMap) -> HeaderValue {
 }
 
 fn cookie(mock: &Mock, value: &str, max_age: i64) -> HeaderValue {
-    let attrs = if mock.https { "SameSite=None; Secure" } else { "SameSite=Lax" };
+    let attrs = if mock.https {
+        "SameSite=None; Secure"
+    } else {
+        "SameSite=Lax"
+    };
     let text = format!("{COOKIE}={value}; Path=/; HttpOnly; Max-Age={max_age}; {attrs}");
-    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static("auth0=; Path=/; Max-Age=0"))
+    HeaderValue::from_str(&text)
+        .unwrap_or_else(|_| HeaderValue::from_static("auth0=; Path=/; Max-Age=0"))
 }

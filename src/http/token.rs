@@ -17,18 +17,26 @@ use serde_json::{Map, Value, json};
 const PASSWORD_REALM: &str = "http://auth0.com/oauth/grant-type/password-realm";
 
 /// The token endpoint.
-pub async fn token(State(mock): State<AppState>, super::PeerIp(ip): super::PeerIp, req: Request) -> Response {
+pub async fn token(
+    State(mock): State<AppState>,
+    super::PeerIp(ip): super::PeerIp,
+    req: Request,
+) -> Response {
     let (parts, body) = req.into_parts();
     let result = async {
         let params = Params::from_body(&parts.headers, body).await?;
-            handle(&mock, &parts.headers, params, &ip).await
+        handle(&mock, &parts.headers, params, &ip).await
     }
     .await;
     match result {
         Ok(set) => {
             let mut response = Json(set).into_response();
-            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+                .headers_mut()
+                .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
             response
         }
         Err(e) => {
@@ -38,7 +46,12 @@ pub async fn token(State(mock): State<AppState>, super::PeerIp(ip): super::PeerI
     }
 }
 
-async fn handle(mock: &Mock, headers: &HeaderMap, mut params: Params, ip: &str) -> Result<TokenSet, OAuthError> {
+async fn handle(
+    mock: &Mock,
+    headers: &HeaderMap,
+    mut params: Params,
+    ip: &str,
+) -> Result<TokenSet, OAuthError> {
     let grant_type = params.require("grant_type")?.to_string();
     let client = authenticate(mock, headers, &mut params)?;
     let known = matches!(
@@ -53,7 +66,9 @@ async fn handle(mock: &Mock, headers: &HeaderMap, mut params: Params, ip: &str) 
         ));
     }
     if !client.allows_grant(&grant_type) {
-        return Err(OAuthError::unauthorized_client(format!("Grant type '{grant_type}' not allowed for the client.")));
+        return Err(OAuthError::unauthorized_client(format!(
+            "Grant type '{grant_type}' not allowed for the client."
+        )));
     }
     let request = json!({ "ip": ip, "method": "POST", "body": {}, "query": {},
         "hostname": mock.issuer.trim_end_matches('/').split("://").nth(1).unwrap_or(""),
@@ -69,9 +84,15 @@ async fn handle(mock: &Mock, headers: &HeaderMap, mut params: Params, ip: &str) 
 
 /// Identifies and authenticates the client: `client_secret_basic`, `client_secret_post`, or
 /// nothing for public clients.
-fn authenticate(mock: &Mock, headers: &HeaderMap, params: &mut Params) -> Result<Client, OAuthError> {
+fn authenticate(
+    mock: &Mock,
+    headers: &HeaderMap,
+    params: &mut Params,
+) -> Result<Client, OAuthError> {
     let mut basic_secret = None;
-    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+    if let Some(auth) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
         && let Some(encoded) = auth.strip_prefix("Basic ")
     {
         let decoded = base64::engine::general_purpose::STANDARD
@@ -79,12 +100,16 @@ fn authenticate(mock: &Mock, headers: &HeaderMap, params: &mut Params) -> Result
             .ok()
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(|| OAuthError::invalid_request("Malformed Basic authorization header"))?;
-        let (id, secret) = decoded.split_once(':').ok_or_else(|| OAuthError::invalid_request("Malformed Basic authorization header"))?;
+        let (id, secret) = decoded
+            .split_once(':')
+            .ok_or_else(|| OAuthError::invalid_request("Malformed Basic authorization header"))?;
         let id = url_decode(id);
         if let Some(body_id) = params.get("client_id")
             && body_id != id
         {
-            return Err(OAuthError::invalid_request("client_id in the body does not match the Authorization header"));
+            return Err(OAuthError::invalid_request(
+                "client_id in the body does not match the Authorization header",
+            ));
         }
         params.insert("client_id", id);
         basic_secret = Some(url_decode(secret));
@@ -92,33 +117,54 @@ fn authenticate(mock: &Mock, headers: &HeaderMap, params: &mut Params) -> Result
     let client_id = params.require("client_id")?.to_string();
     let tenant = mock.tenant();
     let Some(client) = tenant.client(&client_id).cloned() else {
-        return Err(OAuthError::invalid_client(format!("Unknown client: {client_id}")));
+        return Err(OAuthError::invalid_client(format!(
+            "Unknown client: {client_id}"
+        )));
     };
     if client.is_public() {
         return Ok(client);
     }
     let presented = basic_secret.or_else(|| params.get("client_secret").map(str::to_string));
     match (presented, &client.client_secret) {
-        (None, _) => Err(OAuthError::invalid_client("Client authentication is required: send client_secret (client_secret_post) or use HTTP Basic")),
-        (Some(given), Some(expected)) if crate::util::constant_time_eq(&given, expected) => Ok(client),
-        _ => Err(OAuthError::new(axum::http::StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized")),
+        (None, _) => Err(OAuthError::invalid_client(
+            "Client authentication is required: send client_secret (client_secret_post) or use HTTP Basic",
+        )),
+        (Some(given), Some(expected)) if crate::util::constant_time_eq(&given, expected) => {
+            Ok(client)
+        }
+        _ => Err(OAuthError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            "access_denied",
+            "Unauthorized",
+        )),
     }
 }
 
 fn url_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.to_string()).unwrap_or_default()
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.to_string())
+        .unwrap_or_default()
 }
 
 fn audience_for(mock: &Mock, params: &Params) -> Result<Option<String>, OAuthError> {
     let tenant = mock.tenant();
-    match params.get("audience").map(str::to_string).or(tenant.default_audience.clone()) {
+    match params
+        .get("audience")
+        .map(str::to_string)
+        .or(tenant.default_audience.clone())
+    {
         None => Ok(None),
         Some(a) if tenant.api(&a).is_some() => Ok(Some(a)),
         Some(a) => Err(OAuthError::access_denied(format!("Service not found: {a}"))),
     }
 }
 
-fn authorization_code(mock: &Mock, client: &Client, params: &Params) -> Result<TokenSet, OAuthError> {
+fn authorization_code(
+    mock: &Mock,
+    client: &Client,
+    params: &Params,
+) -> Result<TokenSet, OAuthError> {
     let code = params.require("code")?;
     let now = mock.clock.now();
     let issued = mock.store.lock().codes.remove(code);
@@ -131,26 +177,51 @@ fn authorization_code(mock: &Mock, client: &Client, params: &Params) -> Result<T
     if let Some(expected) = &issued.redirect_uri
         && params.get("redirect_uri") != Some(expected.as_str())
     {
-        return Err(OAuthError::invalid_grant("Invalid redirect_uri: it must match the one sent to /authorize"));
+        return Err(OAuthError::invalid_grant(
+            "Invalid redirect_uri: it must match the one sent to /authorize",
+        ));
     }
     if let Some((challenge, method)) = &issued.code_challenge {
-        let verifier = params.get("code_verifier").ok_or_else(|| OAuthError::invalid_grant("Parameter 'code_verifier' is required"))?;
-        let computed = if method == "S256" { crate::util::b64url(&crate::util::sha256(verifier.as_bytes())) } else { verifier.to_string() };
+        let verifier = params
+            .get("code_verifier")
+            .ok_or_else(|| OAuthError::invalid_grant("Parameter 'code_verifier' is required"))?;
+        let computed = if method == "S256" {
+            crate::util::b64url(&crate::util::sha256(verifier.as_bytes()))
+        } else {
+            verifier.to_string()
+        };
         if !crate::util::constant_time_eq(&computed, challenge) {
             return Err(OAuthError::invalid_grant("Failed to verify code verifier"));
         }
     }
-    mock.mint_user_tokens(&issued.grant, MintOptions { id_token: true, refresh: true, ..Default::default() })
+    mock.mint_user_tokens(
+        &issued.grant,
+        MintOptions {
+            id_token: true,
+            refresh: true,
+            ..Default::default()
+        },
+    )
 }
 
-async fn refresh(mock: &Mock, client: &Client, params: &Params, request: Value) -> Result<TokenSet, OAuthError> {
+async fn refresh(
+    mock: &Mock,
+    client: &Client,
+    params: &Params,
+    request: Value,
+) -> Result<TokenSet, OAuthError> {
     let token = params.require("refresh_token")?;
     let now = mock.clock.now();
     let invalid = || OAuthError::invalid_grant("Unknown or invalid refresh token.");
     let record = {
         let mut store = mock.store.lock();
-        let Some(record) = store.refresh.get(token).cloned() else { return Err(invalid()) };
-        if record.client_id != client.client_id || record.expires_at <= now || store.revoked_families.contains(&record.family) {
+        let Some(record) = store.refresh.get(token).cloned() else {
+            return Err(invalid());
+        };
+        if record.client_id != client.client_id
+            || record.expires_at <= now
+            || store.revoked_families.contains(&record.family)
+        {
             return Err(invalid());
         }
         let rotating = client.refresh_token.rotation_type != "non-rotating";
@@ -173,7 +244,9 @@ async fn refresh(mock: &Mock, client: &Client, params: &Params, request: Value) 
         Some(s) => {
             let asked = split_scope(Some(s));
             if let Some(extra) = asked.iter().find(|s| !record.scope.contains(s)) {
-                return Err(OAuthError::invalid_scope(format!("The requested scope '{extra}' exceeds the scope granted by the refresh token")));
+                return Err(OAuthError::invalid_scope(format!(
+                    "The requested scope '{extra}' exceeds the scope granted by the refresh token"
+                )));
             }
             asked
         }
@@ -201,7 +274,12 @@ async fn refresh(mock: &Mock, client: &Client, params: &Params, request: Value) 
     let rotating = client.refresh_token.rotation_type != "non-rotating";
     let mut set = mock.mint_user_tokens(
         &grant,
-        MintOptions { id_token: true, refresh: rotating, refresh_family: Some(record.family.clone()), ..Default::default() },
+        MintOptions {
+            id_token: true,
+            refresh: rotating,
+            refresh_family: Some(record.family.clone()),
+            ..Default::default()
+        },
     )?;
     if !rotating {
         set.refresh_token = None;
@@ -209,12 +287,20 @@ async fn refresh(mock: &Mock, client: &Client, params: &Params, request: Value) 
     Ok(set)
 }
 
-fn client_credentials(mock: &Mock, client: &Client, params: &Params) -> Result<TokenSet, OAuthError> {
+fn client_credentials(
+    mock: &Mock,
+    client: &Client,
+    params: &Params,
+) -> Result<TokenSet, OAuthError> {
     if client.is_public() {
-        return Err(OAuthError::unauthorized_client("Grant type 'client_credentials' not allowed for the client."));
+        return Err(OAuthError::unauthorized_client(
+            "Grant type 'client_credentials' not allowed for the client.",
+        ));
     }
     let Some(audience) = audience_for(mock, params)? else {
-        return Err(OAuthError::access_denied("No audience parameter was provided, and no default audience has been configured"));
+        return Err(OAuthError::access_denied(
+            "No audience parameter was provided, and no default audience has been configured",
+        ));
     };
     let tenant = mock.tenant();
     let Some(grant) = tenant.client_grant(&client.client_id, &audience) else {
@@ -226,7 +312,9 @@ fn client_credentials(mock: &Mock, client: &Client, params: &Params) -> Result<T
         Some(s) => {
             let asked = split_scope(Some(s));
             if let Some(bad) = asked.iter().find(|s| !grant.scope.contains(s)) {
-                return Err(OAuthError::access_denied(format!("Client has not been granted scopes: {bad}")));
+                return Err(OAuthError::access_denied(format!(
+                    "Client has not been granted scopes: {bad}"
+                )));
             }
             asked
         }
@@ -236,14 +324,22 @@ fn client_credentials(mock: &Mock, client: &Client, params: &Params) -> Result<T
     mock.mint_client_token(&client.client_id, &audience, &scope)
 }
 
-async fn password(mock: &Mock, client: &Client, params: &Params, grant_type: &str, request: Value) -> Result<TokenSet, OAuthError> {
+async fn password(
+    mock: &Mock,
+    client: &Client,
+    params: &Params,
+    grant_type: &str,
+    request: Value,
+) -> Result<TokenSet, OAuthError> {
     let username = params.require("username")?;
     let password = params.require("password")?;
     let tenant = mock.tenant();
     let realm = if grant_type == PASSWORD_REALM {
         let realm = params.require("realm")?;
         if tenant.connection(realm).is_none() {
-            return Err(OAuthError::invalid_request(format!("Unknown realm: the connection '{realm}' does not exist")));
+            return Err(OAuthError::invalid_request(format!(
+                "Unknown realm: the connection '{realm}' does not exist"
+            )));
         }
         Some(realm.to_string())
     } else {
@@ -252,8 +348,12 @@ async fn password(mock: &Mock, client: &Client, params: &Params, grant_type: &st
     let audience = audience_for(mock, params)?;
     let user = mock.store.lock().find_user(username).cloned();
     let Some(user) = user.filter(|u| {
-        u.password.as_deref().is_some_and(|p| crate::util::constant_time_eq(p, password))
-            && realm.as_deref().is_none_or(|r| u.connection.as_deref().unwrap_or(r) == r)
+        u.password
+            .as_deref()
+            .is_some_and(|p| crate::util::constant_time_eq(p, password))
+            && realm
+                .as_deref()
+                .is_none_or(|r| u.connection.as_deref().unwrap_or(r) == r)
     }) else {
         return Err(OAuthError::invalid_grant("Wrong email or password."));
     };
@@ -263,7 +363,11 @@ async fn password(mock: &Mock, client: &Client, params: &Params, grant_type: &st
         client,
         audience,
         requested_scope: requested,
-        protocol: if realm.is_some() { "oauth2-password-realm" } else { "oauth2-resource-owner" },
+        protocol: if realm.is_some() {
+            "oauth2-password-realm"
+        } else {
+            "oauth2-resource-owner"
+        },
         transaction: Map::new(),
         request,
         sid: None,
@@ -276,5 +380,12 @@ async fn password(mock: &Mock, client: &Client, params: &Params, grant_type: &st
         connection: realm,
     };
     let grant = login::run(mock, &user.user_id, input).await?;
-    mock.mint_user_tokens(&grant, MintOptions { id_token: true, refresh: true, ..Default::default() })
+    mock.mint_user_tokens(
+        &grant,
+        MintOptions {
+            id_token: true,
+            refresh: true,
+            ..Default::default()
+        },
+    )
 }

@@ -21,26 +21,86 @@ pub enum FixtureSource {
 
 /// The default tenant's files, compiled into the binary so `auth0-mock` needs no files at all.
 pub const EMBEDDED_SOURCE: &[(&str, &str)] = &[
-    ("tenant.yaml", include_str!("../../fixtures/default/tenant.yaml")),
-    ("users.json", include_str!("../../fixtures/default/users.json")),
-    ("keys/current.pem", include_str!("../../fixtures/default/keys/current.pem")),
-    ("keys/next.pem", include_str!("../../fixtures/default/keys/next.pem")),
-    ("scenarios/admin.yaml", include_str!("../../fixtures/default/scenarios/admin.yaml")),
-    ("scenarios/no-roles.yaml", include_str!("../../fixtures/default/scenarios/no-roles.yaml")),
-    ("scenarios/expired.yaml", include_str!("../../fixtures/default/scenarios/expired.yaml")),
-    ("scenarios/not-yet-valid.yaml", include_str!("../../fixtures/default/scenarios/not-yet-valid.yaml")),
-    ("scenarios/issued-in-future.yaml", include_str!("../../fixtures/default/scenarios/issued-in-future.yaml")),
-    ("scenarios/wrong-issuer.yaml", include_str!("../../fixtures/default/scenarios/wrong-issuer.yaml")),
-    ("scenarios/wrong-audience.yaml", include_str!("../../fixtures/default/scenarios/wrong-audience.yaml")),
-    ("scenarios/unknown-key.yaml", include_str!("../../fixtures/default/scenarios/unknown-key.yaml")),
-    ("scenarios/bad-signature.yaml", include_str!("../../fixtures/default/scenarios/bad-signature.yaml")),
-    ("scenarios/unknown-kid.yaml", include_str!("../../fixtures/default/scenarios/unknown-kid.yaml")),
-    ("scenarios/no-kid.yaml", include_str!("../../fixtures/default/scenarios/no-kid.yaml")),
-    ("scenarios/alg-none.yaml", include_str!("../../fixtures/default/scenarios/alg-none.yaml")),
-    ("scenarios/stringified-claims.yaml", include_str!("../../fixtures/default/scenarios/stringified-claims.yaml")),
-    ("scenarios/default-role-not-allowed.yaml", include_str!("../../fixtures/default/scenarios/default-role-not-allowed.yaml")),
-    ("scenarios/no-hasura-claims.yaml", include_str!("../../fixtures/default/scenarios/no-hasura-claims.yaml")),
-    ("scenarios/m2m.yaml", include_str!("../../fixtures/default/scenarios/m2m.yaml")),
+    (
+        "tenant.yaml",
+        include_str!("../../fixtures/default/tenant.yaml"),
+    ),
+    (
+        "users.json",
+        include_str!("../../fixtures/default/users.json"),
+    ),
+    (
+        "keys/current.pem",
+        include_str!("../../fixtures/default/keys/current.pem"),
+    ),
+    (
+        "keys/next.pem",
+        include_str!("../../fixtures/default/keys/next.pem"),
+    ),
+    (
+        "scenarios/admin.yaml",
+        include_str!("../../fixtures/default/scenarios/admin.yaml"),
+    ),
+    (
+        "scenarios/no-roles.yaml",
+        include_str!("../../fixtures/default/scenarios/no-roles.yaml"),
+    ),
+    (
+        "scenarios/expired.yaml",
+        include_str!("../../fixtures/default/scenarios/expired.yaml"),
+    ),
+    (
+        "scenarios/not-yet-valid.yaml",
+        include_str!("../../fixtures/default/scenarios/not-yet-valid.yaml"),
+    ),
+    (
+        "scenarios/issued-in-future.yaml",
+        include_str!("../../fixtures/default/scenarios/issued-in-future.yaml"),
+    ),
+    (
+        "scenarios/wrong-issuer.yaml",
+        include_str!("../../fixtures/default/scenarios/wrong-issuer.yaml"),
+    ),
+    (
+        "scenarios/wrong-audience.yaml",
+        include_str!("../../fixtures/default/scenarios/wrong-audience.yaml"),
+    ),
+    (
+        "scenarios/unknown-key.yaml",
+        include_str!("../../fixtures/default/scenarios/unknown-key.yaml"),
+    ),
+    (
+        "scenarios/bad-signature.yaml",
+        include_str!("../../fixtures/default/scenarios/bad-signature.yaml"),
+    ),
+    (
+        "scenarios/unknown-kid.yaml",
+        include_str!("../../fixtures/default/scenarios/unknown-kid.yaml"),
+    ),
+    (
+        "scenarios/no-kid.yaml",
+        include_str!("../../fixtures/default/scenarios/no-kid.yaml"),
+    ),
+    (
+        "scenarios/alg-none.yaml",
+        include_str!("../../fixtures/default/scenarios/alg-none.yaml"),
+    ),
+    (
+        "scenarios/stringified-claims.yaml",
+        include_str!("../../fixtures/default/scenarios/stringified-claims.yaml"),
+    ),
+    (
+        "scenarios/default-role-not-allowed.yaml",
+        include_str!("../../fixtures/default/scenarios/default-role-not-allowed.yaml"),
+    ),
+    (
+        "scenarios/no-hasura-claims.yaml",
+        include_str!("../../fixtures/default/scenarios/no-hasura-claims.yaml"),
+    ),
+    (
+        "scenarios/m2m.yaml",
+        include_str!("../../fixtures/default/scenarios/m2m.yaml"),
+    ),
 ];
 
 impl FixtureSource {
@@ -54,13 +114,19 @@ impl FixtureSource {
     /// Reads a file; `Ok(None)` when it does not exist.
     pub fn read(&self, rel: &str) -> Result<Option<String>, FixtureError> {
         match self {
-            FixtureSource::Embedded => Ok(EMBEDDED_SOURCE.iter().find(|(p, _)| *p == rel).map(|(_, t)| t.to_string())),
+            FixtureSource::Embedded => Ok(EMBEDDED_SOURCE
+                .iter()
+                .find(|(p, _)| *p == rel)
+                .map(|(_, t)| t.to_string())),
             FixtureSource::Dir(d) => {
                 let path = d.join(rel);
                 match std::fs::read_to_string(&path) {
                     Ok(t) => Ok(Some(t)),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(FixtureError::Io { file: path.display().to_string(), source: e }),
+                    Err(e) => Err(FixtureError::Io {
+                        file: path.display().to_string(),
+                        source: e,
+                    }),
                 }
             }
         }
@@ -79,7 +145,12 @@ impl FixtureSource {
                 let entries = match std::fs::read_dir(&dir) {
                     Ok(e) => e,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-                    Err(e) => return Err(FixtureError::Io { file: dir.display().to_string(), source: e }),
+                    Err(e) => {
+                        return Err(FixtureError::Io {
+                            file: dir.display().to_string(),
+                            source: e,
+                        });
+                    }
                 };
                 entries
                     .filter_map(|e| e.ok())
@@ -185,24 +256,35 @@ pub fn load_embedded() -> Result<Tenant, FixtureError> {
 
 /// Loads a tenant from a fixtures directory.
 pub fn load_dir(dir: &Path) -> Result<Tenant, FixtureError> {
-    load(&FixtureSource::Dir(dir.to_path_buf()), &dir.display().to_string())
+    load(
+        &FixtureSource::Dir(dir.to_path_buf()),
+        &dir.display().to_string(),
+    )
 }
 
 fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     let tenant_file = src.describe("tenant.yaml");
     let text = src.read("tenant.yaml")?.ok_or_else(|| FixtureError::Io {
         file: tenant_file.clone(),
-        source: std::io::Error::new(std::io::ErrorKind::NotFound, "tenant.yaml is required in a fixtures directory"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "tenant.yaml is required in a fixtures directory",
+        ),
     })?;
     let file: TenantFile = parse_yaml(&tenant_file, &text)?;
     let now = crate::clock::Clock::default().now();
-    let inv = |path: String, reason: String| FixtureError::invalid(tenant_file.clone(), path, reason);
+    let inv =
+        |path: String, reason: String| FixtureError::invalid(tenant_file.clone(), path, reason);
 
     // Connections: Deploy CLI writes database connections under `databases`.
     let mut connections = file.databases;
     connections.extend(file.connections);
     if connections.is_empty() {
-        connections.push(Connection { name: "Username-Password-Authentication".into(), strategy: "auth0".into(), id: None });
+        connections.push(Connection {
+            name: "Username-Password-Authentication".into(),
+            strategy: "auth0".into(),
+            id: None,
+        });
     }
     for (i, c) in connections.iter_mut().enumerate() {
         if c.id.is_none() {
@@ -223,33 +305,51 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
             other => {
                 return Err(inv(
                     format!("clients[{i}].token_endpoint_auth_method"),
-                    format!("unsupported value '{other}' (expected none, client_secret_post or client_secret_basic)"),
+                    format!(
+                        "unsupported value '{other}' (expected none, client_secret_post or client_secret_basic)"
+                    ),
                 ));
             }
         }
         if !c.is_public() && c.client_secret.as_deref().unwrap_or("").is_empty() {
             return Err(inv(
                 format!("clients[{i}].client_secret"),
-                format!("client '{}' authenticates with {} and needs a client_secret", c.name, c.auth_method()),
+                format!(
+                    "client '{}' authenticates with {} and needs a client_secret",
+                    c.name,
+                    c.auth_method()
+                ),
             ));
         }
         for (j, g) in c.grants().iter().enumerate() {
             if !KNOWN_GRANTS.contains(&g.as_str()) {
-                return Err(inv(format!("clients[{i}].grant_types[{j}]"), format!("unknown grant type '{g}'")));
+                return Err(inv(
+                    format!("clients[{i}].grant_types[{j}]"),
+                    format!("unknown grant type '{g}'"),
+                ));
             }
         }
         if c.jwt_configuration.alg != "RS256" {
-            return Err(inv(format!("clients[{i}].jwt_configuration.alg"), "only RS256 is supported".into()));
+            return Err(inv(
+                format!("clients[{i}].jwt_configuration.alg"),
+                "only RS256 is supported".into(),
+            ));
         }
         for (j, url) in c.callbacks.iter().enumerate() {
             if url::Url::parse(url).is_err() {
-                return Err(inv(format!("clients[{i}].callbacks[{j}]"), format!("'{url}' is not an absolute URL")));
+                return Err(inv(
+                    format!("clients[{i}].callbacks[{j}]"),
+                    format!("'{url}' is not an absolute URL"),
+                ));
             }
         }
     }
     for (i, c) in clients.iter().enumerate() {
         if clients[..i].iter().any(|o| o.client_id == c.client_id) {
-            return Err(inv(format!("clients[{i}].client_id"), format!("duplicate client_id '{}'", c.client_id)));
+            return Err(inv(
+                format!("clients[{i}].client_id"),
+                format!("duplicate client_id '{}'", c.client_id),
+            ));
         }
     }
 
@@ -257,37 +357,63 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     let apis = file.resource_servers;
     for (i, a) in apis.iter().enumerate() {
         if a.identifier.trim().is_empty() {
-            return Err(inv(format!("resourceServers[{i}].identifier"), "must not be empty".into()));
+            return Err(inv(
+                format!("resourceServers[{i}].identifier"),
+                "must not be empty".into(),
+            ));
         }
         if a.signing_alg != "RS256" {
             return Err(inv(
                 format!("resourceServers[{i}].signing_alg"),
-                format!("'{}' is not supported; auth0-mock signs with RS256", a.signing_alg),
+                format!(
+                    "'{}' is not supported; auth0-mock signs with RS256",
+                    a.signing_alg
+                ),
             ));
         }
         if apis[..i].iter().any(|o| o.identifier == a.identifier) {
-            return Err(inv(format!("resourceServers[{i}].identifier"), format!("duplicate identifier '{}'", a.identifier)));
+            return Err(inv(
+                format!("resourceServers[{i}].identifier"),
+                format!("duplicate identifier '{}'", a.identifier),
+            ));
         }
     }
     if let Some(aud) = &file.tenant.default_audience
         && !apis.iter().any(|a| &a.identifier == aud)
     {
-        return Err(inv("tenant.default_audience".into(), format!("no resourceServer has identifier '{aud}'")));
+        return Err(inv(
+            "tenant.default_audience".into(),
+            format!("no resourceServer has identifier '{aud}'"),
+        ));
     }
 
     // Client grants: the Deploy CLI names clients by name.
     let mut client_grants = file.client_grants;
     for (i, g) in client_grants.iter_mut().enumerate() {
-        match clients.iter().find(|c| c.client_id == g.client_id || c.name == g.client_id) {
+        match clients
+            .iter()
+            .find(|c| c.client_id == g.client_id || c.name == g.client_id)
+        {
             Some(c) => g.client_id = c.client_id.clone(),
-            None => return Err(inv(format!("clientGrants[{i}].client_id"), format!("no client named '{}'", g.client_id))),
+            None => {
+                return Err(inv(
+                    format!("clientGrants[{i}].client_id"),
+                    format!("no client named '{}'", g.client_id),
+                ));
+            }
         }
         let Some(api) = apis.iter().find(|a| a.identifier == g.audience) else {
-            return Err(inv(format!("clientGrants[{i}].audience"), format!("no resourceServer '{}'", g.audience)));
+            return Err(inv(
+                format!("clientGrants[{i}].audience"),
+                format!("no resourceServer '{}'", g.audience),
+            ));
         };
         for (j, s) in g.scope.iter().enumerate() {
             if !api.has_scope(s) {
-                return Err(inv(format!("clientGrants[{i}].scope[{j}]"), format!("API '{}' defines no scope '{s}'", api.identifier)));
+                return Err(inv(
+                    format!("clientGrants[{i}].scope[{j}]"),
+                    format!("API '{}' defines no scope '{s}'", api.identifier),
+                ));
             }
         }
     }
@@ -296,7 +422,10 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     let roles = file.roles;
     for (i, r) in roles.iter().enumerate() {
         for (j, p) in r.permissions.iter().enumerate() {
-            if !apis.iter().any(|a| a.identifier == p.resource_server_identifier) {
+            if !apis
+                .iter()
+                .any(|a| a.identifier == p.resource_server_identifier)
+            {
                 return Err(inv(
                     format!("roles[{i}].permissions[{j}].resource_server_identifier"),
                     format!("no resourceServer '{}'", p.resource_server_identifier),
@@ -308,7 +437,8 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     // Users: inline in tenant.yaml and/or users.json.
     let mut users = file.users;
     let users_file = src.describe("users.json");
-    let mut users_origin: Vec<(String, usize)> = (0..users.len()).map(|i| (tenant_file.clone(), i)).collect();
+    let mut users_origin: Vec<(String, usize)> =
+        (0..users.len()).map(|i| (tenant_file.clone(), i)).collect();
     if let Some(text) = src.read("users.json")? {
         let more: Vec<User> = parse_yaml(&users_file, &text)?;
         users_origin.extend((0..more.len()).map(|i| (users_file.clone(), i)));
@@ -316,9 +446,19 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     }
     for (idx, u) in users.iter_mut().enumerate() {
         let (f, i) = &users_origin[idx];
-        let here = |field: &str| if f == &users_file { format!("[{i}].{field}") } else { format!("users[{i}].{field}") };
+        let here = |field: &str| {
+            if f == &users_file {
+                format!("[{i}].{field}")
+            } else {
+                format!("users[{i}].{field}")
+            }
+        };
         if u.email.is_none() && u.username.is_none() {
-            return Err(FixtureError::invalid(f, here("email"), "a user needs an email or a username"));
+            return Err(FixtureError::invalid(
+                f,
+                here("email"),
+                "a user needs an email or a username",
+            ));
         }
         if u.user_id.is_empty() {
             let login = u.email.clone().or(u.username.clone()).unwrap_or_default();
@@ -327,40 +467,66 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         u.normalize(now);
         for r in &u.roles {
             if !roles.iter().any(|role| &role.name == r) {
-                return Err(FixtureError::invalid(f, here("roles"), format!("unknown role '{r}' (define it under roles: in tenant.yaml)")));
+                return Err(FixtureError::invalid(
+                    f,
+                    here("roles"),
+                    format!("unknown role '{r}' (define it under roles: in tenant.yaml)"),
+                ));
             }
         }
         if let Some(c) = &u.connection
             && !connections.iter().any(|k| &k.name == c)
         {
-            return Err(FixtureError::invalid(f, here("connection"), format!("unknown connection '{c}'")));
+            return Err(FixtureError::invalid(
+                f,
+                here("connection"),
+                format!("unknown connection '{c}'"),
+            ));
         }
     }
     for (idx, u) in users.iter().enumerate() {
         if users[..idx].iter().any(|o| o.user_id == u.user_id) {
             let (f, i) = &users_origin[idx];
-            return Err(FixtureError::invalid(f, format!("[{i}].user_id"), format!("duplicate user_id '{}'", u.user_id)));
+            return Err(FixtureError::invalid(
+                f,
+                format!("[{i}].user_id"),
+                format!("duplicate user_id '{}'", u.user_id),
+            ));
         }
     }
 
     // Keys.
-    let read_key = |path: Option<&String>, default_rel: &str, field: &str| -> Result<Option<String>, FixtureError> {
+    let read_key = |path: Option<&String>,
+                    default_rel: &str,
+                    field: &str|
+     -> Result<Option<String>, FixtureError> {
         let rel = path.cloned().unwrap_or_else(|| default_rel.to_string());
         let text = src.read(&rel)?;
         match (text, path) {
-            (None, Some(p)) => Err(inv(format!("keys.{field}"), format!("file '{p}' not found"))),
+            (None, Some(p)) => Err(inv(
+                format!("keys.{field}"),
+                format!("file '{p}' not found"),
+            )),
             (None, None) => Ok(None),
             (Some(t), _) => {
-                crate::keys::SigningKey::from_pem(&t).map_err(|e| FixtureError::invalid(src.describe(&rel), "$", e.to_string()))?;
+                crate::keys::SigningKey::from_pem(&t)
+                    .map_err(|e| FixtureError::invalid(src.describe(&rel), "$", e.to_string()))?;
                 Ok(Some(t))
             }
         }
     };
-    let signing_key_pem = match read_key(file.keys.current.as_ref(), "keys/current.pem", "current")? {
+    let signing_key_pem = match read_key(file.keys.current.as_ref(), "keys/current.pem", "current")?
+    {
         Some(k) => k,
         None => {
-            tracing::warn!("fixtures have no keys/current.pem: signing with the publicly known embedded test key");
-            EMBEDDED_SOURCE.iter().find(|(p, _)| *p == "keys/current.pem").map(|(_, t)| t.to_string()).unwrap_or_default()
+            tracing::warn!(
+                "fixtures have no keys/current.pem: signing with the publicly known embedded test key"
+            );
+            EMBEDDED_SOURCE
+                .iter()
+                .find(|(p, _)| *p == "keys/current.pem")
+                .map(|(_, t)| t.to_string())
+                .unwrap_or_default()
         }
     };
     let next_key_pem = read_key(file.keys.next.as_ref(), "keys/next.pem", "next")?;
@@ -371,21 +537,42 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         let path = format!("triggers.post-login[{i}]");
         if let Some(action_name) = entry.get("action_name").and_then(Value::as_str) {
             let Some(action) = file.actions.iter().find(|a| a.name == action_name) else {
-                return Err(inv(path, format!("no action named '{action_name}' under actions:")));
+                return Err(inv(
+                    path,
+                    format!("no action named '{action_name}' under actions:"),
+                ));
             };
             if !action.supported_triggers.is_empty()
-                && !action.supported_triggers.iter().any(|t| t.get("id").and_then(Value::as_str) == Some("post-login"))
+                && !action
+                    .supported_triggers
+                    .iter()
+                    .any(|t| t.get("id").and_then(Value::as_str) == Some("post-login"))
             {
-                return Err(inv(path, format!("action '{action_name}' does not list post-login in supported_triggers")));
+                return Err(inv(
+                    path,
+                    format!(
+                        "action '{action_name}' does not list post-login in supported_triggers"
+                    ),
+                ));
             }
             let code_rel = action.code.trim_start_matches("./").to_string();
             let code = src.read(&code_rel)?.ok_or_else(|| {
-                inv(format!("actions[name={action_name}].code"), format!("code file '{}' not found", action.code))
+                inv(
+                    format!("actions[name={action_name}].code"),
+                    format!("code file '{}' not found", action.code),
+                )
             })?;
             let mut secrets = Map::new();
             for s in &action.secrets {
                 let v = s.value.clone().unwrap_or(Value::String(String::new()));
-                secrets.insert(s.name.clone(), resolve_env(&v, &tenant_file, &format!("actions[name={action_name}].secrets"))?);
+                secrets.insert(
+                    s.name.clone(),
+                    resolve_env(
+                        &v,
+                        &tenant_file,
+                        &format!("actions[name={action_name}].secrets"),
+                    )?,
+                );
             }
             let dependencies = action
                 .dependencies
@@ -406,27 +593,52 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         } else if let Some(kind) = entry.get("hook").and_then(Value::as_str) {
             let mut settings = entry.clone();
             settings.remove("hook");
-            let name = settings.remove("name").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| kind.to_string());
+            let name = settings
+                .remove("name")
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_else(|| kind.to_string());
             let secrets = match settings.remove("secrets") {
                 Some(Value::Object(m)) => m,
                 None => Map::new(),
-                Some(_) => return Err(inv(format!("{path}.secrets"), "must be a mapping of name: value".into())),
+                Some(_) => {
+                    return Err(inv(
+                        format!("{path}.secrets"),
+                        "must be a mapping of name: value".into(),
+                    ));
+                }
             };
             let settings = resolve_env(&Value::Object(settings), &tenant_file, &path)?;
-            let secrets = match resolve_env(&Value::Object(secrets), &tenant_file, &format!("{path}.secrets"))? {
+            let secrets = match resolve_env(
+                &Value::Object(secrets),
+                &tenant_file,
+                &format!("{path}.secrets"),
+            )? {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            post_login.push(HookBinding { kind: kind.to_string(), name, settings, secrets, code: None, dependencies: vec![] });
+            post_login.push(HookBinding {
+                kind: kind.to_string(),
+                name,
+                settings,
+                secrets,
+                code: None,
+                dependencies: vec![],
+            });
         } else {
-            return Err(inv(path, "an entry needs `action_name` (an Auth0 Action) or `hook` (a native hook)".into()));
+            return Err(inv(
+                path,
+                "an entry needs `action_name` (an Auth0 Action) or `hook` (a native hook)".into(),
+            ));
         }
     }
 
     let scenarios = crate::scenario::load_all(src)?;
 
     let tenant = Tenant {
-        friendly_name: file.tenant.friendly_name.unwrap_or_else(|| "auth0-mock".into()),
+        friendly_name: file
+            .tenant
+            .friendly_name
+            .unwrap_or_else(|| "auth0-mock".into()),
         default_audience: file.tenant.default_audience,
         clients,
         apis,
@@ -460,7 +672,16 @@ const KNOWN_GRANTS: &[&str] = &[
 ];
 
 fn slug(name: &str) -> String {
-    let s: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
     s.trim_matches('-').to_string()
 }
 
@@ -470,7 +691,11 @@ pub(crate) fn resolve_env(value: &Value, file: &str, path: &str) -> Result<Value
     Ok(match value {
         Value::String(s) => Value::String(expand(s, file, path)?),
         Value::Array(items) => Value::Array(
-            items.iter().enumerate().map(|(i, v)| resolve_env(v, file, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?,
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| resolve_env(v, file, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
         ),
         Value::Object(map) => {
             let mut out = Map::new();
@@ -490,7 +715,11 @@ fn expand(s: &str, file: &str, path: &str) -> Result<String, FixtureError> {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let Some(end) = after.find('}') else {
-            return Err(FixtureError::invalid(file, path, format!("unterminated ${{ in '{s}'")));
+            return Err(FixtureError::invalid(
+                file,
+                path,
+                format!("unterminated ${{ in '{s}'"),
+            ));
         };
         let expr = &after[..end];
         let (name, default) = match expr.split_once(":-") {
@@ -504,7 +733,9 @@ fn expand(s: &str, file: &str, path: &str) -> Result<String, FixtureError> {
                 return Err(FixtureError::invalid(
                     file,
                     path,
-                    format!("environment variable {name} is not set (write ${{{name}:-default}} for a fallback)"),
+                    format!(
+                        "environment variable {name} is not set (write ${{{name}:-default}} for a fallback)"
+                    ),
                 ));
             }
         }

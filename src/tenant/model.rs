@@ -56,19 +56,28 @@ impl Tenant {
 
     /// The connection used when a password grant names no realm.
     pub fn default_connection(&self) -> Option<&Connection> {
-        self.connections.iter().find(|c| c.strategy == "auth0").or(self.connections.first())
+        self.connections
+            .iter()
+            .find(|c| c.strategy == "auth0")
+            .or(self.connections.first())
     }
 
     /// The client grant for a client and audience, if the client may use client_credentials.
     pub fn client_grant(&self, client_id: &str, audience: &str) -> Option<&ClientGrant> {
-        self.client_grants.iter().find(|g| g.client_id == client_id && g.audience == audience)
+        self.client_grants
+            .iter()
+            .find(|g| g.client_id == client_id && g.audience == audience)
     }
 
     /// The permissions a set of role names grants on an API.
     pub fn permissions_for(&self, roles: &[String], audience: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for role in self.roles.iter().filter(|r| roles.contains(&r.name)) {
-            for p in role.permissions.iter().filter(|p| p.resource_server_identifier == audience) {
+            for p in role
+                .permissions
+                .iter()
+                .filter(|p| p.resource_server_identifier == audience)
+            {
                 if !out.contains(&p.permission_name) {
                     out.push(p.permission_name.clone());
                 }
@@ -155,7 +164,10 @@ pub struct JwtConfiguration {
 
 impl Default for JwtConfiguration {
     fn default() -> Self {
-        Self { lifetime_in_seconds: default_id_token_lifetime(), alg: default_alg() }
+        Self {
+            lifetime_in_seconds: default_id_token_lifetime(),
+            alg: default_alg(),
+        }
     }
 }
 
@@ -182,7 +194,11 @@ pub struct RefreshTokenConfig {
 
 impl Default for RefreshTokenConfig {
     fn default() -> Self {
-        Self { rotation_type: default_rotation(), token_lifetime: default_refresh_lifetime(), leeway: 0 }
+        Self {
+            rotation_type: default_rotation(),
+            token_lifetime: default_refresh_lifetime(),
+            leeway: 0,
+        }
     }
 }
 
@@ -202,7 +218,12 @@ impl Client {
         let defaults: &[&str] = match self.app_type {
             AppType::Spa => &["authorization_code", "implicit", "refresh_token"],
             AppType::Native => &["authorization_code", "implicit", "refresh_token"],
-            AppType::RegularWeb => &["authorization_code", "implicit", "refresh_token", "client_credentials"],
+            AppType::RegularWeb => &[
+                "authorization_code",
+                "implicit",
+                "refresh_token",
+                "client_credentials",
+            ],
             AppType::NonInteractive => &["client_credentials"],
         };
         defaults.iter().map(|s| s.to_string()).collect()
@@ -229,19 +250,27 @@ impl Client {
 
     /// Whether `url` is an allowed callback (exact match, or loopback when allowed).
     pub fn accepts_callback(&self, url: &str) -> bool {
-        self.callbacks.iter().any(|c| c == url) || (self.allow_loopback_urls && is_loopback_url(url))
+        self.callbacks.iter().any(|c| c == url)
+            || (self.allow_loopback_urls && is_loopback_url(url))
     }
 
     /// Whether `url` is an allowed logout URL.
     pub fn accepts_logout_url(&self, url: &str) -> bool {
-        self.allowed_logout_urls.iter().any(|c| c == url) || (self.allow_loopback_urls && is_loopback_url(url))
+        self.allowed_logout_urls.iter().any(|c| c == url)
+            || (self.allow_loopback_urls && is_loopback_url(url))
     }
 
     /// Whether a browser origin may call the token endpoint or receive web messages.
     pub fn accepts_origin(&self, origin: &str) -> bool {
         let origin = origin.trim_end_matches('/');
-        self.web_origins.iter().chain(self.allowed_origins.iter()).any(|o| o.trim_end_matches('/') == origin)
-            || self.callbacks.iter().any(|c| origin_of(c).as_deref() == Some(origin))
+        self.web_origins
+            .iter()
+            .chain(self.allowed_origins.iter())
+            .any(|o| o.trim_end_matches('/') == origin)
+            || self
+                .callbacks
+                .iter()
+                .any(|c| origin_of(c).as_deref() == Some(origin))
             || (self.allow_loopback_urls && is_loopback_url(origin))
     }
 }
@@ -257,7 +286,9 @@ pub fn origin_of(url: &str) -> Option<String> {
 
 /// Whether a URL points at this machine over http(s) (`localhost`, `127.0.0.1`, `[::1]`).
 pub fn is_loopback_url(url: &str) -> bool {
-    let Ok(parsed) = url::Url::parse(url) else { return false };
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
     if !matches!(parsed.scheme(), "http" | "https") {
         return false;
     }
@@ -438,8 +469,13 @@ impl User {
     /// Whether `login` (email or username, case-insensitive like Auth0) names this user.
     pub fn matches_login(&self, login: &str) -> bool {
         let login = login.trim();
-        self.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(login))
-            || self.username.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(login))
+        self.email
+            .as_deref()
+            .is_some_and(|e| e.eq_ignore_ascii_case(login))
+            || self
+                .username
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(login))
     }
 
     /// Fills Auth0's derived defaults: `auth0|` prefix, name, nickname, picture.
@@ -447,7 +483,11 @@ impl User {
         if !self.user_id.contains('|') && !self.user_id.is_empty() {
             self.user_id = format!("auth0|{}", self.user_id);
         }
-        let login = self.email.clone().or_else(|| self.username.clone()).unwrap_or_default();
+        let login = self
+            .email
+            .clone()
+            .or_else(|| self.username.clone())
+            .unwrap_or_default();
         if self.name.is_none() {
             self.name = Some(login.clone());
         }
