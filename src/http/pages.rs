@@ -5,7 +5,7 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use serde_json::Value;
 
 const STYLE: &str = r#"
-*{box-sizing:border-box}body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
+*{box-sizing:border-box}body{margin:0;padding:24px 0;min-height:100vh;display:flex;align-items:center;justify-content:center;
 background:#f0f2f5;font-family:-apple-system,BlinkMacSystemFont,"Segoe UI",Roboto,Ubuntu,sans-serif;color:#1e212a}
 main{background:#fff;width:400px;max-width:94vw;border-radius:6px;box-shadow:0 12px 40px rgba(0,0,0,.12);padding:40px 40px 28px}
 .logo{width:52px;height:52px;border-radius:50%;background:#635dff;color:#fff;display:flex;align-items:center;justify-content:center;
