@@ -104,6 +104,12 @@ impl MockHandle {
         self.mock.reset(None)
     }
 
+    /// Serves another tenant from now on (and resets state to it). Useful when a hook's target
+    /// is only known after the mock started, e.g. a Hasura that needs the mock's JWKS first.
+    pub fn replace_tenant(&self, tenant: crate::tenant::Tenant) -> Result<(), FixtureError> {
+        self.mock.reset(Some(tenant))
+    }
+
     /// Arms a fault (see [`crate::faults::Fault`]).
     pub fn arm_fault(&self, fault: crate::faults::Fault) -> Result<(), String> {
         self.mock.faults.arm(fault)
