@@ -59,7 +59,7 @@ pub async fn authorize(
     let (req, reply) = match validate(&mock, &params) {
         Ok(v) => v,
         Err(Rejection::Page(p)) => return p.into_response(),
-        Err(Rejection::Redirect(reply, e)) => return reply.error(&e.code, &e.description),
+        Err(Rejection::Redirect(r)) => return r.0.error(&r.1.code, &r.1.description),
     };
     let now = mock.clock.now();
     let prompts: Vec<&str> = req
@@ -146,7 +146,8 @@ pub async fn resume(
 
 enum Rejection {
     Page(ErrorPage),
-    Redirect(Reply, OAuthError),
+    /// Boxed: the error path is rare and the pair is large.
+    Redirect(Box<(Reply, OAuthError)>),
 }
 
 fn validate(mock: &Mock, p: &Params) -> Result<(AuthorizeRequest, Reply), Rejection> {
@@ -195,7 +196,7 @@ fn validate(mock: &Mock, p: &Params) -> Result<(AuthorizeRequest, Reply), Reject
         mode: default_mode.to_string(),
         state: p.get("state").map(str::to_string),
     };
-    let redirect = |reply: &Reply, e: OAuthError| Rejection::Redirect(reply.clone(), e);
+    let redirect = |reply: &Reply, e: OAuthError| Rejection::Redirect(Box::new((reply.clone(), e)));
     if !matches!(
         mode.as_str(),
         "query" | "fragment" | "form_post" | "web_message"

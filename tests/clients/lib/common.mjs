@@ -1,0 +1,224 @@
+// Shared helpers for the real-client scripts.
+//
+// Every script reads its configuration from environment variables, prints one
+// line per step on stdout and, on failure, prints a block on stderr that says
+// which client, which step, what was sent and what the mock answered, then
+// exits with status 1.
+
+import { inspect } from 'node:util';
+
+/** Default tenant values (see the embedded tenant of auth0-mock). */
+export const TENANT = {
+  audience: 'https://api.auth0-mock.test',
+  realm: 'Username-Password-Authentication',
+  spa: { clientId: 'auth0-mock-spa' },
+  web: { clientId: 'auth0-mock-web', clientSecret: 'auth0-mock-web-secret' },
+  m2m: { clientId: 'auth0-mock-m2m', clientSecret: 'auth0-mock-m2m-secret', scopes: ['read:users', 'write:users'] },
+  users: {
+    alice: { email: 'alice@example.com', password: 'alice-password', userId: 'auth0|alice', name: 'Alice Liddell', roles: ['user'] },
+    bob: { email: 'bob@example.com', password: 'bob-password', userId: 'auth0|bob', roles: ['user'] },
+    admin: { email: 'admin@example.com', password: 'admin-password', userId: 'auth0|admin', roles: ['admin', 'user'] },
+  },
+  hasuraNamespace: 'https://hasura.io/jwt/claims',
+};
+
+/** Error carrying the exchange with the mock, printed by `fail`. */
+export class CheckError extends Error {
+  constructor(message, details = {}) {
+    super(message);
+    this.name = 'CheckError';
+    this.details = details;
+  }
+}
+
+/** Reads the common MOCK_* variables. */
+export function mockEnv() {
+  const baseUrl = requireEnv('MOCK_BASE_URL').replace(/\/+$/, '');
+  const issuer = process.env.MOCK_ISSUER || `${baseUrl}/`;
+  const url = new URL(baseUrl);
+  return {
+    baseUrl,
+    issuer,
+    // What Auth0 SDKs call the "domain": host[:port], no scheme.
+    domain: url.host,
+    ca: process.env.MOCK_CA || null,
+    jwksUrl: `${baseUrl}/.well-known/jwks.json`,
+  };
+}
+
+export function requireEnv(name) {
+  const v = process.env[name];
+  if (!v) {
+    console.error(`FAIL: environment variable ${name} is required`);
+    process.exit(2);
+  }
+  return v;
+}
+
+/** Runner that names the client, numbers the steps and reports failures. */
+export function runner(client) {
+  let current = null;
+  const log = (...a) => console.log(`[${client}]`, ...a);
+  return {
+    log,
+    /** Runs one named step; a throw fails the whole script with details. */
+    async step(name, fn) {
+      current = name;
+      const t0 = Date.now();
+      try {
+        const r = await fn();
+        log(`ok   ${name} (${Date.now() - t0} ms)`);
+        return r;
+      } catch (e) {
+        fail(client, name, e);
+      }
+    },
+    /** Runs the whole script body, catching anything outside steps. */
+    async main(fn) {
+      try {
+        await fn();
+        log('all checks passed');
+        process.exit(0);
+      } catch (e) {
+        fail(client, current ?? '(setup)', e);
+      }
+    },
+  };
+}
+
+export function fail(client, step, e) {
+  const lines = [`FAIL [${client}] step "${step}": ${e?.message ?? e}`];
+  if (e instanceof CheckError) {
+    for (const [k, v] of Object.entries(e.details)) lines.push(`  ${k}: ${fmt(v)}`);
+  } else if (e && typeof e === 'object') {
+    // SDK errors keep the mock's answer in various properties.
+    for (const k of ['name', 'code', 'error', 'error_description', 'status', 'statusCode', 'body', 'headers', 'response']) {
+      if (e[k] !== undefined) lines.push(`  ${k}: ${fmt(e[k])}`);
+    }
+    if (e.cause !== undefined) lines.push(`  cause: ${causeChain(e)}`);
+    if (e.stack) lines.push(`  stack: ${e.stack.split('\n').slice(1, 6).join('\n         ')}`);
+  }
+  console.error(lines.join('\n'));
+  process.exit(1);
+}
+
+/** "msg <- cause msg (CODE) <- ..." for errors wrapped by fetch/undici/SDKs. */
+export function causeChain(e) {
+  const parts = [];
+  for (let c = e?.cause, i = 0; c && i < 5; c = c.cause, i++) {
+    parts.push(typeof c === 'object' ? `${c.message ?? ''}${c.code ? ` (${c.code})` : ''}` : String(c));
+  }
+  return parts.join(' <- ') || undefined;
+}
+
+export function fmt(v) {
+  if (typeof v === 'string') return v.length > 4000 ? v.slice(0, 4000) + '…(truncated)' : v;
+  if (v instanceof Headers) return JSON.stringify(Object.fromEntries(v.entries()));
+  return inspect(v, { depth: 4, breakLength: 160, maxStringLength: 4000 });
+}
+
+/** Throws a CheckError unless `cond`. */
+export function check(cond, message, details) {
+  if (!cond) throw new CheckError(message, details);
+}
+
+export function eq(actual, expected, what, details = {}) {
+  if (actual !== expected) {
+    throw new CheckError(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`, details);
+  }
+}
+
+/**
+ * Plain HTTP call that keeps the whole exchange for error reports.
+ * Returns { status, headers, text, json, request }.
+ */
+export async function http(method, url, { form, json, headers = {} } = {}) {
+  const h = { ...headers };
+  let body;
+  if (form) {
+    h['content-type'] = 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(form).toString();
+  } else if (json) {
+    h['content-type'] = 'application/json';
+    body = JSON.stringify(json);
+  }
+  const request = `${method} ${url}${body ? `  body: ${redact(body)}` : ''}`;
+  let res;
+  try {
+    res = await fetch(url, { method, headers: h, body, redirect: 'manual' });
+  } catch (e) {
+    throw new CheckError(`request failed: ${e.message} <- ${causeChain(e)}`, { request });
+  }
+  const text = await res.text();
+  let parsed;
+  try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+  return { status: res.status, headers: res.headers, text, json: parsed, request };
+}
+
+function redact(s) {
+  return s.replace(/(password|client_secret)=[^&]*/g, '$1=***').replace(/("(?:password|client_secret)":)"[^"]*"/g, '$1"***"');
+}
+
+/** POST /oauth/token with a form body; throws with the exchange unless 200 + JSON. */
+export async function tokenRequest(env, form) {
+  const r = await http('POST', `${env.baseUrl}/oauth/token`, { form });
+  check(r.status === 200 && r.json && typeof r.json.access_token === 'string',
+    `/oauth/token (${form.grant_type}) did not return 200 with an access_token`,
+    { request: r.request, 'mock answered': `${r.status} ${fmt(Object.fromEntries(r.headers.entries()))}\n    ${r.text}` });
+  return r.json;
+}
+
+export async function clientCredentialsToken(env) {
+  return tokenRequest(env, {
+    grant_type: 'client_credentials',
+    client_id: TENANT.m2m.clientId,
+    client_secret: TENANT.m2m.clientSecret,
+    audience: TENANT.audience,
+  });
+}
+
+export async function passwordToken(env, user = TENANT.users.alice, scope = 'openid profile email') {
+  return tokenRequest(env, {
+    grant_type: 'password',
+    client_id: TENANT.web.clientId,
+    client_secret: TENANT.web.clientSecret,
+    username: user.email,
+    password: user.password,
+    audience: TENANT.audience,
+    scope,
+  });
+}
+
+/** Decodes a JWT without verifying it (for error messages and claim checks). */
+export function decodeJwt(token) {
+  try {
+    const [h, p] = token.split('.');
+    return {
+      header: JSON.parse(Buffer.from(h, 'base64url').toString()),
+      payload: JSON.parse(Buffer.from(p, 'base64url').toString()),
+    };
+  } catch {
+    return { header: null, payload: null, raw: token };
+  }
+}
+
+/** A token-endpoint body with its JWTs shown decoded (for failure reports). */
+export function showTokens(body) {
+  if (!body || typeof body !== 'object') return body;
+  const out = { ...body };
+  for (const k of ['access_token', 'id_token']) {
+    if (typeof out[k] === 'string' && out[k].split('.').length === 3) out[k] = { 'JWT (decoded)': decodeJwt(out[k]) };
+  }
+  return out;
+}
+
+/** Checks the Hasura claims namespace of a user access token. */
+export function checkHasuraClaims(payload, user) {
+  const h = payload[TENANT.hasuraNamespace];
+  check(h && typeof h === 'object', `access token has no "${TENANT.hasuraNamespace}" object`, { payload });
+  eq(h['x-hasura-user-id'], user.userId, 'x-hasura-user-id', { hasura: h });
+  check(Array.isArray(h['x-hasura-allowed-roles']) && user.roles.every((r) => h['x-hasura-allowed-roles'].includes(r)),
+    `x-hasura-allowed-roles should include ${JSON.stringify(user.roles)}`, { hasura: h });
+  check(typeof h['x-hasura-default-role'] === 'string' && h['x-hasura-allowed-roles'].includes(h['x-hasura-default-role']),
+    'x-hasura-default-role should be one of x-hasura-allowed-roles', { hasura: h });
+}

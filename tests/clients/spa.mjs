@@ -1,0 +1,521 @@
+// @auth0/auth0-spa-js v2 (unmodified) in headless Chromium against the mock.
+//
+// A tiny static server on another localhost port serves spa/index.html, the SDK's
+// UMD build from node_modules and /config.js. SPA and mock are both on
+// http://localhost (same site, different ports), so the mock's session cookie
+// reaches the prompt=none iframe although Chromium blocks third-party cookies.
+//
+// Scenarios (each in a fresh browser context of ONE Chromium process):
+//   A. loginWithRedirect -> login form (alice) -> handleRedirectCallback -> getUser;
+//      getTokenSilently({cacheMode:"off"}) through the web_message iframe, verified with jose;
+//      reload + checkSession() restores the user (app start-up);
+//      logout({returnTo}) -> back on the SPA -> getTokenSilently rejects login_required.
+//   B. useRefreshTokens client: two getTokenSilently({cacheMode:"off"}) via the
+//      refresh_token grant, the refresh token rotating each time.
+//      revokeRefreshToken() -> /oauth/revoke; the revoked token is refused.
+//   C. one-click user list: button.user-login[data-username="bob@example.com"] -> bob.
+//   D. useFormData:false (JSON token bodies) + cacheLocation localstorage: refresh works;
+//      reusing a rotated-out refresh token is refused and revokes the family (as Auth0).
+//   E. loginWithPopup: login form in a popup, web_message back to window.opener.
+//   F. max_age: the ID token carries auth_time (spa-js checks it).
+//
+// Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
+//      CHROMIUM_PATH (default /usr/bin/chromium),
+//      SCREENSHOT_PATH (optional: PNG of the mock login page),
+//      SPA_SCENARIOS (optional: comma list of A..F; default all).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import {
+  mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall,
+} from './lib/common.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const env = mockEnv();
+const CLIENT = 'auth0-spa-js';
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const only = (process.env.SPA_SCENARIOS || 'A,B,C,D,E,F').split(',').map((s) => s.trim().toUpperCase());
+const STEP_TIMEOUT = 15_000;
+
+const log = (...a) => console.log(`[${CLIENT}]`, ...a);
+const failures = [];
+
+// ---------------------------------------------------------------- static server
+function startStaticServer() {
+  const spaJs = path.join(here, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js');
+  const indexHtml = path.join(here, 'spa/index.html');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    const send = (status, type, body) => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (url.pathname === '/' || url.pathname === '/index.html') return send(200, 'text/html; charset=utf-8', fs.readFileSync(indexHtml));
+    if (url.pathname === '/config.js') return send(200, 'text/javascript', `window.TEST_CONFIG = ${JSON.stringify(server.config)};`);
+    if (url.pathname === '/auth0-spa-js.production.js') return send(200, 'text/javascript', fs.readFileSync(spaJs));
+    if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
+    return send(404, 'text/plain', 'not found');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
+    const pageUrl = `http://localhost:${server.address().port}/`;
+    server.config = { domain: env.baseUrl, clientId: TENANT.spa.clientId, audience: TENANT.audience, redirectUri: pageUrl };
+    resolve({ server, pageUrl });
+  }));
+}
+
+// ---------------------------------------------------------------- per-context recorder
+/** Records what the browser exchanged with the mock, for assertions and failure reports. */
+function record(context) {
+  const rec = { requests: [], exchanges: [], console: [] };
+  context.on('request', (req) => {
+    if (req.url().startsWith(env.baseUrl)) rec.requests.push(req);
+  });
+  context.on('response', (res) => {
+    if (!res.url().startsWith(env.baseUrl)) return;
+    const loc = res.headers().location;
+    rec.exchanges.push(`${res.request().method()} ${trimUrl(res.url())} -> ${res.status()}${loc ? ` Location: ${trimUrl(loc)}` : ''}`);
+  });
+  context.on('requestfailed', (req) => {
+    if (req.url().startsWith(env.baseUrl)) rec.exchanges.push(`${req.method()} ${trimUrl(req.url())} -> FAILED ${req.failure()?.errorText}`);
+  });
+  context.on('page', (page) => watchPage(page, rec));
+  return rec;
+}
+
+function watchPage(page, rec) {
+  page.on('console', (m) => rec.console.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => rec.console.push(`pageerror: ${e.message}`));
+}
+
+function trimUrl(u) {
+  return u.length > 300 ? u.slice(0, 300) + '…' : u;
+}
+
+function form(req) {
+  const body = req.postData() || '';
+  if ((req.headers()['content-type'] || '').includes('json')) {
+    try { return JSON.parse(body); } catch { return {}; }
+  }
+  return Object.fromEntries(new URLSearchParams(body));
+}
+
+// ---------------------------------------------------------------- scenario / step plumbing
+class StepFailed extends Error {}
+
+async function scenario(browser, name, fn) {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const rec = record(context);
+  const page = await context.newPage();
+  const step = async (title, body) => {
+    const t0 = Date.now();
+    const nExchanges = rec.exchanges.length;
+    try {
+      const r = await body();
+      log(`ok   ${name} / ${title} (${Date.now() - t0} ms)`);
+      return r;
+    } catch (e) {
+      const lines = [`FAIL [${CLIENT}] scenario "${name}", step "${title}": ${e.message}`];
+      if (e instanceof CheckError) for (const [k, v] of Object.entries(e.details)) lines.push(`  ${k}: ${fmt(v)}`);
+      else if (e.stack) lines.push(`  stack: ${e.stack.split('\n').slice(1, 4).join(' | ')}`);
+      lines.push(`  page url: ${page.url()}`);
+      const ex = rec.exchanges.slice(Math.max(0, nExchanges - 3));
+      lines.push(`  browser <-> mock during this step (and just before):${ex.length ? '' : ' none'}`);
+      for (const x of ex.slice(-25)) lines.push(`    ${x}`);
+      if (rec.console.length) lines.push(`  browser console (last 10):\n    ${rec.console.slice(-10).join('\n    ')}`);
+      try {
+        const text = (await page.evaluate(() => document.body?.innerText ?? '')).trim();
+        if (text) lines.push(`  page text: ${text.slice(0, 600).replace(/\n+/g, ' | ')}`);
+      } catch { /* page gone */ }
+      console.error(lines.join('\n'));
+      throw new StepFailed(title);
+    }
+  };
+  try {
+    await fn({ page, step, rec, context });
+  } catch (e) {
+    failures.push(`${name}: ${e instanceof StepFailed ? `step "${e.message}"` : e.stack}`);
+    if (!(e instanceof StepFailed)) console.error(`FAIL [${CLIENT}] scenario "${name}": ${e.stack}`);
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+/** page.evaluate(attempt(...)) and throw a CheckError with the SDK error if it failed. */
+async function sdk(page, what, fn, arg) {
+  const out = await page.evaluate(fn, arg);
+  if (!out.ok) throw new CheckError(`${what} threw: ${out.error.name}: ${out.error.message}`, { 'SDK error': out.error });
+  return out.value;
+}
+
+async function openSpa(page, pageUrl) {
+  await page.goto(pageUrl);
+  await page.waitForFunction(() => window.pageReady === true && typeof window.auth0?.Auth0Client === 'function');
+}
+
+/** Starts loginWithRedirect with `opts` and waits until the mock login page shows. */
+async function startLogin(page, opts = {}) {
+  await page.evaluate((o) => { window.makeClient(o).loginWithRedirect(); }, opts);
+  try {
+    await page.waitForSelector('#username', { timeout: STEP_TIMEOUT });
+  } catch {
+    throw new CheckError('the mock login page (input#username) did not show after loginWithRedirect');
+  }
+  const u = new URL(page.url());
+  check(u.origin === new URL(env.baseUrl).origin, `login page is not served by the mock: ${page.url()}`);
+}
+
+/** Waits for the redirect back to the SPA with ?code&state (or ?error). */
+async function waitForCallback(page, pageUrl) {
+  try {
+    await page.waitForURL((u) => u.href.startsWith(pageUrl) && (u.searchParams.has('code') || u.searchParams.has('error')), { timeout: STEP_TIMEOUT });
+  } catch {
+    throw new CheckError('never came back to the SPA callback with ?code= or ?error=');
+  }
+  const u = new URL(page.url());
+  if (u.searchParams.has('error')) {
+    throw new CheckError(`mock redirected back with error=${u.searchParams.get('error')}`, {
+      error_description: u.searchParams.get('error_description'), callback: page.url(),
+    });
+  }
+  check(u.searchParams.has('state'), 'callback has a code but no state', { callback: page.url() });
+  await page.waitForFunction(() => window.pageReady === true);
+}
+
+async function handleCallback(page, opts = {}) {
+  return sdk(page, 'handleRedirectCallback()/getUser()', (o) => window.attempt(async () => {
+    window.client = window.makeClient(o);
+    const result = await window.client.handleRedirectCallback();
+    return { appState: result.appState ?? null, user: await window.client.getUser(), claims: await window.client.getIdTokenClaims() };
+  }), opts);
+}
+
+const jwks = createRemoteJWKSet(new URL(`${env.issuer}.well-known/jwks.json`));
+async function verifyAccessToken(token, user) {
+  let verified;
+  try {
+    verified = await jwtVerify(token, jwks, { issuer: env.issuer, audience: TENANT.audience });
+  } catch (e) {
+    throw new CheckError(`jose jwtVerify rejected the access token: ${e.code ?? ''} ${e.message}`, {
+      token: decodeJwt(token), 'expected issuer': env.issuer, 'expected audience': TENANT.audience,
+    });
+  }
+  eq(verified.payload.sub, user.userId, 'access token sub', { payload: verified.payload });
+  eq(verified.payload.azp, TENANT.spa.clientId, 'access token azp', { payload: verified.payload });
+  checkHasuraClaims(verified.payload, user);
+  return verified.payload;
+}
+
+// ---------------------------------------------------------------- scenarios
+async function scenarioA(browser, pageUrl) {
+  const alice = TENANT.users.alice;
+  await scenario(browser, 'A: redirect login, silent auth, logout', async ({ page, step, rec }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+
+    await step('loginWithRedirect() shows the mock login page', async () => {
+      await startLogin(page);
+      const authReq = rec.requests.find((r) => new URL(r.url()).pathname === '/authorize');
+      check(authReq, 'no request to /authorize was seen');
+      const q = new URL(authReq.url()).searchParams;
+      eq(q.get('client_id'), TENANT.spa.clientId, '/authorize client_id');
+      eq(q.get('code_challenge_method'), 'S256', '/authorize code_challenge_method');
+    });
+
+    await step('login page has the form fields and the one-click user list', async () => {
+      if (process.env.SCREENSHOT_PATH) {
+        fs.mkdirSync(path.dirname(process.env.SCREENSHOT_PATH), { recursive: true });
+        await page.screenshot({ path: process.env.SCREENSHOT_PATH, fullPage: true });
+        log(`login page screenshot: ${process.env.SCREENSHOT_PATH}`);
+      }
+      for (const sel of ['input#username[name=username]', 'input#password[name=password]', 'button[type=submit][name=action][value=default]']) {
+        check(await page.locator(sel).count() === 1, `login page has no single ${sel}`, { html: (await page.content()).slice(0, 3000) });
+      }
+      const users = await page.locator('button.user-login').evaluateAll((bs) => bs.map((b) => b.dataset.username));
+      for (const u of [alice.email, TENANT.users.bob.email, TENANT.users.admin.email]) {
+        check(users.includes(u), `one-click list has no button.user-login[data-username="${u}"]`, { 'buttons found': users });
+      }
+    });
+
+    await step('submit alice\'s credentials -> redirected back with ?code&state', async () => {
+      await page.fill('#username', alice.email);
+      await page.fill('#password', alice.password);
+      await page.click('button[type=submit][name=action][value=default]');
+      await waitForCallback(page, pageUrl);
+    });
+
+    await step('handleRedirectCallback() + getUser() is alice', async () => {
+      const { user, claims } = await handleCallback(page);
+      check(user, 'getUser() returned nothing after handleRedirectCallback');
+      eq(user.email, alice.email, 'getUser().email', { user });
+      eq(user.sub, alice.userId, 'getUser().sub', { user });
+      eq(claims.iss, env.issuer, 'id token iss', { claims });
+    });
+
+    await step('getTokenSilently({cacheMode:"off"}) via the prompt=none web_message iframe, verified with jose', async () => {
+      const before = rec.requests.length;
+      const token = await sdk(page, 'getTokenSilently({cacheMode:"off"})', () => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })));
+      const silent = rec.requests.slice(before).find((r) => new URL(r.url()).pathname === '/authorize');
+      check(silent, 'getTokenSilently did not load /authorize in an iframe');
+      const q = new URL(silent.url()).searchParams;
+      eq(q.get('prompt'), 'none', 'silent /authorize prompt');
+      eq(q.get('response_mode'), 'web_message', 'silent /authorize response_mode');
+      check(typeof token === 'string' && token.split('.').length === 3, 'getTokenSilently did not return a JWT', { token });
+      await verifyAccessToken(token, alice);
+    });
+
+    await step('reload the page: checkSession() restores alice through the iframe (app start-up)', async () => {
+      await page.goto(pageUrl);
+      await page.waitForFunction(() => window.pageReady === true);
+      const before = rec.requests.length;
+      const user = await sdk(page, 'checkSession()/getUser()', () => window.attempt(async () => {
+        window.client = window.makeClient();
+        await window.client.checkSession();
+        return window.client.getUser();
+      }));
+      check(rec.requests.slice(before).some((r) => new URL(r.url()).pathname === '/authorize'),
+        'checkSession() did not try silent auth (the auth0.<clientId>.is.authenticated cookie was not set by the SDK?)');
+      eq(user?.email, alice.email, 'getUser().email after checkSession()', { user });
+    });
+
+    await step('logout({logoutParams:{returnTo}}) -> /v2/logout -> back on the SPA', async () => {
+      const logoutResponse = page.waitForResponse((r) => r.url().startsWith(`${env.baseUrl}/v2/logout`));
+      await page.evaluate((returnTo) => { window.client.logout({ logoutParams: { returnTo } }); }, pageUrl);
+      const res = await logoutResponse;
+      const q = new URL(res.url()).searchParams;
+      eq(q.get('client_id'), TENANT.spa.clientId, '/v2/logout client_id');
+      check(res.status() >= 300 && res.status() < 400, `/v2/logout answered ${res.status()}, expected a redirect`, { headers: res.headers() });
+      eq(res.headers().location, pageUrl, '/v2/logout Location');
+      await page.waitForURL(pageUrl, { timeout: STEP_TIMEOUT });
+      await page.waitForFunction(() => window.pageReady === true);
+    });
+
+    await step('after logout getTokenSilently({cacheMode:"off"}) rejects login_required promptly', async () => {
+      const out = await page.evaluate(() => window.attempt(() => window.makeClient().getTokenSilently({ cacheMode: 'off' })));
+      check(!out.ok, 'getTokenSilently succeeded after logout: the mock session survived /v2/logout', { 'token payload': out.ok ? decodeJwt(out.value).payload : null });
+      eq(out.error.error, 'login_required', 'SDK error code', { 'SDK error': out.error });
+      check(out.ms < 10_000, `login_required took ${out.ms} ms (should come from the web_message page, not the SDK timeout)`);
+    });
+  });
+}
+
+async function scenarioB(browser, pageUrl) {
+  const alice = TENANT.users.alice;
+  const opts = { useRefreshTokens: true, useRefreshTokensFallback: false };
+  await scenario(browser, 'B: useRefreshTokens', async ({ page, step, rec }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect() with useRefreshTokens asks for offline_access', async () => {
+      await startLogin(page, opts);
+      const authReq = rec.requests.find((r) => new URL(r.url()).pathname === '/authorize');
+      const scope = new URL(authReq.url()).searchParams.get('scope') || '';
+      check(scope.split(' ').includes('offline_access'), `scope has no offline_access: "${scope}"`);
+    });
+    await step('log in as alice, handleRedirectCallback() gets a refresh token', async () => {
+      await page.fill('#username', alice.email);
+      await page.fill('#password', alice.password);
+      await page.click('button[type=submit][name=action][value=default]');
+      await waitForCallback(page, pageUrl);
+      const codeExchange = page.waitForResponse((r) => r.url() === `${env.baseUrl}/oauth/token` && r.request().method() === 'POST');
+      const { user } = await handleCallback(page, opts);
+      eq(user?.email, alice.email, 'getUser().email', { user });
+      const res = await codeExchange;
+      const body = await res.json().catch(() => null);
+      check(res.status() === 200 && typeof body?.refresh_token === 'string',
+        'code exchange with offline_access returned no refresh_token', { status: res.status(), body: showTokens(body) });
+    });
+
+    const tokens = [];
+    for (const n of [1, 2]) {
+      await step(`getTokenSilently({cacheMode:"off"}) #${n} uses grant_type=refresh_token`, async () => {
+        const before = rec.requests.length;
+        const token = await sdk(page, `getTokenSilently #${n}`, (o) => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })), opts);
+        const newReqs = rec.requests.slice(before);
+        const refresh = newReqs.filter((r) => r.url() === `${env.baseUrl}/oauth/token` && r.method() === 'POST' && form(r).grant_type === 'refresh_token');
+        check(refresh.length === 1, `expected one refresh_token grant request, saw ${refresh.length}`,
+          { 'requests to the mock': newReqs.map((r) => `${r.method()} ${trimUrl(r.url())} ${r.postData() ?? ''}`) });
+        check(!newReqs.some((r) => new URL(r.url()).pathname === '/authorize'), 'the SDK fell back to the /authorize iframe');
+        const resp = await refresh[0].response();
+        const body = await resp?.json().catch(() => null);
+        check(resp?.status() === 200 && typeof body?.refresh_token === 'string' && typeof body?.id_token === 'string',
+          'refresh response must be 200 with a rotated refresh_token and an id_token (spa-js requires both)', { status: resp?.status(), body: showTokens(body) });
+        tokens.push({ sent: form(refresh[0]).refresh_token, received: body.refresh_token });
+        await verifyAccessToken(token, alice);
+      });
+    }
+    await step('the refresh token rotated between the two calls', async () => {
+      check(tokens[0].sent !== tokens[1].sent, 'the same refresh token was sent twice: no rotation', { tokens });
+      eq(tokens[1].sent, tokens[0].received, 'second refresh used the token returned by the first', { tokens });
+    });
+
+    await step('revokeRefreshToken() -> POST /oauth/revoke 200; the revoked token is then refused', async () => {
+      const revoke = page.waitForResponse((r) => r.url() === `${env.baseUrl}/oauth/revoke` && r.request().method() === 'POST');
+      await sdk(page, 'revokeRefreshToken()', () => window.attempt(() => window.client.revokeRefreshToken()));
+      const res = await revoke;
+      const sent = form(res.request());
+      eq(sent.token, tokens[1].received, '/oauth/revoke token (the current refresh token)', { sent });
+      eq(res.status(), 200, '/oauth/revoke status', { body: await res.text().catch(() => null) });
+      await expectRefreshRefused(tokens[1].received, 'the revoked refresh token');
+    });
+  });
+}
+
+/** The mock must answer 403 invalid_grant to a refresh with `rt` (as Auth0 does). */
+async function expectRefreshRefused(rt, what) {
+  const r = await httpCall('POST', `${env.baseUrl}/oauth/token`, {
+    form: { grant_type: 'refresh_token', client_id: TENANT.spa.clientId, refresh_token: rt },
+  });
+  check(r.status === 403 && r.json?.error === 'invalid_grant',
+    `refresh with ${what} should be refused with 403 invalid_grant`, { request: r.request, 'mock answered': `${r.status} ${r.text}` });
+}
+
+async function scenarioD(browser, pageUrl) {
+  const admin = TENANT.users.admin;
+  // JSON token bodies (useFormData:false) and the localStorage cache (no worker).
+  const opts = { useRefreshTokens: true, useRefreshTokensFallback: false, useFormData: false, cacheLocation: 'localstorage' };
+  await scenario(browser, 'D: useFormData:false + localstorage, refresh-token reuse', async ({ page, step, rec }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('one-click login as admin, handleRedirectCallback()', async () => {
+      await startLogin(page, opts);
+      await page.click(`button.user-login[data-username="${admin.email}"]`);
+      await waitForCallback(page, pageUrl);
+      const { user } = await handleCallback(page, opts);
+      eq(user?.email, admin.email, 'getUser().email', { user });
+    });
+    const rotation = await step('getTokenSilently({cacheMode:"off"}) refreshes with a JSON body', async () => {
+      const before = rec.requests.length;
+      const token = await sdk(page, 'getTokenSilently', () => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })));
+      const refresh = rec.requests.slice(before).filter((r) => r.url() === `${env.baseUrl}/oauth/token` && form(r).grant_type === 'refresh_token');
+      check(refresh.length === 1, `expected one refresh_token grant request, saw ${refresh.length}`);
+      const ct = refresh[0].headers()['content-type'] || '';
+      check(ct.includes('application/json'), `useFormData:false should send JSON, sent ${ct}`);
+      const body = await (await refresh[0].response())?.json().catch(() => null);
+      check(typeof body?.refresh_token === 'string', 'no rotated refresh_token', { body: showTokens(body) });
+      await verifyAccessToken(token, admin);
+      return { old: form(refresh[0]).refresh_token, current: body.refresh_token };
+    });
+    await step('reusing the rotated-out refresh token is refused (403 invalid_grant)', () => expectRefreshRefused(rotation.old, 'an already-rotated refresh token'));
+    await step('after reuse detection the SDK\'s current refresh token is revoked too (token family)', async () => {
+      const before = rec.requests.length;
+      const out = await page.evaluate(() => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })));
+      check(!out.ok, 'getTokenSilently still succeeded: reusing an old refresh token did not revoke its family');
+      const refresh = rec.requests.slice(before).find((r) => r.url() === `${env.baseUrl}/oauth/token`);
+      check(refresh && form(refresh).refresh_token === rotation.current, 'the SDK did not send its current refresh token', { sent: refresh && form(refresh) });
+      eq(out.error.error, 'invalid_grant', 'SDK error code', { 'SDK error': out.error, 'mock status': (await refresh.response())?.status() });
+    });
+  });
+}
+
+async function scenarioC(browser, pageUrl) {
+  const bob = TENANT.users.bob;
+  await scenario(browser, 'C: one-click user list', async ({ page, step }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect() shows the mock login page', () => startLogin(page));
+    await step('click button.user-login[data-username="bob@example.com"] -> redirected back with ?code', async () => {
+      await page.click(`button.user-login[data-username="${bob.email}"]`);
+      await waitForCallback(page, pageUrl);
+    });
+    await step('handleRedirectCallback() + getUser() is bob', async () => {
+      const { user } = await handleCallback(page);
+      eq(user?.email, bob.email, 'getUser().email', { user });
+      eq(user?.sub, bob.userId, 'getUser().sub', { user });
+    });
+  });
+}
+
+async function scenarioE(browser, pageUrl) {
+  const alice = TENANT.users.alice;
+  await scenario(browser, 'E: loginWithPopup (web_message to window.opener)', async ({ page, step, rec }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    const popup = await step('loginWithPopup() opens the mock login page in a popup', async () => {
+      const opened = page.waitForEvent('popup');
+      await page.evaluate(() => {
+        window.client = window.makeClient();
+        window.popupOutcome = window.attempt(() => window.client.loginWithPopup());
+      });
+      const p = await opened;
+      watchPage(p, rec);
+      try {
+        await p.waitForSelector('#username', { timeout: STEP_TIMEOUT });
+      } catch {
+        throw new CheckError('the popup did not show the mock login page', { 'popup url': p.url() });
+      }
+      const q = new URL(p.url()).searchParams;
+      if (q.has('response_mode')) eq(q.get('response_mode'), 'web_message', 'popup /authorize response_mode');
+      return p;
+    });
+    await step('log in as alice in the popup -> loginWithPopup() resolves, popup closes', async () => {
+      await popup.fill('#username', alice.email);
+      await popup.fill('#password', alice.password);
+      await popup.click('button[type=submit][name=action][value=default]');
+      const out = await page.evaluate(() => window.popupOutcome);
+      check(out.ok, `loginWithPopup() rejected: ${out.error?.error ?? ''} ${out.error?.message}`, { 'SDK error': out.error });
+      if (!popup.isClosed()) {
+        await popup.waitForEvent('close', { timeout: 5_000 }).catch(() => {
+          if (!popup.isClosed()) throw new CheckError('the popup stayed open after the web_message response', { 'popup url': popup.url() });
+        });
+      }
+    });
+    await step('getUser() is alice and getTokenSilently() returns a valid access token', async () => {
+      const user = await sdk(page, 'getUser()', () => window.attempt(() => window.client.getUser()));
+      eq(user?.email, alice.email, 'getUser().email', { user });
+      const token = await sdk(page, 'getTokenSilently()', () => window.attempt(() => window.client.getTokenSilently()));
+      await verifyAccessToken(token, alice);
+    });
+  });
+}
+
+async function scenarioF(browser, pageUrl) {
+  const bob = TENANT.users.bob;
+  const opts = { authorizationParams: { max_age: 3600 } };
+  await scenario(browser, 'F: max_age (auth_time in the ID token)', async ({ page, step }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect({max_age: 3600}) -> one-click bob -> callback', async () => {
+      await startLogin(page, opts);
+      await page.click(`button.user-login[data-username="${bob.email}"]`);
+      await waitForCallback(page, pageUrl);
+    });
+    await step('handleRedirectCallback() accepts the ID token (spa-js requires auth_time with max_age)', async () => {
+      const { user, claims } = await handleCallback(page, opts);
+      eq(user?.email, bob.email, 'getUser().email', { user });
+      check(Number.isInteger(claims.auth_time), 'ID token has no integer auth_time', { claims });
+    });
+  });
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  check(env.baseUrl.startsWith('http://localhost:'), `MOCK_BASE_URL must be http://localhost:PORT (same site as the SPA), got ${env.baseUrl}`);
+  check(fs.existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  const { server, pageUrl } = await startStaticServer();
+  log(`SPA page ${pageUrl}, mock ${env.baseUrl}`);
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    // playwright gives the browser a fresh temporary user-data-dir; each scenario gets its own context.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    if (only.includes('A')) await scenarioA(browser, pageUrl);
+    if (only.includes('B')) await scenarioB(browser, pageUrl);
+    if (only.includes('C')) await scenarioC(browser, pageUrl);
+    if (only.includes('D')) await scenarioD(browser, pageUrl);
+    if (only.includes('E')) await scenarioE(browser, pageUrl);
+    if (only.includes('F')) await scenarioF(browser, pageUrl);
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+  if (failures.length) {
+    console.error(`FAIL [${CLIENT}] ${failures.length} scenario(s) failed:\n  ${failures.join('\n  ')}`);
+    process.exit(1);
+  }
+  log('all checks passed');
+}
+
+main().catch((e) => {
+  console.error(`FAIL [${CLIENT}] setup: ${e.message}${e instanceof CheckError ? `\n  ${fmt(e.details)}` : `\n${e.stack}`}`);
+  process.exit(1);
+});

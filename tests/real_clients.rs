@@ -1,0 +1,365 @@
+//! Real, unmodified Auth0 client libraries (npm and PyPI) run against the mock.
+//!
+//! Each test starts the mock in-process on a random port, runs one script from
+//! `tests/clients/` with `node` or the venv's `python`, and fails with the
+//! script's stdout/stderr (which name the client, the step and what the mock
+//! answered) when the script exits non-zero.
+//!
+//! Dependencies are installed on first use:
+//! - `tests/clients/node_modules` by `npm ci` (pinned by `package-lock.json`);
+//! - `tests/clients/.venv` by `python3 -m venv` + `pip install -r requirements.txt`;
+//! - the browser test needs Debian's Chromium at `/usr/bin/chromium`
+//!   (or `CHROMIUM_PATH`); it is never downloaded.
+//!
+//! See `tests/clients/README.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use auth0_mock::{MockServer, ServerConfig};
+use tokio::process::Command;
+use tokio::sync::OnceCell;
+
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(180);
+const INSTALL_TIMEOUT: Duration = Duration::from_secs(900);
+
+fn clients_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
+}
+
+// ------------------------------------------------------------------ installs
+
+static NODE_DEPS: OnceCell<Result<(), String>> = OnceCell::const_new();
+static PYTHON_VENV: OnceCell<Result<PathBuf, String>> = OnceCell::const_new();
+
+/// Runs `npm ci` in tests/clients unless node_modules already matches package-lock.json.
+async fn node_deps() {
+    let r = NODE_DEPS
+        .get_or_init(|| async {
+            let dir = clients_dir();
+            if node_modules_up_to_date(&dir) {
+                return Ok(());
+            }
+            eprintln!(
+                "real_clients: installing npm packages (npm ci) in {}",
+                dir.display()
+            );
+            run_install(
+                Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(&dir),
+                "npm ci",
+            )
+            .await
+        })
+        .await;
+    if let Err(e) = r {
+        panic!("cannot install the Node client libraries: {e}");
+    }
+}
+
+/// True when every package of package-lock.json is in node_modules/.package-lock.json
+/// (npm's own record of what is installed) at the same version.
+fn node_modules_up_to_date(dir: &Path) -> bool {
+    let read = |p: PathBuf| -> Option<serde_json::Value> {
+        serde_json::from_slice(&std::fs::read(p).ok()?).ok()
+    };
+    let (Some(lock), Some(installed)) = (
+        read(dir.join("package-lock.json")),
+        read(dir.join("node_modules/.package-lock.json")),
+    ) else {
+        return false;
+    };
+    let (Some(want), Some(have)) = (
+        lock["packages"].as_object(),
+        installed["packages"].as_object(),
+    ) else {
+        return false;
+    };
+    want.iter()
+        .filter(|(k, _)| !k.is_empty())
+        .all(|(k, v)| have.get(k).is_some_and(|h| h["version"] == v["version"]))
+}
+
+/// Creates tests/clients/.venv and installs requirements.txt into it when needed;
+/// returns the venv's python.
+async fn python_venv() -> PathBuf {
+    let r = PYTHON_VENV
+        .get_or_init(|| async {
+            let dir = clients_dir();
+            let venv = dir.join(".venv");
+            let python = venv.join("bin/python");
+            if !python.exists() {
+                eprintln!("real_clients: creating the Python venv {}", venv.display());
+                run_install(
+                    Command::new("python3").args(["-m", "venv"]).arg(&venv),
+                    "python3 -m venv",
+                )
+                .await?;
+            }
+            let requirements = std::fs::read(dir.join("requirements.txt"))
+                .map_err(|e| format!("requirements.txt: {e}"))?;
+            let stamp = venv.join("auth0-mock-requirements.txt");
+            if std::fs::read(&stamp).ok().as_deref() != Some(&requirements[..]) {
+                eprintln!(
+                    "real_clients: pip install -r requirements.txt into {}",
+                    venv.display()
+                );
+                run_install(
+                    Command::new(&python)
+                        .args([
+                            "-m",
+                            "pip",
+                            "install",
+                            "--disable-pip-version-check",
+                            "-q",
+                            "-r",
+                            "requirements.txt",
+                        ])
+                        .current_dir(&dir),
+                    "pip install -r requirements.txt",
+                )
+                .await?;
+                std::fs::write(&stamp, &requirements)
+                    .map_err(|e| format!("writing {}: {e}", stamp.display()))?;
+            }
+            Ok(python)
+        })
+        .await;
+    match r {
+        Ok(p) => p.clone(),
+        Err(e) => panic!("cannot install the Python client libraries: {e}"),
+    }
+}
+
+async fn run_install(cmd: &mut Command, what: &str) -> Result<(), String> {
+    cmd.stdin(Stdio::null()).kill_on_drop(true);
+    let out = tokio::time::timeout(INSTALL_TIMEOUT, cmd.output())
+        .await
+        .map_err(|_| format!("`{what}` timed out after {INSTALL_TIMEOUT:?}"))?
+        .map_err(|e| format!("cannot run `{what}`: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{what}` failed ({})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+// ------------------------------------------------------------------ mock + scripts
+
+async fn start_mock(tls: bool) -> MockServer {
+    let mut cfg = ServerConfig::for_tests();
+    cfg.tls = tls;
+    MockServer::start(cfg)
+        .await
+        .unwrap_or_else(|e| panic!("cannot start the mock (tls={tls}): {e:?}"))
+}
+
+/// MOCK_* variables every script reads.
+fn mock_env(server: &MockServer) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("MOCK_BASE_URL".to_string(), server.base_url()),
+        ("MOCK_ISSUER".to_string(), server.issuer().to_string()),
+    ];
+    if let Some(ca) = server.ca_cert_path() {
+        let ca = ca.display().to_string();
+        env.push(("MOCK_CA".into(), ca.clone()));
+        env.push(("NODE_EXTRA_CA_CERTS".into(), ca.clone()));
+        env.push(("REQUESTS_CA_BUNDLE".into(), ca.clone()));
+        env.push(("SSL_CERT_FILE".into(), ca));
+    }
+    env
+}
+
+/// Runs `program script` in tests/clients with `env`; panics with the script's
+/// output unless it exits 0.
+async fn run_client(
+    client: &str,
+    program: &Path,
+    script: &str,
+    env: Vec<(String, String)>,
+    timeout: Duration,
+) {
+    let dir = clients_dir();
+    let shown_env: Vec<String> = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut cmd = Command::new(program);
+    cmd.arg(script)
+        .current_dir(&dir)
+        .envs(env)
+        .env("NO_COLOR", "1")
+        .env("PYTHONUNBUFFERED", "1")
+        .env_remove("NODE_OPTIONS")
+        .stdin(Stdio::null())
+        .kill_on_drop(true);
+    let started = Instant::now();
+    let out = match tokio::time::timeout(timeout, cmd.output()).await {
+        Err(_) => panic!(
+            "real client `{client}` ({} {script}) did not finish within {timeout:?} (env: {})",
+            program.display(),
+            shown_env.join(" ")
+        ),
+        Ok(Err(e)) => panic!(
+            "cannot run `{} {script}` for `{client}`: {e}",
+            program.display()
+        ),
+        Ok(Ok(out)) => out,
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        panic!(
+            "real client `{client}` failed against the mock ({}, after {:.1?})\n\
+             command: {} {script}   (in {}, env: {})\n\
+             --- stdout ---\n{stdout}\n--- stderr ---\n{stderr}",
+            out.status,
+            started.elapsed(),
+            program.display(),
+            dir.display(),
+            shown_env.join(" ")
+        );
+    }
+    // Visible with --nocapture; proves which steps ran.
+    print!("{stdout}");
+    assert!(
+        stdout.contains("all checks passed"),
+        "real client `{client}` exited 0 without reporting success:\n{stdout}\n{stderr}"
+    );
+}
+
+async fn run_node(client: &str, script: &str, server: &MockServer, extra: Vec<(String, String)>) {
+    node_deps().await;
+    let mut env = mock_env(server);
+    env.extend(extra);
+    let timeout = if script == "spa.mjs" {
+        BROWSER_TIMEOUT
+    } else {
+        SCRIPT_TIMEOUT
+    };
+    run_client(client, Path::new("node"), script, env, timeout).await;
+}
+
+async fn run_python(client: &str, script: &str, server: &MockServer) {
+    let python = python_venv().await;
+    run_client(client, &python, script, mock_env(server), SCRIPT_TIMEOUT).await;
+}
+
+// ------------------------------------------------------------------ tests
+
+/// jose: createRemoteJWKSet + jwtVerify on M2M and password-grant access tokens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jose_verifies_access_tokens_with_remote_jwks() {
+    let server = start_mock(false).await;
+    run_node("jose", "jose.mjs", &server, vec![]).await;
+    server.shutdown().await;
+}
+
+/// openid-client v6: discovery (allowInsecureRequests), client_credentials, and with the
+/// web client a password grant (strict oauth4webapi ID-token checks), userinfo, refresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openid_client_discovery_and_client_credentials() {
+    let server = start_mock(false).await;
+    run_node("openid-client", "openid-client.mjs", &server, vec![]).await;
+    server.shutdown().await;
+}
+
+/// express-oauth2-jwt-bearer: 200 with a mock token, 401 without or with a tampered one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn express_oauth2_jwt_bearer_protects_an_api() {
+    let server = start_mock(false).await;
+    run_node(
+        "express-oauth2-jwt-bearer",
+        "express-bearer.mjs",
+        &server,
+        vec![],
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// node-auth0 v4 AuthenticationClient over TLS (NODE_EXTRA_CA_CERTS = mock CA): client
+/// credentials, password grants (SDK-validated ID tokens), refresh + revoke, userinfo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_auth0_sdk_over_tls() {
+    let server = start_mock(true).await;
+    assert!(
+        server.base_url().starts_with("https://"),
+        "a tls mock should have an https base_url, got {}",
+        server.base_url()
+    );
+    assert!(
+        server.ca_cert_path().is_some(),
+        "a tls mock should expose ca_cert_path() for NODE_EXTRA_CA_CERTS"
+    );
+    run_node("auth0 (node-auth0 v4)", "auth0-node.mjs", &server, vec![]).await;
+    server.shutdown().await;
+}
+
+/// PyJWT: PyJWKClient + jwt.decode(RS256, audience, issuer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pyjwt_decodes_access_tokens_with_jwks_client() {
+    let server = start_mock(false).await;
+    run_python("PyJWT", "pyjwt_client.py", &server).await;
+    server.shutdown().await;
+}
+
+/// auth0-python 4.x: GetToken(protocol="http").login + TokenVerifier on the ID token,
+/// client_credentials, wrong password, refresh (JSON with nulls), userinfo.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_python_login_and_token_verifier() {
+    let server = start_mock(false).await;
+    run_python("auth0-python", "auth0_python.py", &server).await;
+    server.shutdown().await;
+}
+
+/// The Python clients again, over https (REQUESTS_CA_BUNDLE / SSL_CERT_FILE = the mock CA).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_clients_over_tls() {
+    let server = start_mock(true).await;
+    run_python("auth0-python (tls)", "auth0_python.py", &server).await;
+    run_python("PyJWT (tls)", "pyjwt_client.py", &server).await;
+    server.shutdown().await;
+}
+
+/// @auth0/auth0-spa-js v2 in headless Chromium: redirect login, silent auth
+/// (web_message iframe), logout, refresh-token rotation and revocation, one-click
+/// login, JSON token bodies with a localStorage cache, refresh-token reuse, popup login.
+///
+/// The login-page screenshot goes to docs/login-page.png when that file is
+/// missing or UPDATE_SCREENSHOTS is set, otherwise to the temp dir.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_in_chromium() {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "the auth0-spa-js test needs Debian's Chromium at {chromium} \
+         (apt-get install -y chromium, or set CHROMIUM_PATH); browsers are never downloaded"
+    );
+    let docs_png = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/login-page.png");
+    let screenshot = if std::env::var_os("UPDATE_SCREENSHOTS").is_some() || !docs_png.exists() {
+        docs_png
+    } else {
+        std::env::temp_dir().join("auth0-mock-login-page.png")
+    };
+    let server = start_mock(false).await;
+    assert!(
+        server.base_url().starts_with("http://localhost:"),
+        "the SPA test needs the mock on http://localhost:PORT (same site as the SPA), got {}",
+        server.base_url()
+    );
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        (
+            "SCREENSHOT_PATH".to_string(),
+            screenshot.display().to_string(),
+        ),
+    ];
+    run_node("auth0-spa-js", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
