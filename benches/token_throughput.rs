@@ -12,9 +12,14 @@ use std::time::{Duration, Instant};
 const BODY: &str = "grant_type=client_credentials&client_id=auth0-mock-m2m&client_secret=auth0-mock-m2m-secret&audience=https%3A%2F%2Fapi.auth0-mock.test";
 
 fn openssl_rate() -> Option<f64> {
-    let out = Command::new("openssl").args(["speed", "-seconds", "5", "-multi", "2", "rsa2048"]).output().ok()?;
+    let out = Command::new("openssl")
+        .args(["speed", "-seconds", "5", "-multi", "2", "rsa2048"])
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
-    let line = text.lines().find(|l| l.starts_with("rsa 2048 bits") || l.starts_with("rsa  2048 bits"))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("rsa 2048 bits") || l.starts_with("rsa  2048 bits"))?;
     let fields: Vec<&str> = line.split_whitespace().collect();
     fields.get(fields.len().checked_sub(2)?)?.parse().ok()
 }
@@ -42,7 +47,12 @@ fn with_wrk(base: &str, secs: u64) -> Option<f64> {
         eprintln!("wrk saw errors");
         return None;
     }
-    text.lines().find(|l| l.starts_with("Requests/sec:"))?.split_whitespace().nth(1)?.parse().ok()
+    text.lines()
+        .find(|l| l.starts_with("Requests/sec:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
 
 async fn with_reqwest(base: &str, secs: u64) -> f64 {
@@ -55,7 +65,12 @@ async fn with_reqwest(base: &str, secs: u64) -> f64 {
         tasks.push(tokio::spawn(async move {
             let mut n = 0u64;
             while Instant::now() < deadline {
-                let res = client.post(&url).header("content-type", "application/x-www-form-urlencoded").body(BODY).send().await;
+                let res = client
+                    .post(&url)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(BODY)
+                    .send()
+                    .await;
                 if res.map(|r| r.status().is_success()).unwrap_or(false) {
                     n += 1;
                 }
@@ -71,21 +86,34 @@ async fn with_reqwest(base: &str, secs: u64) -> f64 {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     let server = runtime
-        .block_on(auth0_mock::MockServer::start(auth0_mock::ServerConfig { port: 0, ..Default::default() }))
+        .block_on(auth0_mock::MockServer::start(auth0_mock::ServerConfig {
+            port: 0,
+            ..Default::default()
+        }))
         .expect("mock starts");
     let base = server.base_url();
     let secs = 8;
     let (tool, rate) = if wrk_available() {
         ("wrk -t1 -c16", with_wrk(&base, secs).unwrap_or(0.0))
     } else {
-        ("in-process reqwest (install wrk for a cleaner number)", runtime.block_on(with_reqwest(&base, secs)))
+        (
+            "in-process reqwest (install wrk for a cleaner number)",
+            runtime.block_on(with_reqwest(&base, secs)),
+        )
     };
     runtime.block_on(server.shutdown());
     println!("client_credentials tokens/s ({tool}): {rate:.0}");
     match openssl_rate() {
-        Some(ossl) => println!("openssl speed -multi 2 rsa2048 sign/s: {ossl:.0}\nratio: {:.0}% (goal >= 70%)", rate / ossl * 100.0),
+        Some(ossl) => println!(
+            "openssl speed -multi 2 rsa2048 sign/s: {ossl:.0}\nratio: {:.0}% (goal >= 70%)",
+            rate / ossl * 100.0
+        ),
         None => println!("openssl speed unavailable"),
     }
 }

@@ -15,9 +15,16 @@ const API: &str = "https://api.auth0-mock.test";
 fn stack() -> (String, String, String) {
     let spec = std::env::var("AUTH0_MOCK_COMPOSE_E2E")
         .expect("set AUTH0_MOCK_COMPOSE_E2E=<mock base>,<hasura base>, e.g. http://localhost:4455,http://localhost:8080");
-    let (mock, hasura) = spec.split_once(',').expect("AUTH0_MOCK_COMPOSE_E2E is '<mock base>,<hasura base>'");
-    let secret = std::env::var("HASURA_GRAPHQL_ADMIN_SECRET").unwrap_or_else(|_| "dev-admin-secret".into());
-    (mock.trim_end_matches('/').to_string(), hasura.trim_end_matches('/').to_string(), secret)
+    let (mock, hasura) = spec
+        .split_once(',')
+        .expect("AUTH0_MOCK_COMPOSE_E2E is '<mock base>,<hasura base>'");
+    let secret =
+        std::env::var("HASURA_GRAPHQL_ADMIN_SECRET").unwrap_or_else(|_| "dev-admin-secret".into());
+    (
+        mock.trim_end_matches('/').to_string(),
+        hasura.trim_end_matches('/').to_string(),
+        secret,
+    )
 }
 
 async fn login(mock: &str, email: &str, password: &str) -> (StatusCode, Value) {
@@ -39,7 +46,9 @@ async fn login(mock: &str, email: &str, password: &str) -> (StatusCode, Value) {
 }
 
 async fn graphql(hasura: &str, header: Option<(&str, String)>, query: &str) -> Value {
-    let mut req = reqwest::Client::new().post(format!("{hasura}/v1/graphql")).json(&json!({ "query": query }));
+    let mut req = reqwest::Client::new()
+        .post(format!("{hasura}/v1/graphql"))
+        .json(&json!({ "query": query }));
     if let Some((k, v)) = header {
         req = req.header(k, v);
     }
@@ -50,9 +59,20 @@ async fn graphql(hasura: &str, header: Option<(&str, String)>, query: &str) -> V
 #[ignore = "needs the docker compose stack; see the module docs"]
 async fn story_against_real_hasura() {
     let (mock, hasura, secret) = stack();
-    let reset = reqwest::Client::new().post(format!("{mock}/__mock/reset")).send().await.unwrap();
-    assert_eq!(reset.status(), StatusCode::OK, "the control API must be reachable (AUTH0_MOCK_CONTROL_REMOTE in compose)");
-    for (email, password) in [("alice@example.com", "alice-password"), ("bob@example.com", "bob-password")] {
+    let reset = reqwest::Client::new()
+        .post(format!("{mock}/__mock/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        reset.status(),
+        StatusCode::OK,
+        "the control API must be reachable (AUTH0_MOCK_CONTROL_REMOTE in compose)"
+    );
+    for (email, password) in [
+        ("alice@example.com", "alice-password"),
+        ("bob@example.com", "bob-password"),
+    ] {
         let (status, body) = login(&mock, email, password).await;
         assert_eq!(status, StatusCode::OK, "{email}: {body}");
     }
@@ -60,8 +80,17 @@ async fn story_against_real_hasura() {
     let at = alice["access_token"].as_str().unwrap();
     let q = "query { users { userId userName } }";
     let mine = graphql(&hasura, Some(("authorization", format!("Bearer {at}"))), q).await;
-    assert_eq!(mine["data"]["users"], json!([{ "userId": "auth0|alice", "userName": "Alice Liddell" }]), "{mine}");
-    let all = graphql(&hasura, Some(("x-hasura-admin-secret", secret)), "query { users { userId } }").await;
+    assert_eq!(
+        mine["data"]["users"],
+        json!([{ "userId": "auth0|alice", "userName": "Alice Liddell" }]),
+        "{mine}"
+    );
+    let all = graphql(
+        &hasura,
+        Some(("x-hasura-admin-secret", secret)),
+        "query { users { userId } }",
+    )
+    .await;
     let n = all["data"]["users"].as_array().map(Vec::len).unwrap_or(0);
     assert!(n >= 2, "admin sees every synced user: {all}");
     let none = graphql(&hasura, None, q).await;
@@ -75,6 +104,14 @@ async fn story_against_real_hasura() {
         .json()
         .await
         .unwrap();
-    let res = graphql(&hasura, Some(("authorization", format!("Bearer {}", expired["access_token"].as_str().unwrap()))), q).await;
+    let res = graphql(
+        &hasura,
+        Some((
+            "authorization",
+            format!("Bearer {}", expired["access_token"].as_str().unwrap()),
+        )),
+        q,
+    )
+    .await;
     assert_eq!(res["errors"][0]["extensions"]["code"], "invalid-jwt");
 }

@@ -42,7 +42,11 @@ pub fn redact(text: &str, secrets: &[String]) -> String {
 
 /// Secret values of an event (`event.secrets`), for redaction.
 pub fn secret_values(secrets: &Map<String, Value>) -> Vec<String> {
-    secrets.values().filter_map(|v| v.as_str().map(str::to_string)).filter(|s| !s.is_empty()).collect()
+    secrets
+        .values()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn parse_or_text(text: &str) -> Value {
@@ -52,9 +56,14 @@ fn parse_or_text(text: &str) -> Value {
 /// Sends a request with the hook's shared client and records it (redacted) on `api`.
 /// Header names containing `secret`, `authorization`, `key`, `token` or `cookie` are always
 /// redacted, as are the given secret values anywhere in headers and bodies.
-pub async fn send(api: &mut Api, req: OutboundRequest, secrets: &[String]) -> Result<OutboundResponse, String> {
+pub async fn send(
+    api: &mut Api,
+    req: OutboundRequest,
+    secrets: &[String],
+) -> Result<OutboundResponse, String> {
     let started = Instant::now();
-    let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes()).map_err(|_| format!("invalid HTTP method '{}'", req.method))?;
+    let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
+        .map_err(|_| format!("invalid HTTP method '{}'", req.method))?;
     let mut builder = api.http().request(method, &req.url).timeout(req.timeout);
     for (k, v) in &req.headers {
         builder = builder.header(k, v);
@@ -65,21 +74,40 @@ pub async fn send(api: &mut Api, req: OutboundRequest, secrets: &[String]) -> Re
     let mut recorded_headers = Map::new();
     for (k, v) in &req.headers {
         let lower = k.to_ascii_lowercase();
-        let sensitive = ["secret", "authorization", "key", "token", "cookie"].iter().any(|s| lower.contains(s));
-        let shown = if sensitive { "[REDACTED]".to_string() } else { redact(v, secrets) };
+        let sensitive = ["secret", "authorization", "key", "token", "cookie"]
+            .iter()
+            .any(|s| lower.contains(s));
+        let shown = if sensitive {
+            "[REDACTED]".to_string()
+        } else {
+            redact(v, secrets)
+        };
         recorded_headers.insert(lower, Value::String(shown));
     }
-    let request_body = req.body.as_deref().map(|b| parse_or_text(&redact(b, secrets))).unwrap_or(Value::Null);
+    let request_body = req
+        .body
+        .as_deref()
+        .map(|b| parse_or_text(&redact(b, secrets)))
+        .unwrap_or(Value::Null);
     let outcome = async {
         let res = builder.send().await.map_err(describe)?;
         let status = res.status().as_u16();
         let headers = res
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    v.to_str().unwrap_or_default().to_string(),
+                )
+            })
             .collect();
         let body = res.text().await.map_err(describe)?;
-        Ok::<_, String>(OutboundResponse { status, headers, body })
+        Ok::<_, String>(OutboundResponse {
+            status,
+            headers,
+            body,
+        })
     }
     .await;
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -133,7 +161,14 @@ mod tests {
 
     #[test]
     fn redacts_secret_values() {
-        assert_eq!(redact("x-hasura-admin-secret: hunter2", &["hunter2".into()]), "x-hasura-admin-secret: [REDACTED]");
-        assert_eq!(redact("ab", &["a".into()]), "ab", "tiny secrets are not redacted (would shred text)");
+        assert_eq!(
+            redact("x-hasura-admin-secret: hunter2", &["hunter2".into()]),
+            "x-hasura-admin-secret: [REDACTED]"
+        );
+        assert_eq!(
+            redact("ab", &["a".into()]),
+            "ab",
+            "tiny secrets are not redacted (would shred text)"
+        );
     }
 }

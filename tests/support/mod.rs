@@ -1,0 +1,2 @@
+pub mod hasura_standin;
+pub mod postgres;
