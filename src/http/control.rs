@@ -260,3 +260,46 @@ async fn mint(State(mock): State<AppState>, raw: axum::body::Bytes) -> Response 
         Err(e) => e.into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::ControlAccess;
+
+    fn mock(control: ControlAccess) -> Mock {
+        let tenant = crate::tenant::load_embedded().unwrap();
+        Mock::new(
+            tenant,
+            "http://localhost/".into(),
+            false,
+            None,
+            Vec::new(),
+            control,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn only_loopback_unless_allowed() {
+        let remote: SocketAddr = "10.1.2.3:5000".parse().unwrap();
+        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let m = mock(ControlAccess::default());
+        assert!(check_access(&m, &HeaderMap::new(), Some(local)).is_ok());
+        let err = check_access(&m, &HeaderMap::new(), Some(remote)).unwrap_err();
+        assert_eq!(err.status, StatusCode::FORBIDDEN);
+        let m = mock(ControlAccess {
+            allow_remote: true,
+            token: None,
+        });
+        assert!(check_access(&m, &HeaderMap::new(), Some(remote)).is_ok());
+        let m = mock(ControlAccess {
+            allow_remote: false,
+            token: Some("t0k3n".into()),
+        });
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, "Bearer t0k3n".parse().unwrap());
+        assert!(check_access(&m, &headers, Some(remote)).is_ok());
+        headers.insert(header::AUTHORIZATION, "Bearer wrong".parse().unwrap());
+        assert!(check_access(&m, &headers, Some(remote)).is_err());
+    }
+}

@@ -60,6 +60,7 @@ pub fn router(mock: AppState) -> Router {
         .merge(management::routes(mock.clone()))
         .merge(control::routes(mock.clone()))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(mock.clone(), cors::cors))
         .layer(middleware::from_fn_with_state(mock.clone(), faults))
         .layer(middleware::from_fn(log_request))
@@ -91,6 +92,14 @@ async fn healthz() -> &'static str {
 
 async fn not_found() -> OAuthError {
     OAuthError::not_found("Not found")
+}
+
+async fn method_not_allowed() -> OAuthError {
+    OAuthError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "invalid_request",
+        "Method not allowed on this endpoint",
+    )
 }
 
 /// One log line per request: method, path, status, duration.
