@@ -7,10 +7,11 @@
 //!   HASURA_GRAPHQL_ADMIN_SECRET=dev-admin-secret cargo test --test compose_e2e -- --ignored
 //! ```
 
+mod common;
+
+use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-const API: &str = "https://api.auth0-mock.test";
 
 fn stack() -> (String, String, String) {
     let spec = std::env::var("AUTH0_MOCK_COMPOSE_E2E")
@@ -25,24 +26,6 @@ fn stack() -> (String, String, String) {
         hasura.trim_end_matches('/').to_string(),
         secret,
     )
-}
-
-async fn login(mock: &str, email: &str, password: &str) -> (StatusCode, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{mock}/oauth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", "auth0-mock-web"),
-            ("client_secret", "auth0-mock-web-secret"),
-            ("username", email),
-            ("password", password),
-            ("audience", API),
-            ("scope", "openid profile email"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.json().await.unwrap())
 }
 
 async fn graphql(hasura: &str, header: Option<(&str, String)>, query: &str) -> Value {
@@ -73,10 +56,10 @@ async fn story_against_real_hasura() {
         ("alice@example.com", "alice-password"),
         ("bob@example.com", "bob-password"),
     ] {
-        let (status, body) = login(&mock, email, password).await;
+        let (status, body) = password_login(&mock, email, password).await;
         assert_eq!(status, StatusCode::OK, "{email}: {body}");
     }
-    let (_, alice) = login(&mock, "alice@example.com", "alice-password").await;
+    let (_, alice) = password_login(&mock, "alice@example.com", "alice-password").await;
     let at = alice["access_token"].as_str().unwrap();
     let q = "query { users { userId userName } }";
     let mine = graphql(&hasura, Some(("authorization", format!("Bearer {at}"))), q).await;

@@ -2,29 +2,19 @@
 //! Every shipped scenario's token is checked by independent verifiers (jsonwebtoken by `kid`,
 //! and the Hasura verification) against what its description promises.
 
+mod common;
+
 use auth0_mock::{MockServer, ServerConfig};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::*;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::process::Command;
 
-const API: &str = "https://api.auth0-mock.test";
-
 async fn start() -> MockServer {
     MockServer::start(ServerConfig::for_tests())
         .await
         .expect("mock starts")
-}
-
-fn claims(jwt: &str) -> Value {
-    serde_json::from_slice(
-        &URL_SAFE_NO_PAD
-            .decode(jwt.split('.').nth(1).unwrap())
-            .unwrap(),
-    )
-    .unwrap()
 }
 
 /// A strict API verifier: key by `kid` from the JWKS, RS256 only, issuer, audience, exp, nbf,
@@ -178,24 +168,6 @@ async fn ad_hoc_tokens_and_input_validation() {
         );
     }
     server.shutdown().await;
-}
-
-async fn password_login(base: &str, user: &str, password: &str) -> (StatusCode, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{base}/oauth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", "auth0-mock-web"),
-            ("client_secret", "auth0-mock-web-secret"),
-            ("username", user),
-            ("password", password),
-            ("audience", API),
-            ("scope", "openid profile email"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.json().await.unwrap())
 }
 
 #[tokio::test]
@@ -411,7 +383,7 @@ async fn management_api_users_and_reset() {
         .unwrap();
     assert_eq!(dup.status(), StatusCode::CONFLICT);
     let patched: Value = http
-        .patch(format!("{base}/api/v2/users/{}", urlencode(&id)))
+        .patch(format!("{base}/api/v2/users/{}", enc(&id)))
         .json(&json!({"app_metadata": {"plan": null, "seats": 5}, "blocked": true}))
         .send()
         .await
@@ -439,7 +411,7 @@ async fn management_api_users_and_reset() {
         .unwrap();
     assert_eq!(by_email.as_array().unwrap().len(), 1);
     assert_eq!(
-        http.delete(format!("{base}/api/v2/users/{}", urlencode(&id)))
+        http.delete(format!("{base}/api/v2/users/{}", enc(&id)))
             .send()
             .await
             .unwrap()
@@ -447,7 +419,7 @@ async fn management_api_users_and_reset() {
         StatusCode::NO_CONTENT
     );
     let missing = http
-        .get(format!("{base}/api/v2/users/{}", urlencode(&id)))
+        .get(format!("{base}/api/v2/users/{}", enc(&id)))
         .send()
         .await
         .unwrap();
@@ -483,10 +455,6 @@ async fn management_api_users_and_reset() {
         "reset forgets runtime users"
     );
     server.shutdown().await;
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 #[tokio::test]

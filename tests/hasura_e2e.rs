@@ -4,34 +4,21 @@
 
 mod support;
 
+mod common;
+
 use auth0_mock::tenant::HookBinding;
 use auth0_mock::{MockServer, ServerConfig};
-use base64::Engine as _;
+use common::*;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
 use support::hasura_standin::HasuraStandin;
 use support::postgres::PgCluster;
 
-const API: &str = "https://api.auth0-mock.test";
 const ADMIN_SECRET: &str = "e2e-admin-secret";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 const CALLBACK: &str = "http://localhost:3000/callback";
-
-fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-fn claims(jwt: &str) -> Value {
-    let p = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(
-        &base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(p)
-            .unwrap(),
-    )
-    .unwrap()
-}
 
 /// Logs a user in through /authorize and the login form, then exchanges the code (PKCE).
 /// Returns the token response, or the callback's error parameters.
@@ -103,24 +90,6 @@ async fn browser_login(
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     Ok(res.json().await.unwrap())
-}
-
-async fn password_login(base: &str, email: &str, password: &str) -> (StatusCode, Value) {
-    let res = reqwest::Client::new()
-        .post(format!("{base}/oauth/token"))
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", "auth0-mock-web"),
-            ("client_secret", "auth0-mock-web-secret"),
-            ("username", email),
-            ("password", password),
-            ("audience", API),
-            ("scope", "openid profile email"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    (res.status(), res.json().await.unwrap())
 }
 
 async fn graphql(url: &str, auth: Option<(&str, &str)>, query: &str) -> Value {

@@ -2,15 +2,17 @@
 //! (login form included), every grant, refresh rotation and reuse detection, the error paths,
 //! and every token verified against the served JWKS with an independent verifier.
 
+mod common;
+
 use auth0_mock::{MockServer, ServerConfig};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::*;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
 
-const API: &str = "https://api.auth0-mock.test";
 const SPA: &str = "auth0-mock-spa";
 const CALLBACK: &str = "http://localhost:3000/callback";
 // RFC 7636 appendix B.
@@ -30,11 +32,6 @@ fn client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).expect("three parts");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
 
 fn header(jwt: &str) -> Value {
@@ -82,14 +79,10 @@ fn authorize_url(base: &str, extra: &str) -> String {
     format!(
         "{base}/authorize?client_id={SPA}&redirect_uri={}&response_type=code&response_mode=query&scope=openid+profile+email+offline_access\
          &audience={}&state={}&nonce=n-0S6_WzA2Mj&code_challenge={CHALLENGE}&code_challenge_method=S256{extra}",
-        urlencode(CALLBACK),
-        urlencode(API),
-        urlencode(STATE)
+        enc(CALLBACK),
+        enc(API),
+        enc(STATE)
     )
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// Logs alice in through the login page; returns the session cookie and the final callback URL.
@@ -248,7 +241,7 @@ async fn code_flow_with_pkce_silent_auth_and_logout() {
     let out = http
         .get(format!(
             "{base}/v2/logout?client_id={SPA}&returnTo={}&federated",
-            urlencode("http://localhost:3000")
+            enc("http://localhost:3000")
         ))
         .header(COOKIE, &cookie)
         .send()
@@ -290,8 +283,8 @@ async fn response_modes_and_implicit() {
     );
     let implicit = format!(
         "{base}/authorize?client_id={SPA}&redirect_uri={}&response_type=token+id_token&scope=openid&audience={}&state=s1&nonce=abc",
-        urlencode(CALLBACK),
-        urlencode(API)
+        enc(CALLBACK),
+        enc(API)
     );
     let res = http
         .get(&implicit)
@@ -696,7 +689,7 @@ async fn malformed_requests_get_auth0_errors_and_the_server_keeps_serving() {
     assert_eq!(q["state"], STATE);
     let q = redirect_error("&prompt=bogus", "").await;
     assert_eq!(q["error"], "invalid_request");
-    let url = authorize_url(&base, "").replace(&urlencode(API), "https%3A%2F%2Funknown.api");
+    let url = authorize_url(&base, "").replace(&enc(API), "https%3A%2F%2Funknown.api");
     let res = http.get(&url).send().await.unwrap();
     let q = query_of(res.headers()[LOCATION].to_str().unwrap());
     assert_eq!(
@@ -880,7 +873,7 @@ async fn discovery_jwks_pem_cors_and_userinfo() {
 
     // Opaque token from the code flow without audience works at /userinfo only.
     let (cookie, _) = browser_login(&base, &http, "").await;
-    let url = authorize_url(&base, "").replace(&format!("&audience={}", urlencode(API)), "");
+    let url = authorize_url(&base, "").replace(&format!("&audience={}", enc(API)), "");
     let res = http.get(url).header(COOKIE, &cookie).send().await.unwrap();
     let code = query_of(res.headers()[LOCATION].to_str().unwrap())["code"].clone();
     let body: Value = exchange(&base, &http, &code).await.json().await.unwrap();

@@ -59,6 +59,26 @@ pub enum OnFailure {
     Continue,
 }
 
+impl OnFailure {
+    /// Turns a failed call (reason already prefixed with the hook kind) into the hook's result:
+    /// deny the login, or log the reason and let the login through.
+    pub(crate) fn handle(
+        self,
+        reason: String,
+        secrets: &[String],
+        api: &mut Api,
+    ) -> Result<(), HookError> {
+        let reason = outbound::redact(&reason, secrets);
+        match self {
+            OnFailure::Deny => Err(HookError::new(reason)),
+            OnFailure::Continue => {
+                api.log(format!("{reason} (on_failure: continue, login goes on)"));
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Checks that a fixture URL is an absolute http(s) URL, so a typo fails when fixtures load
 /// instead of at the first login.
 pub(crate) fn validate_url(url: &str) -> Result<(), String> {
@@ -354,16 +374,9 @@ impl PostLoginHook for HasuraSync {
                 ));
                 Ok(())
             }
-            Some(reason) => {
-                let reason = outbound::redact(&format!("hasura-sync: {reason}"), &secrets);
-                match self.on_failure {
-                    OnFailure::Deny => Err(HookError::new(reason)),
-                    OnFailure::Continue => {
-                        api.log(format!("{reason} (on_failure: continue, login goes on)"));
-                        Ok(())
-                    }
-                }
-            }
+            Some(reason) => self
+                .on_failure
+                .handle(format!("hasura-sync: {reason}"), &secrets, api),
         }
     }
 }

@@ -293,16 +293,9 @@ impl PostLoginHook for Webhook {
                 ));
                 Ok(())
             }
-            Err(reason) => {
-                let reason = outbound::redact(&format!("webhook: {reason}"), &secrets);
-                match self.on_failure {
-                    OnFailure::Deny => Err(HookError::new(reason)),
-                    OnFailure::Continue => {
-                        api.log(format!("{reason} (on_failure: continue, login goes on)"));
-                        Ok(())
-                    }
-                }
-            }
+            Err(reason) => self
+                .on_failure
+                .handle(format!("webhook: {reason}"), &secrets, api),
         }
     }
 }
