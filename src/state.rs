@@ -49,6 +49,8 @@ pub struct Mock {
     /// Control API: who may call it.
     pub control: ControlAccess,
     extra_hooks: Vec<Arc<dyn PostLoginHook>>,
+    /// `--key`: survives resets, which otherwise go back to the fixtures' key.
+    key_override: Option<Arc<SigningKey>>,
 }
 
 /// Who may use the control API and the Management API subset.
@@ -71,7 +73,8 @@ impl Mock {
         control: ControlAccess,
     ) -> Result<Self, FixtureError> {
         let pipeline = Pipeline::build(&tenant, &extra_hooks)?;
-        let keys = key_set(&tenant, key_override)?;
+        let key_override = key_override.map(Arc::new);
+        let keys = key_set(&tenant, key_override.clone())?;
         let http = reqwest::Client::builder()
             .pool_idle_timeout(std::time::Duration::from_secs(60))
             .build()
@@ -91,6 +94,7 @@ impl Mock {
             jwks_max_age: 300,
             control,
             extra_hooks,
+            key_override,
         })
     }
 
@@ -111,7 +115,7 @@ impl Mock {
             None => (*self.tenant()).clone(),
         };
         let pipeline = Pipeline::build(&tenant, &self.extra_hooks)?;
-        let keys = key_set(&tenant, None)?;
+        let keys = key_set(&tenant, self.key_override.clone())?;
         *self.store.lock() = Store::new(tenant.users.clone());
         *self.keys.write() = keys;
         *self.pipeline.write() = Arc::new(pipeline);
@@ -136,12 +140,14 @@ impl Mock {
     }
 }
 
-fn key_set(tenant: &Tenant, key_override: Option<SigningKey>) -> Result<KeySet, FixtureError> {
+fn key_set(tenant: &Tenant, key_override: Option<Arc<SigningKey>>) -> Result<KeySet, FixtureError> {
     let file = format!("{}/keys", tenant.source);
     let current = match key_override {
         Some(k) => k,
-        None => SigningKey::from_pem(&tenant.signing_key_pem)
-            .map_err(|e| FixtureError::invalid(&file, "current", e.to_string()))?,
+        None => Arc::new(
+            SigningKey::from_pem(&tenant.signing_key_pem)
+                .map_err(|e| FixtureError::invalid(&file, "current", e.to_string()))?,
+        ),
     };
     let next = match &tenant.next_key_pem {
         Some(pem) => {
@@ -152,7 +158,7 @@ fn key_set(tenant: &Tenant, key_override: Option<SigningKey>) -> Result<KeySet, 
         None => None,
     };
     Ok(KeySet {
-        current: Arc::new(current),
+        current,
         next,
         previous: Vec::new(),
     })

@@ -354,6 +354,26 @@ async fn management_api_users_and_reset() {
     let server = start().await;
     let base = server.base_url();
     let http = reqwest::Client::new();
+    // Management API tools first get a token for <issuer>api/v2/ by client_credentials.
+    let (status, mgmt) = {
+        let res = http
+            .post(format!("{base}/oauth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", "auth0-mock-m2m"),
+                ("client_secret", "auth0-mock-m2m-secret"),
+                ("audience", &format!("{base}/api/v2/")),
+            ])
+            .send()
+            .await
+            .unwrap();
+        (res.status(), res.json::<Value>().await.unwrap())
+    };
+    assert_eq!(status, StatusCode::OK, "{mgmt}");
+    assert_eq!(
+        claims(mgmt["access_token"].as_str().unwrap())["aud"],
+        format!("{base}/api/v2/")
+    );
     let res = http
         .post(format!("{base}/api/v2/users"))
         .json(&json!({"email": "dave@example.com", "password": "dave-password", "connection": "Username-Password-Authentication",

@@ -14,6 +14,9 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
+/// Scopes of a Management API token when none are requested.
+const MANAGEMENT_SCOPES: &[&str] = &["read:users", "create:users", "update:users", "delete:users"];
+
 const PASSWORD_REALM: &str = "http://auth0.com/oauth/grant-type/password-realm";
 
 /// The token endpoint.
@@ -296,6 +299,16 @@ fn client_credentials(
         return Err(OAuthError::unauthorized_client(
             "Grant type 'client_credentials' not allowed for the client.",
         ));
+    }
+    let management = format!("{}api/v2/", mock.issuer);
+    if params.get("audience") == Some(management.as_str()) {
+        // Tools that speak the Management API first fetch a token for it; the mock's
+        // /api/v2 subset is guarded by the control-API rules, so any confidential client may.
+        let scope = match params.get("scope") {
+            Some(s) => split_scope(Some(s)),
+            None => MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
+        };
+        return mock.mint_client_token(&client.client_id, &management, &scope);
     }
     let Some(audience) = audience_for(mock, params)? else {
         return Err(OAuthError::access_denied(
