@@ -225,7 +225,7 @@ pub fn hasura_jwt_config(
         let pem = cfg
             .key_pem
             .clone()
-            .unwrap_or(tenant.signing_key_pem.clone());
+            .unwrap_or(tenant.signing_key.key.clone());
         let key = crate::keys::SigningKey::from_pem(&pem).map_err(|e| e.to_string())?;
         Ok(hasura_jwt_secret_key_based(
             &issuer,

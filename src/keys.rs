@@ -53,16 +53,29 @@ impl SigningKey {
     /// Loads a key from PEM text. Text around the PEM block (such as the warning comments on the
     /// embedded test keys) is ignored.
     pub fn from_pem(text: &str) -> Result<Self, KeyError> {
-        let start = text
-            .find("-----BEGIN")
-            .ok_or_else(|| KeyError::Parse("no PEM block found".into()))?;
-        let pem = &text[start..];
-        let key = if pem.starts_with("-----BEGIN RSA PRIVATE KEY") {
-            rsa::RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| KeyError::Parse(e.to_string()))?
-        } else {
-            rsa::RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| KeyError::Parse(e.to_string()))?
-        };
-        Self::from_rsa(key)
+        Self::from_rsa(parse_private_pem(text)?, None)
+    }
+
+    /// Loads a key together with its certificate (PEM), as `keys/current.crt` ships it next to
+    /// the key. Using a shipped certificate means no RSA signature at startup: the first one
+    /// waits for the crypto library to seed its random generator (tens of milliseconds).
+    pub fn from_pem_with_cert(text: &str, cert_pem: &str) -> Result<Self, KeyError> {
+        let key = parse_private_pem(text)?;
+        let cert_der = pem_body(cert_pem, "CERTIFICATE").ok_or_else(|| {
+            KeyError::Parse("no CERTIFICATE block in the certificate file".into())
+        })?;
+        // The certificate carries the modulus in its SubjectPublicKeyInfo; finding it there ties
+        // the certificate to this key without an X.509 parser.
+        let modulus = key.n().to_bytes_be();
+        if !cert_der
+            .windows(modulus.len())
+            .any(|w| w == modulus.as_slice())
+        {
+            return Err(KeyError::Parse(
+                "the certificate does not belong to this key".into(),
+            ));
+        }
+        Self::from_rsa(key, Some(cert_der))
     }
 
     /// Generates a fresh 2048-bit key (used by `keygen` and by key rotation).
@@ -73,10 +86,10 @@ impl SigningKey {
             .map_err(|e| KeyError::Backend(e.to_string()))?;
         let key = rsa::RsaPrivateKey::from_pkcs8_der(der.as_ref())
             .map_err(|e| KeyError::Parse(e.to_string()))?;
-        Self::from_rsa(key)
+        Self::from_rsa(key, None)
     }
 
-    fn from_rsa(key: rsa::RsaPrivateKey) -> Result<Self, KeyError> {
+    fn from_rsa(key: rsa::RsaPrivateKey, cert_der: Option<Vec<u8>>) -> Result<Self, KeyError> {
         let bits = key.size() * 8;
         if bits < 2048 {
             return Err(KeyError::TooShort(bits));
@@ -97,7 +110,10 @@ impl SigningKey {
             .to_public_key()
             .to_public_key_pem(LineEnding::LF)
             .map_err(|e| KeyError::Parse(e.to_string()))?;
-        let cert_der = self_signed_cert(der.as_bytes())?;
+        let cert_der = match cert_der {
+            Some(c) => c,
+            None => self_signed_cert(der.as_bytes())?,
+        };
         let _ = pair.public_key();
         Ok(Self {
             kid,
@@ -170,6 +186,38 @@ impl SigningKey {
     pub fn public_pem(&self) -> &str {
         &self.public_pem
     }
+}
+
+/// Parses an RSA private key from PEM (PKCS#1 or PKCS#8), ignoring text around the block, and
+/// checks its size. Cheap: fixture validation uses it without building a [`SigningKey`].
+pub fn parse_private_pem(text: &str) -> Result<rsa::RsaPrivateKey, KeyError> {
+    let start = text
+        .find("-----BEGIN")
+        .ok_or_else(|| KeyError::Parse("no PEM block found".into()))?;
+    let pem = &text[start..];
+    let key = if pem.starts_with("-----BEGIN RSA PRIVATE KEY") {
+        rsa::RsaPrivateKey::from_pkcs1_pem(pem).map_err(|e| KeyError::Parse(e.to_string()))?
+    } else {
+        rsa::RsaPrivateKey::from_pkcs8_pem(pem).map_err(|e| KeyError::Parse(e.to_string()))?
+    };
+    let bits = key.size() * 8;
+    if bits < 2048 {
+        return Err(KeyError::TooShort(bits));
+    }
+    Ok(key)
+}
+
+/// The DER inside the first PEM block with `label`.
+fn pem_body(text: &str, label: &str) -> Option<Vec<u8>> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = text.find(&begin)? + begin.len();
+    let stop = start + text[start..].find(&end)?;
+    let b64: String = text[start..stop]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    STANDARD.decode(b64).ok()
 }
 
 /// RFC 7638 JWK thumbprint of an RSA key, base64url.
@@ -289,6 +337,27 @@ mod tests {
         let key = SigningKey::from_pem(KEY).unwrap();
         let raw = URL_SAFE_NO_PAD.decode(key.x5t()).unwrap();
         assert_eq!(raw.len(), 20);
+    }
+
+    #[test]
+    fn shipped_certificates_match_the_keys() {
+        for (key, cert) in [
+            (KEY, include_str!("../fixtures/default/keys/current.crt")),
+            (
+                include_str!("../fixtures/default/keys/next.pem"),
+                include_str!("../fixtures/default/keys/next.crt"),
+            ),
+        ] {
+            let generated = SigningKey::from_pem(key).unwrap();
+            let shipped = SigningKey::from_pem_with_cert(key, cert).unwrap();
+            assert_eq!(
+                generated.cert_der(),
+                shipped.cert_der(),
+                "regenerate fixtures/default/keys/*.crt"
+            );
+        }
+        let other = include_str!("../fixtures/default/keys/next.crt");
+        assert!(SigningKey::from_pem_with_cert(KEY, other).is_err());
     }
 
     #[test]

@@ -234,7 +234,14 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
     event.authentication = json!({ "methods": [{ "name": "pwd", "timestamp": crate::clock::rfc3339(input.auth_time) }] });
 
     let pipeline = mock.pipeline();
-    let result = pipeline.run(event, &mock.http, &mock.records).await;
+    let http = mock.http().map_err(|e| {
+        OAuthError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            e,
+        )
+    })?;
+    let result = pipeline.run(event, &http, &mock.records).await;
     if let Some(reason) = result.denied {
         tracing::info!(user = %user_id, client = %input.client.client_id, protocol = input.protocol, reason = %reason, "login denied by post-login hook");
         return Err(OAuthError::access_denied(reason));

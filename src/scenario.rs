@@ -513,7 +513,17 @@ pub async fn mint(
     };
     let effects = mock
         .pipeline()
-        .run_pure(event, &mock.http, &mock.records)
+        .run_pure(
+            event,
+            &mock.http().map_err(|e| {
+                crate::error::OAuthError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    e,
+                )
+            })?,
+            &mock.records,
+        )
         .await;
     let scope = crate::login::granted_scopes(
         &tenant,

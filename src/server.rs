@@ -204,6 +204,16 @@ impl MockServer {
                 }
             })
         };
+        // Off the startup path: seed the crypto library's random generator (its first use
+        // takes tens of milliseconds; the first token would pay it) and build the outbound
+        // HTTP client (loading root certificates).
+        let warm = mock.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = aws_lc_rs::rand::fill(&mut [0u8; 16]);
+            if let Err(e) = warm.http() {
+                tracing::warn!("{e}");
+            }
+        });
         Ok(Self {
             addr: local,
             issuer,

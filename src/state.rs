@@ -37,7 +37,9 @@ pub struct Mock {
     /// Hook run records.
     pub records: HookRecords,
     /// Shared outbound HTTP client: hooks reuse its connections.
-    pub http: reqwest::Client,
+    /// Built on first use (or by a warm-up after the listener is up): loading the platform's
+    /// root certificates costs milliseconds that startup should not pay.
+    http: std::sync::OnceLock<Result<reqwest::Client, String>>,
     /// Injected failures (control API).
     pub faults: Faults,
     /// Scenario for the next logins.
@@ -75,10 +77,6 @@ impl Mock {
         let pipeline = Pipeline::build(&tenant, &extra_hooks)?;
         let key_override = key_override.map(Arc::new);
         let keys = key_set(&tenant, key_override.clone())?;
-        let http = reqwest::Client::builder()
-            .pool_idle_timeout(std::time::Duration::from_secs(60))
-            .build()
-            .map_err(|e| FixtureError::invalid("<http client>", "$", e.to_string()))?;
         Ok(Self {
             issuer,
             store: Mutex::new(Store::new(tenant.users.clone())),
@@ -87,7 +85,7 @@ impl Mock {
             keys: RwLock::new(keys),
             clock: Clock::default(),
             records: HookRecords::default(),
-            http,
+            http: std::sync::OnceLock::new(),
             faults: Faults::default(),
             next_scenario: Mutex::new(None),
             https,
@@ -96,6 +94,18 @@ impl Mock {
             extra_hooks,
             key_override,
         })
+    }
+
+    /// The shared outbound HTTP client (connection reuse across logins).
+    pub fn http(&self) -> Result<reqwest::Client, String> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .pool_idle_timeout(std::time::Duration::from_secs(60))
+                    .build()
+                    .map_err(|e| format!("outbound HTTP client: {e}"))
+            })
+            .clone()
     }
 
     /// The tenant currently served.
@@ -145,13 +155,15 @@ fn key_set(tenant: &Tenant, key_override: Option<Arc<SigningKey>>) -> Result<Key
     let current = match key_override {
         Some(k) => k,
         None => Arc::new(
-            SigningKey::from_pem(&tenant.signing_key_pem)
+            tenant
+                .signing_key
+                .load()
                 .map_err(|e| FixtureError::invalid(&file, "current", e.to_string()))?,
         ),
     };
-    let next = match &tenant.next_key_pem {
-        Some(pem) => {
-            Some(Arc::new(SigningKey::from_pem(pem).map_err(|e| {
+    let next = match &tenant.next_key {
+        Some(k) => {
+            Some(Arc::new(k.load().map_err(|e| {
                 FixtureError::invalid(&file, "next", e.to_string())
             })?))
         }

@@ -1,7 +1,7 @@
 //! Loading a tenant from a fixtures directory (or from the copy compiled into the binary).
 //!
 //! Layout: `tenant.yaml` (Deploy CLI field names), `users.json` (bulk user-import JSON),
-//! `keys/current.pem` and optionally `keys/next.pem`, `scenarios/*.yaml`, and Action code at the
+//! `keys/current.pem` and optionally `keys/next.pem` (each with an optional `.crt` beside it), `scenarios/*.yaml`, and Action code at the
 //! paths `tenant.yaml` names. Every failure names the file, the path inside it and the reason.
 
 use super::model::*;
@@ -36,6 +36,14 @@ pub const EMBEDDED_SOURCE: &[(&str, &str)] = &[
     (
         "keys/next.pem",
         include_str!("../../fixtures/default/keys/next.pem"),
+    ),
+    (
+        "keys/current.crt",
+        include_str!("../../fixtures/default/keys/current.crt"),
+    ),
+    (
+        "keys/next.crt",
+        include_str!("../../fixtures/default/keys/next.crt"),
     ),
     (
         "scenarios/admin.yaml",
@@ -495,11 +503,12 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         }
     }
 
-    // Keys.
+    // Keys: a PEM key, and optionally its certificate next to it (`.crt`), which spares
+    // startup an RSA signature.
     let read_key = |path: Option<&String>,
                     default_rel: &str,
                     field: &str|
-     -> Result<Option<String>, FixtureError> {
+     -> Result<Option<KeyPem>, FixtureError> {
         let rel = path.cloned().unwrap_or_else(|| default_rel.to_string());
         let text = src.read(&rel)?;
         match (text, path) {
@@ -508,28 +517,37 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                 format!("file '{p}' not found"),
             )),
             (None, None) => Ok(None),
-            (Some(t), _) => {
-                crate::keys::SigningKey::from_pem(&t)
+            (Some(key), _) => {
+                crate::keys::parse_private_pem(&key)
                     .map_err(|e| FixtureError::invalid(src.describe(&rel), "$", e.to_string()))?;
-                Ok(Some(t))
+                let cert_rel = match rel.rsplit_once('.') {
+                    Some((stem, _)) => format!("{stem}.crt"),
+                    None => format!("{rel}.crt"),
+                };
+                let cert = src.read(&cert_rel)?;
+                Ok(Some(KeyPem { key, cert }))
             }
         }
     };
-    let signing_key_pem = match read_key(file.keys.current.as_ref(), "keys/current.pem", "current")?
-    {
+    let signing_key = match read_key(file.keys.current.as_ref(), "keys/current.pem", "current")? {
         Some(k) => k,
         None => {
             tracing::warn!(
                 "fixtures have no keys/current.pem: signing with the publicly known embedded test key"
             );
-            EMBEDDED_SOURCE
-                .iter()
-                .find(|(p, _)| *p == "keys/current.pem")
-                .map(|(_, t)| t.to_string())
-                .unwrap_or_default()
+            let embedded = |rel: &str| {
+                EMBEDDED_SOURCE
+                    .iter()
+                    .find(|(p, _)| *p == rel)
+                    .map(|(_, t)| t.to_string())
+            };
+            KeyPem {
+                key: embedded("keys/current.pem").unwrap_or_default(),
+                cert: embedded("keys/current.crt"),
+            }
         }
     };
-    let next_key_pem = read_key(file.keys.next.as_ref(), "keys/next.pem", "next")?;
+    let next_key = read_key(file.keys.next.as_ref(), "keys/next.pem", "next")?;
 
     // Post-login bindings: native hooks and Actions, in trigger order.
     let mut post_login = Vec::new();
@@ -647,8 +665,8 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         connections,
         allowed_logout_urls: file.tenant.allowed_logout_urls,
         users,
-        signing_key_pem,
-        next_key_pem,
+        signing_key,
+        next_key,
         post_login,
         scenarios,
         source: label.to_string(),

@@ -26,10 +26,10 @@ pub struct Tenant {
     pub allowed_logout_urls: Vec<String>,
     /// Users as loaded from fixtures.
     pub users: Vec<User>,
-    /// PEM of the signing key.
-    pub signing_key_pem: String,
-    /// PEM of the announced next key, if any.
-    pub next_key_pem: Option<String>,
+    /// The signing key.
+    pub signing_key: KeyPem,
+    /// The announced next key, if any.
+    pub next_key: Option<KeyPem>,
     /// Post-login trigger bindings, in order.
     pub post_login: Vec<HookBinding>,
     /// Named token scenarios.
@@ -89,6 +89,25 @@ impl Tenant {
     /// Looks up a scenario by name.
     pub fn scenario(&self, name: &str) -> Option<&crate::scenario::Scenario> {
         self.scenarios.iter().find(|s| s.name == name)
+    }
+}
+
+/// A key as fixtures hold it: PEM text, and its certificate when one ships next to it.
+#[derive(Debug, Clone)]
+pub struct KeyPem {
+    /// The private key (PKCS#1 or PKCS#8 PEM).
+    pub key: String,
+    /// Its self-signed certificate (PEM), published as `x5c` and at `/pem`.
+    pub cert: Option<String>,
+}
+
+impl KeyPem {
+    /// Builds the signing key, using the shipped certificate when there is one.
+    pub fn load(&self) -> Result<crate::keys::SigningKey, crate::keys::KeyError> {
+        match &self.cert {
+            Some(cert) => crate::keys::SigningKey::from_pem_with_cert(&self.key, cert),
+            None => crate::keys::SigningKey::from_pem(&self.key),
+        }
     }
 }
 

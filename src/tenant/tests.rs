@@ -24,7 +24,7 @@ fn embedded_tenant_loads() {
     assert_eq!(t.users.len(), 5);
     assert!(t.users.iter().all(|u| u.user_id.starts_with("auth0|")));
     assert!(t.scenarios.len() >= 12);
-    assert!(t.next_key_pem.is_some());
+    assert!(t.next_key.is_some() && t.signing_key.cert.is_some());
     assert_eq!(t.post_login.len(), 1);
     let spa = t.client("auth0-mock-spa").unwrap();
     assert!(spa.accepts_callback("http://localhost:5173/callback"));
