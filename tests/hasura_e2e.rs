@@ -351,3 +351,90 @@ async fn login_sync_and_row_level_access_end_to_end() {
     assert_eq!(res.status(), StatusCode::OK);
     s.mock.shutdown().await;
 }
+
+/// The Auth0 + Hasura guide's two Actions, unchanged but for the URL and admin secret (read
+/// from `event.secrets`), produce the same tokens and the same rows as the native hooks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guide_actions_match_the_native_hooks() {
+    let actions_dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/actions-example");
+    let mut results = Vec::new();
+    for use_actions in [false, true] {
+        let dir = actions_dir.clone();
+        let s = stack(move |graphql_url| {
+            if !use_actions {
+                return native_hooks(graphql_url);
+            }
+            let mut tenant = auth0_mock::tenant::load_dir(&dir).expect("the example fixtures load");
+            for b in &mut tenant.post_login {
+                if b.secrets.contains_key("HASURA_GRAPHQL_URL") {
+                    b.secrets
+                        .insert("HASURA_GRAPHQL_URL".into(), json!(graphql_url));
+                    b.secrets
+                        .insert("HASURA_ADMIN_SECRET".into(), json!(ADMIN_SECRET));
+                }
+            }
+            assert!(tenant.post_login.iter().all(|b| b.kind == "action"));
+            tenant.post_login
+        })
+        .await;
+        let base = s.mock.base_url();
+        let alice = browser_login(&base, "alice@example.com", "alice-password")
+            .await
+            .expect("alice logs in");
+        let (status, bob) = password_login(&base, "bob@example.com", "bob-password").await;
+        assert_eq!(status, StatusCode::OK, "{bob}");
+        let hasura_claims = |t: &Value| {
+            claims(t["access_token"].as_str().unwrap())["https://hasura.io/jwt/claims"].clone()
+        };
+        let gql = s.hasura.as_ref().unwrap().graphql_url();
+        let mine = graphql(
+            &gql,
+            Some((
+                "authorization",
+                &format!("Bearer {}", alice["access_token"].as_str().unwrap()),
+            )),
+            "query { users { userId userName } }",
+        )
+        .await;
+        results.push((
+            hasura_claims(&alice),
+            hasura_claims(&bob),
+            rows(&s.pg).await,
+            mine,
+        ));
+        if use_actions {
+            let records: Value = reqwest::get(format!("{base}/__mock/hooks"))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let sync = records["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["hook"] == "hasura-sync-user")
+                .expect("the sync Action ran");
+            assert_eq!(sync["outcome"], "ok");
+            assert_eq!(
+                sync["calls"][0]["request_headers"]["x-hasura-admin-secret"],
+                "[REDACTED]"
+            );
+            assert!(
+                sync["logs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l.as_str().unwrap_or("").contains("synced auth0|alice")),
+                "{sync}"
+            );
+        }
+        s.mock.shutdown().await;
+    }
+    assert_eq!(
+        results[0], results[1],
+        "native hooks and the guide's Actions agree on tokens, rows and visibility"
+    );
+    assert_eq!(results[0].0["x-hasura-user-id"], "auth0|alice");
+}
