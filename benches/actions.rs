@@ -1,6 +1,6 @@
 //! What a JavaScript Action costs a login, against the native hook doing the same work.
 //!
-//! `cargo run --release --example bench_actions [iterations]`
+//! `cargo bench --bench actions [-- iterations]`
 //!
 //! 1. Pipeline: warm runs of the Auth0 + Hasura guide's claims Action (QuickJS) vs. the native
 //!    `hasura-claims` hook, each alone in a pipeline, same event: p50/p99 per run.
@@ -137,8 +137,10 @@ async fn bench_logins(iterations: usize) -> Res<((f64, f64), (f64, f64))> {
 
 #[tokio::main]
 async fn main() -> Res<()> {
+    // `cargo bench` passes `--bench`; the optional iteration count is the first other argument.
     let iterations: usize = std::env::args()
-        .nth(1)
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
         .map(|s| s.parse())
         .transpose()?
         .unwrap_or(2000);
