@@ -1,7 +1,7 @@
 //! What each CLI subcommand does. `main.rs` only parses arguments and calls these.
 
 use crate::scenario::TokenRequest;
-use crate::server::{MockServer, ServerConfig, load_tenant, normalize_issuer};
+use crate::server::{MockServer, ServerConfig, issuer_for, load_tenant};
 use crate::state::{ControlAccess, Mock};
 use crate::tenant::Tenant;
 use serde_json::json;
@@ -162,14 +162,7 @@ pub fn keygen() -> Result<String, String> {
 /// would use, for the issuer it would have.
 pub async fn token(cfg: ServerConfig, req: TokenRequest) -> Result<serde_json::Value, String> {
     let tenant = load_tenant(&cfg).map_err(|e| e.to_string())?;
-    let issuer = match &cfg.issuer {
-        Some(i) => normalize_issuer(i).map_err(|e| e.to_string())?,
-        None => format!(
-            "{}://localhost:{}/",
-            if cfg.tls { "https" } else { "http" },
-            cfg.port
-        ),
-    };
+    let issuer = issuer_for(&cfg, cfg.port).map_err(|e| e.to_string())?;
     let key = cfg
         .key_pem
         .as_deref()
@@ -209,14 +202,7 @@ pub fn hasura_jwt_config(
 ) -> Result<String, String> {
     let cfg = cfg?;
     let tenant = load_tenant(&cfg).map_err(|e| e.to_string())?;
-    let issuer = match &cfg.issuer {
-        Some(i) => normalize_issuer(i).map_err(|e| e.to_string())?,
-        None => format!(
-            "{}://localhost:{}/",
-            if cfg.tls { "https" } else { "http" },
-            cfg.port
-        ),
-    };
+    let issuer = issuer_for(&cfg, cfg.port).map_err(|e| e.to_string())?;
     let audience = tenant
         .default_audience
         .clone()

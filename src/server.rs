@@ -114,6 +114,18 @@ pub fn load_tenant(cfg: &ServerConfig) -> Result<Tenant, FixtureError> {
     }
 }
 
+/// The issuer a config gives a mock listening on `port`: `--issuer`, or
+/// `http(s)://localhost:<port>/`.
+pub fn issuer_for(cfg: &ServerConfig, port: u16) -> Result<String, StartError> {
+    match &cfg.issuer {
+        Some(i) => normalize_issuer(i),
+        None => Ok(format!(
+            "{}://localhost:{port}/",
+            if cfg.tls { "https" } else { "http" }
+        )),
+    }
+}
+
 /// Normalises an issuer: absolute http(s), exactly one trailing slash.
 pub fn normalize_issuer(issuer: &str) -> Result<String, StartError> {
     let trimmed = issuer.trim().trim_end_matches('/');
@@ -137,11 +149,7 @@ impl MockServer {
         let local = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
-        let scheme = if cfg.tls { "https" } else { "http" };
-        let issuer = match &cfg.issuer {
-            Some(i) => normalize_issuer(i)?,
-            None => format!("{scheme}://localhost:{}/", local.port()),
-        };
+        let issuer = issuer_for(&cfg, local.port())?;
         let key = cfg
             .key_pem
             .as_deref()
