@@ -336,6 +336,13 @@ async fn python_clients_over_tls() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_in_chromium() {
     let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() && std::env::var_os("CHROMIUM_PATH").is_none() {
+        // A fresh machine: the same script CI runs installs Debian's chromium (as root).
+        eprintln!("real_clients: {chromium} is missing; running .ci/install-test-deps");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/install-test-deps");
+        let status = std::process::Command::new("bash").arg(&script).status();
+        eprintln!("real_clients: .ci/install-test-deps finished: {status:?}");
+    }
     assert!(
         Path::new(&chromium).exists(),
         "the auth0-spa-js test needs Debian's Chromium at {chromium} \
