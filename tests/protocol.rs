@@ -954,3 +954,157 @@ async fn tls_serves_https_with_a_trustable_ca() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_issuer_is_fixed_whatever_the_host_header_says() {
+    let mut cfg = ServerConfig::for_tests();
+    cfg.issuer = Some("http://localhost:4455".into());
+    let server = MockServer::start(cfg).await.unwrap();
+    assert_eq!(server.issuer(), "http://localhost:4455/");
+    let port = server.addr().port();
+    // Inside Docker the mock is reached as auth0-mock:4455; tokens and discovery still say localhost.
+    let d: Value = client()
+        .get(format!(
+            "http://127.0.0.1:{port}/.well-known/openid-configuration"
+        ))
+        .header("host", "auth0-mock:4455")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(d["issuer"], "http://localhost:4455/");
+    assert_eq!(d["jwks_uri"], "http://localhost:4455/.well-known/jwks.json");
+    let res = client()
+        .post(format!("http://127.0.0.1:{port}/oauth/token"))
+        .header("host", "auth0-mock:4455")
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "auth0-mock-m2m"),
+            ("client_secret", "auth0-mock-m2m-secret"),
+            ("audience", API),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        claims(body["access_token"].as_str().unwrap())["iss"],
+        "http://localhost:4455/"
+    );
+    server.shutdown().await;
+}
+
+/// Garbage at every endpoint: always an answer below 500, always parseable, and the server
+/// keeps serving.
+#[tokio::test]
+async fn garbage_never_gets_a_500() {
+    use rand::{Rng, SeedableRng};
+    let server = start().await;
+    let base = server.base_url();
+    let http = client();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let posts = [
+        "/oauth/token",
+        "/oauth/revoke",
+        "/u/login?state=x",
+        "/oidc/logout",
+        "/__mock/token",
+        "/__mock/faults",
+        "/__mock/clock",
+        "/__mock/scenarios/next",
+        "/api/v2/users",
+        "/userinfo",
+    ];
+    let gets = [
+        "/authorize",
+        "/authorize/resume",
+        "/u/login",
+        "/v2/logout",
+        "/oidc/logout",
+        "/userinfo",
+        "/api/v2/users/%ZZ",
+        "/api/v2/users-by-email",
+        "/.well-known/jwks.json",
+    ];
+    let content_types = [
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "text/plain",
+        "",
+        "multipart/form-data; boundary=x",
+    ];
+    for i in 0..300 {
+        let len = rng.random_range(0..400);
+        let mut body: Vec<u8> = (0..len).map(|_| rng.random::<u8>()).collect();
+        if i % 3 == 0 {
+            body = format!("grant_type={}&client_id=auth0-mock-web&code=%{:02x}&refresh_token=\u{0}&username=%FF%FE", ["password", "refresh_token", "authorization_code", "client_credentials", ""][i % 5], i).into_bytes();
+        }
+        if i % 5 == 1 {
+            body = br#"{"grant_type":"password","client_id":null,"username":{"a":1},"scenario":7,"count":-1,"endpoint":[]}"#.to_vec();
+        }
+        let path = posts[i % posts.len()];
+        let mut req = http.post(format!("{base}{path}")).body(body.clone());
+        let ct = content_types[i % content_types.len()];
+        if !ct.is_empty() {
+            req = req.header("content-type", ct);
+        }
+        if i % 4 == 0 {
+            req = req.header(
+                "authorization",
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(&body[..body.len().min(12)])
+                ),
+            );
+        }
+        let res = req.send().await.expect("the mock answers");
+        assert!(
+            res.status().as_u16() < 500,
+            "POST {path} ({ct}) answered {}",
+            res.status()
+        );
+        let query: String = (0..rng.random_range(0..60))
+            .map(|_| {
+                [
+                    "a=",
+                    "&",
+                    "%",
+                    "%zz",
+                    "=",
+                    "state=",
+                    "client_id=auth0-mock-spa",
+                    "redirect_uri=http://localhost:1",
+                    "response_type=code",
+                    "x",
+                ][rng.random_range(0..10)]
+            })
+            .collect();
+        let path = gets[i % gets.len()];
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let res = http
+            .get(format!("{base}{path}{sep}{query}"))
+            .header("cookie", "auth0=%7f%00; auth0=x; =; auth0")
+            .send()
+            .await
+            .expect("the mock answers");
+        assert!(
+            res.status().as_u16() < 500,
+            "GET {path}?{query} answered {}",
+            res.status()
+        );
+    }
+    let (status, _) = token(
+        &base,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "auth0-mock-m2m"),
+            ("client_secret", "auth0-mock-m2m-secret"),
+            ("audience", API),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "still serving");
+    server.shutdown().await;
+}
