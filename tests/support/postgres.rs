@@ -138,7 +138,16 @@ impl PgCluster {
     }
 
     fn start_blocking() -> Result<PgCluster, String> {
-        let bin_dir = find_bin_dir()?;
+        let bin_dir = match find_bin_dir() {
+            Ok(dir) => dir,
+            Err(_) => {
+                // A fresh machine: the same script CI runs installs Debian's PostgreSQL (as root).
+                let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/install-test-deps");
+                let status = Command::new("bash").arg(&script).status();
+                eprintln!("postgres: ran .ci/install-test-deps: {status:?}");
+                find_bin_dir()?
+            }
+        };
         let as_postgres = is_root();
         let dir = tempfile::Builder::new()
             .prefix("auth0-mock-pg-")
