@@ -79,6 +79,33 @@ fn server_error(e: impl std::fmt::Display) -> OAuthError {
     )
 }
 
+/// The profile and email claims a user's scopes release, in the ID token and at `/userinfo`.
+pub fn profile_claims(user: &crate::tenant::User, scope: &[String]) -> Map<String, Value> {
+    let mut c = Map::new();
+    if scope.iter().any(|s| s == "profile") {
+        let fields = [
+            ("given_name", &user.given_name),
+            ("family_name", &user.family_name),
+            ("nickname", &user.nickname),
+            ("name", &user.name),
+            ("picture", &user.picture),
+            ("updated_at", &user.updated_at),
+        ];
+        for (k, v) in fields {
+            if let Some(v) = v {
+                c.insert(k.into(), json!(v));
+            }
+        }
+    }
+    if scope.iter().any(|s| s == "email")
+        && let Some(email) = &user.email
+    {
+        c.insert("email".into(), json!(email));
+        c.insert("email_verified".into(), json!(user.email_verified));
+    }
+    c
+}
+
 /// Left half of SHA-256, base64url: `at_hash` / `c_hash`.
 fn half_hash(value: &str) -> String {
     let digest = sha256(value.as_bytes());
@@ -141,28 +168,7 @@ impl Mock {
             .unwrap_or(36000);
         let u = &grant.user;
         let mut c = grant.id_claims.clone();
-        if grant.scope.iter().any(|s| s == "profile") {
-            for (k, v) in [
-                ("given_name", &u.given_name),
-                ("family_name", &u.family_name),
-                ("nickname", &u.nickname),
-                ("name", &u.name),
-                ("picture", &u.picture),
-            ] {
-                if let Some(v) = v {
-                    c.insert(k.into(), json!(v));
-                }
-            }
-            if let Some(updated) = &u.updated_at {
-                c.insert("updated_at".into(), json!(updated));
-            }
-        }
-        if grant.scope.iter().any(|s| s == "email")
-            && let Some(email) = &u.email
-        {
-            c.insert("email".into(), json!(email));
-            c.insert("email_verified".into(), json!(u.email_verified));
-        }
+        c.extend(profile_claims(u, &grant.scope));
         c.insert("iss".into(), json!(self.issuer));
         c.insert("aud".into(), json!(grant.client_id));
         c.insert("sub".into(), json!(u.user_id));

@@ -72,26 +72,7 @@ fn lookup(mock: &Mock, headers: &HeaderMap) -> Result<Value, OAuthError> {
         .ok_or_else(|| OAuthError::invalid_token("Unknown user"))?;
     let mut out = Map::new();
     out.insert("sub".into(), json!(user.user_id));
-    if scope.iter().any(|s| s == "profile") {
-        for (k, v) in [
-            ("given_name", &user.given_name),
-            ("family_name", &user.family_name),
-            ("nickname", &user.nickname),
-            ("name", &user.name),
-            ("picture", &user.picture),
-            ("updated_at", &user.updated_at),
-        ] {
-            if let Some(v) = v {
-                out.insert(k.into(), json!(v));
-            }
-        }
-    }
-    if scope.iter().any(|s| s == "email")
-        && let Some(e) = &user.email
-    {
-        out.insert("email".into(), json!(e));
-        out.insert("email_verified".into(), json!(user.email_verified));
-    }
+    out.extend(crate::token::profile_claims(&user, &scope));
     Ok(Value::Object(out))
 }
 
