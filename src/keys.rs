@@ -285,7 +285,8 @@ impl KeySet {
     /// Rotates: the next key (or a freshly generated one) starts signing and the current key is
     /// kept in the JWKS as previous. Returns the new current kid.
     pub fn rotate(&mut self) -> Result<String, KeyError> {
-        let incoming = match self.next.take() {
+        // A next key equal to the current one (e.g. `--key next.pem`) would rotate to itself.
+        let incoming = match self.next.take().filter(|k| k.kid != self.current.kid) {
             Some(k) => k,
             None => std::sync::Arc::new(SigningKey::generate()?),
         };

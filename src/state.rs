@@ -175,3 +175,41 @@ fn key_set(tenant: &Tenant, key_override: Option<Arc<SigningKey>>) -> Result<Key
         previous: Vec::new(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_override_survives_reset_and_rotation_moves_on() {
+        let tenant = crate::tenant::load_embedded().unwrap();
+        let next_pem = tenant.next_key.as_ref().unwrap().key.clone();
+        let override_key = SigningKey::from_pem(&next_pem).unwrap();
+        let kid = override_key.kid.clone();
+        let mock = Mock::new(
+            tenant,
+            "http://localhost/".into(),
+            false,
+            Some(override_key),
+            Vec::new(),
+            ControlAccess::default(),
+        )
+        .unwrap();
+        assert_eq!(mock.keys.read().current.kid, kid);
+        let rotated = mock.keys.write().rotate().unwrap();
+        assert_ne!(rotated, kid);
+        assert!(
+            mock.keys.read().jwks()["keys"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k["kid"] == kid.as_str())
+        );
+        mock.reset(None).unwrap();
+        assert_eq!(
+            mock.keys.read().current.kid,
+            kid,
+            "--key is kept across resets"
+        );
+    }
+}
