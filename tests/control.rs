@@ -4,18 +4,11 @@
 
 mod common;
 
-use auth0_mock::{MockServer, ServerConfig};
 use common::*;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::process::Command;
-
-async fn start() -> MockServer {
-    MockServer::start(ServerConfig::for_tests())
-        .await
-        .expect("mock starts")
-}
 
 /// A strict API verifier: key by `kid` from the JWKS, RS256 only, issuer, audience, exp, nbf,
 /// and no `iat` in the future.

@@ -151,24 +151,15 @@ async fn stack(post_login: impl FnOnce(&str) -> Vec<HookBinding>) -> Stack {
     }
 }
 
-fn binding(kind: &str, settings: Value) -> HookBinding {
-    HookBinding {
-        kind: kind.into(),
-        name: kind.into(),
-        settings,
-        secrets: Default::default(),
-        code: None,
-        dependencies: vec![],
-    }
-}
-
 fn native_hooks(graphql_url: &str) -> Vec<HookBinding> {
     vec![
-        binding(
+        HookBinding::native(
+            "hasura-claims",
             "hasura-claims",
             json!({ "default_role": "user", "default_allowed_roles": ["user"] }),
         ),
-        binding(
+        HookBinding::native(
+            "hasura-sync",
             "hasura-sync",
             json!({ "url": graphql_url, "admin_secret": ADMIN_SECRET, "timeout_ms": 3000 }),
         ),
@@ -337,18 +328,7 @@ async fn login_sync_and_row_level_access_end_to_end() {
         "nothing written for the denied logins"
     );
     // The mock keeps serving what does not need Hasura.
-    let res = reqwest::Client::new()
-        .post(format!("{base}/oauth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "auth0-mock-m2m"),
-            ("client_secret", "auth0-mock-m2m-secret"),
-            ("audience", API),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(m2m_token(&base).await.0, StatusCode::OK);
     s.mock.shutdown().await;
 }
 

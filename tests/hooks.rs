@@ -197,17 +197,6 @@ async fn failing_upstream(mode: Mode, path: &str) -> (String, Option<Upstream>) 
 
 // ------------------------------------------------------------------ the mock
 
-fn binding(kind: &str, name: &str, settings: Value) -> HookBinding {
-    HookBinding {
-        kind: kind.into(),
-        name: name.into(),
-        settings,
-        secrets: Map::new(),
-        code: None,
-        dependencies: vec![],
-    }
-}
-
 /// The embedded default tenant (which has the hasura-claims hook) plus `extra` bindings.
 async fn mock_with(extra: Vec<HookBinding>) -> MockServer {
     let mut tenant = auth0_mock::tenant::load_embedded().unwrap();
@@ -473,7 +462,7 @@ fn header_str<'a>(seen: &'a Seen, name: &str) -> &'a str {
 #[tokio::test]
 async fn hasura_sync_upserts_the_user_and_records_the_mutation() {
     let hasura = upstream("/v1/graphql", Duration::ZERO, hasura_ok()).await;
-    let server = mock_with(vec![binding(
+    let server = mock_with(vec![HookBinding::native(
         "hasura-sync",
         "Sync users to Hasura",
         json!({ "url": hasura.url, "admin_secret": ADMIN_SECRET }),
@@ -571,7 +560,7 @@ async fn hasura_sync_upserts_the_user_and_records_the_mutation() {
 async fn hasura_sync_with_a_custom_document_and_variables() {
     let hasura = upstream("/v1/graphql", Duration::ZERO, hasura_ok()).await;
     let query = "mutation($id: String!, $org: String, $logins: Int) { update_users_by_pk(pk_columns: {userId: $id}, _set: {org: $org, logins: $logins}) { userId } }";
-    let mut b = binding(
+    let mut b = HookBinding::native(
         "hasura-sync",
         "custom sync",
         json!({
@@ -718,7 +707,7 @@ async fn failure_case(kind: &str, mode: Mode) {
         } else {
             settings["secret"] = json!(ADMIN_SECRET);
         }
-        let server = mock_with(vec![binding(kind, "under test", settings)]).await;
+        let server = mock_with(vec![HookBinding::native(kind, "under test", settings)]).await;
         let base = server.base_url();
 
         // While the hook is waiting, the mock serves other requests promptly.
@@ -924,7 +913,7 @@ async fn webhook_reply_sets_claims_scopes_and_metadata() {
         }),
     )
     .await;
-    let mut b = binding(
+    let mut b = HookBinding::native(
         "webhook",
         "Any-language hook",
         json!({"url": hook.url, "secret": WEBHOOK_SECRET, "headers": {"X-Env": "e2e"}}),
@@ -1049,7 +1038,12 @@ async fn webhook_deny_reply_denies_both_flows() {
         }),
     )
     .await;
-    let server = mock_with(vec![binding("webhook", "gate", json!({"url": hook.url}))]).await;
+    let server = mock_with(vec![HookBinding::native(
+        "webhook",
+        "gate",
+        json!({"url": hook.url}),
+    )])
+    .await;
     let base = server.base_url();
 
     let denied = alice(&base).await;
@@ -1102,12 +1096,12 @@ async fn client_credentials_runs_no_hooks() {
     )
     .await;
     let server = mock_with(vec![
-        binding(
+        HookBinding::native(
             "hasura-sync",
             "sync",
             json!({"url": hasura.url, "admin_secret": ADMIN_SECRET}),
         ),
-        binding("webhook", "gate", json!({"url": hook.url})),
+        HookBinding::native("webhook", "gate", json!({"url": hook.url})),
     ])
     .await;
     let base = server.base_url();

@@ -21,12 +21,6 @@ const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 // spa-js's state is btoa() of random text: it contains '=' and must come back byte-for-byte.
 const STATE: &str = "YWJjLmRlZn5naGk9PQ==";
 
-async fn start() -> MockServer {
-    MockServer::start(ServerConfig::for_tests())
-        .await
-        .expect("mock starts")
-}
-
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -434,16 +428,7 @@ async fn password_and_refresh_rotation_with_reuse_detection() {
 async fn client_credentials_and_client_auth() {
     let server = start().await;
     let base = server.base_url();
-    let (status, body) = token(
-        &base,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", "auth0-mock-m2m"),
-            ("client_secret", "auth0-mock-m2m-secret"),
-            ("audience", API),
-        ],
-    )
-    .await;
+    let (status, body) = m2m_token(&base).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.get("id_token").is_none() && body.get("refresh_token").is_none());
     let at = verify(&base, body["access_token"].as_str().unwrap(), API).await;
@@ -750,16 +735,7 @@ async fn malformed_requests_get_auth0_errors_and_the_server_keeps_serving() {
     assert_eq!(res.json::<Value>().await.unwrap()["error"], "not_found");
 
     // Still serving.
-    let (status, _) = token(
-        &base,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", "auth0-mock-m2m"),
-            ("client_secret", "auth0-mock-m2m-secret"),
-            ("audience", API),
-        ],
-    )
-    .await;
+    let (status, _) = m2m_token(&base).await;
     assert_eq!(status, StatusCode::OK);
     server.shutdown().await;
 }
@@ -1095,16 +1071,7 @@ async fn garbage_never_gets_a_500() {
             res.status()
         );
     }
-    let (status, _) = token(
-        &base,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", "auth0-mock-m2m"),
-            ("client_secret", "auth0-mock-m2m-secret"),
-            ("audience", API),
-        ],
-    )
-    .await;
+    let (status, _) = m2m_token(&base).await;
     assert_eq!(status, StatusCode::OK, "still serving");
     server.shutdown().await;
 }

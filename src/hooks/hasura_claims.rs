@@ -201,14 +201,7 @@ mod tests {
     use super::*;
 
     fn binding(settings: Value) -> HookBinding {
-        HookBinding {
-            kind: "hasura-claims".into(),
-            name: "t".into(),
-            settings,
-            secrets: Map::new(),
-            code: None,
-            dependencies: vec![],
-        }
+        HookBinding::native("hasura-claims", "t", settings)
     }
 
     fn tenant() -> Tenant {

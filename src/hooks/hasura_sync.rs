@@ -386,14 +386,7 @@ mod tests {
     use super::*;
 
     fn binding(settings: Value) -> HookBinding {
-        HookBinding {
-            kind: "hasura-sync".into(),
-            name: "sync".into(),
-            settings,
-            secrets: Map::new(),
-            code: None,
-            dependencies: vec![],
-        }
+        HookBinding::native("hasura-sync", "sync", settings)
     }
 
     fn build(settings: Value) -> Result<HasuraSync, String> {

@@ -306,14 +306,7 @@ mod tests {
     use serde_json::json;
 
     fn binding(settings: Value) -> HookBinding {
-        HookBinding {
-            kind: "webhook".into(),
-            name: "hook".into(),
-            settings,
-            secrets: Map::new(),
-            code: None,
-            dependencies: vec![],
-        }
+        HookBinding::native("webhook", "hook", settings)
     }
 
     fn build(settings: Value) -> Result<Webhook, String> {

@@ -635,12 +635,8 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                 _ => Map::new(),
             };
             post_login.push(HookBinding {
-                kind: kind.to_string(),
-                name,
-                settings,
                 secrets,
-                code: None,
-                dependencies: vec![],
+                ..HookBinding::native(kind, &name, settings)
             });
         } else {
             return Err(inv(

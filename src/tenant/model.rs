@@ -547,3 +547,18 @@ pub struct HookBinding {
     /// Declared npm dependencies of an Action.
     pub dependencies: Vec<String>,
 }
+
+impl HookBinding {
+    /// A native hook binding without secrets, as a `hook:` entry of `triggers.post-login`
+    /// would load: what Rust callers and tests push into [`Tenant::post_login`].
+    pub fn native(kind: &str, name: &str, settings: Value) -> Self {
+        Self {
+            kind: kind.to_string(),
+            name: name.to_string(),
+            settings,
+            secrets: Map::new(),
+            code: None,
+            dependencies: Vec::new(),
+        }
+    }
+}

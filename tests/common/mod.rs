@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use auth0_mock::{MockServer, ServerConfig};
 use base64::Engine as _;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -38,6 +39,30 @@ pub async fn password_login(base: &str, user: &str, password: &str) -> (StatusCo
             ("password", password),
             ("audience", API),
             ("scope", "openid profile email"),
+        ])
+        .send()
+        .await
+        .expect("the mock answers");
+    (res.status(), res.json().await.expect("a JSON body"))
+}
+
+/// A mock on the embedded tenant, loopback, free port.
+pub async fn start() -> MockServer {
+    MockServer::start(ServerConfig::for_tests())
+        .await
+        .expect("mock starts")
+}
+
+/// client_credentials with the default M2M client for the API: the cheapest proof that the
+/// mock still serves after something went wrong elsewhere.
+pub async fn m2m_token(base: &str) -> (StatusCode, Value) {
+    let res = reqwest::Client::new()
+        .post(format!("{base}/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "auth0-mock-m2m"),
+            ("client_secret", "auth0-mock-m2m-secret"),
+            ("audience", API),
         ])
         .send()
         .await
