@@ -182,15 +182,7 @@ pub async fn token(cfg: ServerConfig, req: TokenRequest) -> Result<serde_json::V
     let set = crate::scenario::mint(&mock, &scenario)
         .await
         .map_err(|e| e.to_string())?;
-    Ok(json!({
-        "scenario": scenario.name,
-        "description": scenario.description,
-        "expect": scenario.expect,
-        "access_token": set.access_token,
-        "id_token": set.id_token,
-        "expires_in": set.expires_in,
-        "scope": set.scope,
-    }))
+    Ok(crate::scenario::minted_json(&scenario, &set))
 }
 
 /// `auth0-mock hasura-jwt-config`: the `HASURA_GRAPHQL_JWT_SECRET` for the mock a config

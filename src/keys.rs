@@ -6,7 +6,7 @@
 //! across restarts of the embedded tenant.
 
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
+use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rsa::pkcs1::DecodeRsaPrivateKey;
@@ -114,7 +114,6 @@ impl SigningKey {
             Some(c) => c,
             None => self_signed_cert(der.as_bytes())?,
         };
-        let _ = pair.public_key();
         Ok(Self {
             kid,
             pair,

@@ -204,11 +204,7 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
         .or(tenant.default_connection().map(|c| c.name.clone()))
         .unwrap_or_default();
     let connection = tenant.connection(&connection_name);
-    let mut event = Event::empty();
-    event.user = user_json(&user);
-    event.authorization = json!({ "roles": user.roles });
-    event.client =
-        json!({ "client_id": input.client.client_id, "name": input.client.name, "metadata": {} });
+    let mut event = user_event(&user, input.client, input.audience.as_deref());
     event.connection = json!({
         "id": connection.and_then(|c| c.id.clone()).unwrap_or_default(),
         "name": connection_name,
@@ -221,10 +217,6 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
     transaction.insert("protocol".into(), json!(input.protocol));
     transaction.insert("requested_scopes".into(), json!(input.requested_scope));
     event.transaction = Value::Object(transaction);
-    event.resource_server = match &input.audience {
-        Some(a) => json!({ "identifier": a }),
-        None => Value::Null,
-    };
     event.stats = json!({ "logins_count": logins_count });
     event.tenant = json!({ "id": tenant.friendly_name });
     event.session = match &input.sid {
@@ -295,6 +287,20 @@ pub async fn run(mock: &Mock, user_id: &str, input: LoginInput<'_>) -> Result<Gr
         scenario: mock.take_next_scenario(),
         permissions,
     })
+}
+
+/// The parts of an `event` every user login shares: the user, their roles, the client and the
+/// API. Logins (and scenario minting) add transaction, request and connection details.
+pub fn user_event(user: &User, client: &Client, audience: Option<&str>) -> Event {
+    let mut event = Event::empty();
+    event.user = user_json(user);
+    event.authorization = json!({ "roles": user.roles });
+    event.client = json!({ "client_id": client.client_id, "name": client.name, "metadata": {} });
+    event.resource_server = match audience {
+        Some(a) => json!({ "identifier": a }),
+        None => Value::Null,
+    };
+    event
 }
 
 /// A user as Auth0 presents it to Actions and the Management API.

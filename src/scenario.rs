@@ -112,6 +112,9 @@ pub struct Scenario {
     /// What a correct verifier does.
     #[serde(default)]
     pub expect: Expectation,
+    /// The file it was loaded from, for error messages (empty for ad-hoc scenarios).
+    #[serde(skip)]
+    pub file: String,
 }
 
 /// Loads `scenarios/*.yaml`.
@@ -119,11 +122,9 @@ pub fn load_all(src: &FixtureSource) -> Result<Vec<Scenario>, FixtureError> {
     let mut out = Vec::new();
     for rel in src.list_yaml("scenarios")? {
         let text = src.read(&rel)?.unwrap_or_default();
-        let file = match src {
-            FixtureSource::Dir(d) => d.join(&rel).display().to_string(),
-            FixtureSource::Embedded => format!("<embedded>/{rel}"),
-        };
+        let file = src.describe(&rel);
         let mut s: Scenario = crate::tenant::parse_yaml(&file, &text)?;
+        s.file = file;
         if s.name.is_empty() {
             let stem = rel.rsplit('/').next().unwrap_or(&rel);
             s.name = stem
@@ -137,16 +138,10 @@ pub fn load_all(src: &FixtureSource) -> Result<Vec<Scenario>, FixtureError> {
 }
 
 /// Checks that every scenario references users, clients and APIs that exist.
-pub fn validate_all(tenant: &Tenant, src: &FixtureSource) -> Result<(), FixtureError> {
+pub fn validate_all(tenant: &Tenant) -> Result<(), FixtureError> {
     for s in &tenant.scenarios {
-        let file = match src {
-            FixtureSource::Dir(d) => d
-                .join(format!("scenarios/{}.yaml", s.name))
-                .display()
-                .to_string(),
-            FixtureSource::Embedded => format!("<embedded>/scenarios/{}.yaml", s.name),
-        };
-        validate(tenant, s).map_err(|(path, reason)| FixtureError::invalid(&file, path, reason))?;
+        validate(tenant, s)
+            .map_err(|(path, reason)| FixtureError::invalid(&s.file, path, reason))?;
     }
     Ok(())
 }
@@ -421,6 +416,7 @@ pub fn resolve_request(tenant: &Tenant, req: &TokenRequest) -> Result<Scenario, 
             access_token: ClaimEdits::default(),
             id_token: ClaimEdits::default(),
             expect: Expectation::default(),
+            file: String::new(),
         },
     };
     if req.user.is_some() {
@@ -501,16 +497,8 @@ pub async fn mint(
     .ok_or_else(|| crate::error::OAuthError::invalid_request("the tenant has no client"))?;
     let requested =
         crate::login::split_scope(Some(s.scope.as_deref().unwrap_or("openid profile email")));
-    let mut event = crate::hooks::Event::empty();
-    event.user = crate::login::user_json(&user);
-    event.authorization = serde_json::json!({ "roles": user.roles });
-    event.client =
-        serde_json::json!({ "client_id": client.client_id, "name": client.name, "metadata": {} });
+    let mut event = crate::login::user_event(&user, &client, audience.as_deref());
     event.transaction = serde_json::json!({ "id": crate::util::random_id(12), "protocol": "oauth2-token-exchange", "requested_scopes": requested });
-    event.resource_server = match &audience {
-        Some(a) => serde_json::json!({ "identifier": a }),
-        None => Value::Null,
-    };
     let effects = mock
         .pipeline()
         .run_pure(
@@ -569,6 +557,21 @@ pub async fn mint(
         scope: grant.scope.join(" "),
         expires_in: lifetime,
         token_type: "Bearer",
+    })
+}
+
+/// A minted scenario as the CLI and the control API report it: the tokens with the scenario's
+/// name, description and what a correct verifier does with them.
+pub fn minted_json(s: &Scenario, set: &crate::token::TokenSet) -> Value {
+    serde_json::json!({
+        "scenario": s.name,
+        "description": s.description,
+        "expect": s.expect,
+        "access_token": set.access_token,
+        "id_token": set.id_token,
+        "token_type": set.token_type,
+        "expires_in": set.expires_in,
+        "scope": set.scope,
     })
 }
 

@@ -144,10 +144,7 @@ impl Mock {
         if let Some(gty) = &grant.gty {
             c.insert("gty".into(), json!(gty));
         }
-        if tenant
-            .api(&api.identifier)
-            .is_some_and(|a| a.token_dialect.as_deref() == Some("access_token_authz"))
-        {
+        if api.token_dialect.as_deref() == Some("access_token_authz") {
             c.insert("permissions".into(), json!(grant.permissions));
         }
         Some((c, lifetime))

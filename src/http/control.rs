@@ -246,17 +246,7 @@ async fn mint(State(mock): State<AppState>, raw: axum::body::Bytes) -> Response 
         Err(e) => return bad(e).into_response(),
     };
     match crate::scenario::mint(&mock, &scenario).await {
-        Ok(set) => Json(json!({
-            "scenario": scenario.name,
-            "description": scenario.description,
-            "expect": scenario.expect,
-            "access_token": set.access_token,
-            "id_token": set.id_token,
-            "token_type": "Bearer",
-            "expires_in": set.expires_in,
-            "scope": set.scope,
-        }))
-        .into_response(),
+        Ok(set) => Json(crate::scenario::minted_json(&scenario, &set)).into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -112,7 +112,8 @@ pub const EMBEDDED_SOURCE: &[(&str, &str)] = &[
 ];
 
 impl FixtureSource {
-    fn describe(&self, rel: &str) -> String {
+    /// How a file of this source is named in messages.
+    pub fn describe(&self, rel: &str) -> String {
         match self {
             FixtureSource::Dir(d) => d.join(rel).display().to_string(),
             FixtureSource::Embedded => format!("<embedded>/{rel}"),
@@ -294,11 +295,8 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
             id: None,
         });
     }
-    for (i, c) in connections.iter_mut().enumerate() {
-        if c.id.is_none() {
-            c.id = Some(format!("con_{}", crate::util::short_hash(&c.name)));
-        }
-        let _ = i;
+    for c in connections.iter_mut().filter(|c| c.id.is_none()) {
+        c.id = Some(format!("con_{}", crate::util::short_hash(&c.name)));
     }
 
     // Clients.
@@ -667,7 +665,7 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         scenarios,
         source: label.to_string(),
     };
-    crate::scenario::validate_all(&tenant, src)?;
+    crate::scenario::validate_all(&tenant)?;
     Ok(tenant)
 }
 
