@@ -303,6 +303,26 @@ pub fn user_event(user: &User, client: &Client, audience: Option<&str>) -> Event
     event
 }
 
+/// `event.request` for a login arriving over HTTP.
+pub fn request_json(
+    issuer: &str,
+    headers: &axum::http::HeaderMap,
+    ip: &str,
+    method: &str,
+    query: Value,
+) -> Value {
+    json!({
+        "ip": ip,
+        "method": method,
+        "hostname": issuer.trim_end_matches('/').split("://").nth(1).unwrap_or(""),
+        "user_agent": headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""),
+        "language": "en",
+        "query": query,
+        "body": {},
+        "geoip": {},
+    })
+}
+
 /// A user as Auth0 presents it to Actions and the Management API.
 pub fn user_json(user: &User) -> Value {
     let mut v = serde_json::to_value(user).unwrap_or_else(|_| json!({}));

@@ -420,11 +420,13 @@ pub async fn complete(
         ),
     );
     transaction.insert("locale".into(), json!("en"));
-    let request = json!({
-        "ip": ip, "method": "GET", "hostname": mock.issuer.trim_end_matches('/').split("://").nth(1).unwrap_or(""),
-        "user_agent": headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""),
-        "language": "en", "query": Value::Object(req.query.clone()), "body": {}, "geoip": {}
-    });
+    let request = login::request_json(
+        &mock.issuer,
+        headers,
+        ip,
+        "GET",
+        Value::Object(req.query.clone()),
+    );
     let input = LoginInput {
         client,
         audience: req.audience.clone(),

@@ -73,15 +73,13 @@ async fn handle(
             "Grant type '{grant_type}' not allowed for the client."
         )));
     }
-    let request = json!({ "ip": ip, "method": "POST", "body": {}, "query": {},
-        "hostname": mock.issuer.trim_end_matches('/').split("://").nth(1).unwrap_or(""),
-        "user_agent": headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or(""),
-        "language": "en", "geoip": {} });
+    // `event.request`, only for the grants that run the post-login hooks.
+    let request = || login::request_json(&mock.issuer, headers, ip, "POST", json!({}));
     match grant_type.as_str() {
         "authorization_code" => authorization_code(mock, &client, &params),
-        "refresh_token" => refresh(mock, &client, &params, request).await,
+        "refresh_token" => refresh(mock, &client, &params, request()).await,
         "client_credentials" => client_credentials(mock, &client, &params),
-        _ => password(mock, &client, &params, &grant_type, request).await,
+        _ => password(mock, &client, &params, &grant_type, request()).await,
     }
 }
 
