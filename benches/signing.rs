@@ -1,4 +1,5 @@
-//! Which RSA backend signs tokens: the pure-Rust `rsa` crate or aws-lc-rs (what `keys.rs` uses).
+//! Which RSA backend signs tokens: the pure-Rust `rsa` crate or aws-lc-rs (what the mock's
+//! signing keys use, `src/keys/signing_key.rs`).
 //! Token throughput is bound by RS256 signing, so this decided the backend.
 //!
 //! `cargo bench --bench signing`
@@ -33,9 +34,23 @@ fn main() {
     let a = rate("rsa crate 0.9 (pure Rust)", || {
         std::hint::black_box(pure.sign(message).to_vec());
     });
-    let key = auth0_mock::keys::SigningKey::from_pem(KEY).expect("embedded key loads");
+    let der = rsa::pkcs8::EncodePrivateKey::to_pkcs8_der(
+        &rsa::RsaPrivateKey::from_pkcs8_pem(pem).expect("parses"),
+    )
+    .expect("encodes");
+    let key =
+        aws_lc_rs::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).expect("aws-lc loads the key");
+    let rng = aws_lc_rs::rand::SystemRandom::new();
+    let mut sig = vec![0u8; key.public_modulus_len()];
     let b = rate("aws-lc-rs (auth0-mock's backend)", || {
-        std::hint::black_box(key.sign(message).expect("signs"));
+        key.sign(
+            &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+            &rng,
+            message,
+            &mut sig,
+        )
+        .expect("signs");
+        std::hint::black_box(&sig);
     });
     println!("aws-lc-rs / rsa crate: {:.1}x", b / a);
 }

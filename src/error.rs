@@ -1,12 +1,12 @@
-//! Every error the HTTP surface can answer, and the one place where each becomes a response.
+//! Every error the mock can answer, as types. `http::respond` is the one place where each
+//! becomes a response.
 //!
 //! Auth0 clients parse error bodies (spa-js calls `response.json()` on every failure), so an
 //! error is never free text: it is `{"error","error_description"}` with Auth0's status code, an
 //! error redirect back to a validated callback, or, when the callback itself is untrustworthy,
-//! Auth0's HTML error page.
+//! Auth0's HTML error page. The Management API has its own shape, [`ManagementError`].
 
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::StatusCode;
 use std::borrow::Cow;
 
 /// An OAuth/OIDC error as Auth0's JSON endpoints (`/oauth/token`, `/userinfo`, `/oauth/revoke`,
@@ -67,25 +67,18 @@ impl OAuthError {
     pub fn not_found(description: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", description)
     }
-}
-
-impl IntoResponse for OAuthError {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.code, "error_description": self.description });
-        let mut response = (self.status, axum::Json(body)).into_response();
-        let headers = response.headers_mut();
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-        if self.status == StatusCode::UNAUTHORIZED && self.code == "invalid_token" {
-            let value = format!(
-                "Bearer error=\"invalid_token\", error_description=\"{}\"",
-                self.description.replace('"', "'")
-            );
-            if let Ok(v) = HeaderValue::from_str(&value) {
-                headers.insert(header::WWW_AUTHENTICATE, v);
-            }
-        }
-        response
+    /// 500 `server_error`: something the mock itself could not do (sign, build a client).
+    pub fn server_error(description: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            description.to_string(),
+        )
+    }
+    /// 401 `unauthorized` "user is blocked": Auth0's answer for a blocked user, which spa-js
+    /// recognises and logs the user out on.
+    pub fn user_blocked() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", "user is blocked")
     }
 }
 
@@ -111,14 +104,43 @@ impl ErrorPage {
     }
 }
 
-impl IntoResponse for ErrorPage {
-    fn into_response(self) -> Response {
-        let page = crate::http::pages::error_page(self.error, &self.description);
-        let mut response = (StatusCode::BAD_REQUEST, Html(page)).into_response();
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
+/// A Management API error: `{"statusCode","error","message","errorCode"}`, as Auth0's
+/// Management API and the SDKs that parse it expect.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+#[error("{status}: {message} ({error_code})")]
+pub struct ManagementError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// `message`.
+    pub message: String,
+    /// `errorCode` (`inexistent_user`, `invalid_body`, …).
+    pub error_code: &'static str,
+}
+
+impl ManagementError {
+    /// An error with Auth0's status, message and code.
+    pub fn new(status: StatusCode, message: impl Into<String>, error_code: &'static str) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            error_code,
+        }
+    }
+    /// 400 `invalid_body` "Payload validation error: …".
+    pub fn invalid_body(reason: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            format!("Payload validation error: {reason}"),
+            "invalid_body",
+        )
+    }
+    /// 404 `inexistent_user` "The user does not exist.".
+    pub fn no_user() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "The user does not exist.",
+            "inexistent_user",
+        )
     }
 }
 

@@ -1,14 +1,18 @@
-//! [`MockHandle`]: what the control API offers over HTTP, for Rust tests, without HTTP.
+//! [`MockHandle`]: what the control API offers over HTTP, for Rust tests and the CLI, without
+//! HTTP.
 
 use crate::error::{FixtureError, OAuthError};
+use crate::faults::Fault;
 use crate::hooks::HookRecord;
-use crate::scenario::TokenRequest;
-use crate::state::{Mock, NextScenario};
-use crate::tenant::User;
-use crate::token::TokenSet;
+use crate::keys::KeyError;
+use crate::mock::{Mock, NextScenario, NextScenarioError};
+use crate::scenario::{self, MintedScenario, TokenRequest};
+use crate::store::{StoreCounts, UserError};
+use crate::tenant::{Tenant, User};
+use serde_json::json;
 use std::sync::Arc;
 
-/// In-process control of a running mock.
+/// In-process control of a mock, serving or not.
 #[derive(Clone)]
 pub struct MockHandle {
     mock: Arc<Mock>,
@@ -19,15 +23,25 @@ impl MockHandle {
         Self { mock }
     }
 
+    /// The issuer tokens carry, with its trailing slash.
+    pub fn issuer(&self) -> &str {
+        self.mock.issuer()
+    }
+
+    /// The tenant currently served.
+    pub fn tenant(&self) -> Arc<Tenant> {
+        self.mock.tenant()
+    }
+
     /// Mints tokens for a scenario, a user or a client (see [`TokenRequest`]).
-    pub async fn mint(&self, req: TokenRequest) -> Result<TokenSet, OAuthError> {
-        let scenario = crate::scenario::resolve_request(&self.mock.tenant(), &req)
-            .map_err(OAuthError::invalid_request)?;
-        crate::scenario::mint(&self.mock, &scenario).await
+    pub async fn mint(&self, req: TokenRequest) -> Result<MintedScenario, OAuthError> {
+        let s =
+            scenario::resolve(&self.mock.tenant(), &req).map_err(OAuthError::invalid_request)?;
+        scenario::mint(&self.mock, &s).await
     }
 
     /// Mints a named scenario's tokens.
-    pub async fn mint_scenario(&self, name: &str) -> Result<TokenSet, OAuthError> {
+    pub async fn mint_scenario(&self, name: &str) -> Result<MintedScenario, OAuthError> {
         self.mint(TokenRequest {
             scenario: Some(name.to_string()),
             ..Default::default()
@@ -36,7 +50,7 @@ impl MockHandle {
     }
 
     /// Mints a user's tokens (through the claim hooks).
-    pub async fn mint_for_user(&self, login: &str) -> Result<TokenSet, OAuthError> {
+    pub async fn mint_for_user(&self, login: &str) -> Result<MintedScenario, OAuthError> {
         self.mint(TokenRequest {
             user: Some(login.to_string()),
             ..Default::default()
@@ -44,59 +58,62 @@ impl MockHandle {
         .await
     }
 
-    /// Adds (or replaces, by `user_id`) a user.
-    pub fn add_user(&self, mut user: User) {
-        user.normalize(self.mock.clock.now());
-        let mut store = self.mock.store.lock();
-        store.users.retain(|u| u.user_id != user.user_id);
-        store.users.push(user);
+    /// Adds a user, or replaces the one with the same `user_id`, under the same rules as the
+    /// Management API (a login name, known roles, an email no other user has).
+    pub fn add_user(&self, user: User) -> Result<User, UserError> {
+        let tenant = self.mock.tenant();
+        self.mock
+            .store()
+            .upsert_user(user, |r| tenant.has_role(r), self.mock.clock().now())
     }
 
     /// A user as currently stored (metadata written by hooks included).
     pub fn user(&self, login: &str) -> Option<User> {
-        self.mock.store.lock().find_user(login).cloned()
+        self.mock.store().find_user(login)
+    }
+
+    /// How many sessions, codes, tokens… the mock holds (each kind is capped).
+    pub fn store_counts(&self) -> StoreCounts {
+        self.mock.store().counts()
     }
 
     /// Moves the mock's clock; returns the new offset in seconds.
     pub fn advance_clock(&self, secs: i64) -> i64 {
-        self.mock.clock.advance(secs)
+        self.mock.clock().advance(secs)
     }
 
     /// The mock's current time (Unix seconds).
     pub fn now(&self) -> i64 {
-        self.mock.clock.now()
+        self.mock.clock().now()
     }
 
     /// Hook records, oldest first.
     pub fn hook_records(&self) -> Vec<HookRecord> {
-        self.mock.records.list()
+        self.mock.records().list()
     }
 
     /// Forgets hook records.
     pub fn clear_hook_records(&self) {
-        self.mock.records.clear();
+        self.mock.records().clear();
     }
 
     /// Rotates the signing key; returns the new `kid`.
-    pub fn rotate_keys(&self) -> Result<String, crate::keys::KeyError> {
-        self.mock.keys.write().rotate()
+    pub fn rotate_keys(&self) -> Result<String, KeyError> {
+        self.mock.rotate_keys()
     }
 
     /// The current signing key id.
     pub fn current_kid(&self) -> String {
-        self.mock.keys.read().current.kid.clone()
+        self.mock.keys().current().kid.clone()
     }
 
-    /// Gives the next `count` logins the named scenario.
-    pub fn set_next_scenario(&self, name: &str, count: u32) -> Result<(), OAuthError> {
-        if self.mock.tenant().scenario(name).is_none() {
-            return Err(OAuthError::not_found(format!("unknown scenario '{name}'")));
-        }
-        *self.mock.next_scenario.lock() = Some(NextScenario {
-            name: name.to_string(),
-            remaining: count.max(1),
-        });
-        Ok(())
+    /// Gives the next `count` logins (1 to 10,000) the named scenario.
+    pub fn set_next_scenario(
+        &self,
+        name: &str,
+        count: u32,
+    ) -> Result<NextScenario, NextScenarioError> {
+        self.mock.arm_next_scenario(name, count)
     }
 
     /// Back to the fixtures.
@@ -106,12 +123,37 @@ impl MockHandle {
 
     /// Serves another tenant from now on (and resets state to it). Useful when a hook's target
     /// is only known after the mock started, e.g. a Hasura that needs the mock's JWKS first.
-    pub fn replace_tenant(&self, tenant: crate::tenant::Tenant) -> Result<(), FixtureError> {
+    pub fn replace_tenant(&self, tenant: Tenant) -> Result<(), FixtureError> {
         self.mock.reset(Some(tenant))
     }
 
-    /// Arms a fault (see [`crate::faults::Fault`]).
-    pub fn arm_fault(&self, fault: crate::faults::Fault) -> Result<(), String> {
-        self.mock.faults.arm(fault)
+    /// Arms a fault (see [`Fault`]).
+    pub fn arm_fault(&self, fault: Fault) -> Result<(), String> {
+        self.mock.faults().arm(fault)
+    }
+
+    /// The `HASURA_GRAPHQL_JWT_SECRET` for this mock: its JWKS URL (or `jwk_url`, as Hasura
+    /// reaches it from another container), issuer and default audience.
+    pub fn hasura_jwt_secret(&self, jwk_url: Option<&str>) -> String {
+        let issuer = self.issuer();
+        let jwk_url = jwk_url
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{issuer}.well-known/jwks.json"));
+        let mut v = json!({ "jwk_url": jwk_url, "issuer": issuer });
+        if let Some(api) = self.mock.tenant().default_api() {
+            v["audience"] = json!(api.identifier);
+        }
+        v.to_string()
+    }
+
+    /// The key-based `HASURA_GRAPHQL_JWT_SECRET` (no JWKS fetch): the signing certificate, as
+    /// Hasura's Auth0 configurator builds it from `/pem`.
+    pub fn hasura_jwt_secret_key_based(&self) -> String {
+        let cert = self.mock.keys().current().cert_pem();
+        let mut v = json!({ "type": "RS256", "key": cert, "issuer": self.issuer() });
+        if let Some(api) = self.mock.tenant().default_api() {
+            v["audience"] = json!(api.identifier);
+        }
+        v.to_string()
     }
 }

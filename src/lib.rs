@@ -10,28 +10,44 @@
 //! # let _ = tokens; server.shutdown().await; Ok(()) }
 //! ```
 //!
-//! Data flows one way: request → endpoint ([`http`]) → login transaction ([`login`]) →
-//! hooks ([`hooks`]) → token minting ([`token`]) → response.
+//! Data flows one way: request → endpoint (`http`) → login transaction (`login`) → hooks
+//! ([`hooks`]) → token minting (`mint`) → response. The tenant model ([`tenant`]) and the
+//! protocol values ([`protocol`]) sit below all of it; the runtime state (`store`) is reached
+//! only through its operations.
+//!
+//! What a Rust test author uses is re-exported here: the server, its config and handle, the hook
+//! trait with its event, api, effects, error and record types, the tenant model, token sets and
+//! faults.
 
-pub mod clock;
-pub mod commands;
-pub mod error;
-pub mod faults;
+mod clock;
+mod error;
+mod faults;
 mod handle;
-pub mod hasura;
 pub mod hooks;
-pub mod http;
-pub mod keys;
-pub mod login;
-pub mod scenario;
-pub mod server;
-pub mod state;
-pub mod store;
+mod http;
+mod keys;
+mod login;
+mod mint;
+mod mock;
+pub mod protocol;
+mod scenario;
+mod scope;
+mod server;
+mod store;
 pub mod tenant;
-pub mod tls;
-pub mod token;
-pub mod util;
+mod tls;
+mod util;
 
+pub use error::{FixtureError, ManagementError, OAuthError};
+pub use faults::{Fault, FaultKind};
 pub use handle::MockHandle;
+pub use hooks::{Api, Effects, Event, HookError, HookOutcome, HookRecord, PostLoginHook};
+pub use keys::{KeyError, new_signing_key_pem};
+pub use mint::TokenSet;
+pub use mock::{ControlAccess, NEXT_SCENARIO_MAX, NextScenario, NextScenarioError};
+pub use scenario::{MintedScenario, TokenRequest};
 pub use server::{DEFAULT_PORT, MockServer, ServerConfig, StartError};
-pub use state::ControlAccess;
+pub use store::{
+    CODES_CAP, OPAQUE_CAP, PARKED_CAP, REFRESH_CAP, SESSIONS_CAP, StoreCounts, UserError,
+};
+pub use tls::TlsError;

@@ -2,9 +2,10 @@
 //! and hands back the base URL, so Rust tests can run one in-process.
 
 use crate::error::FixtureError;
+use crate::handle::MockHandle;
 use crate::hooks::PostLoginHook;
-use crate::keys::SigningKey;
-use crate::state::{ControlAccess, Mock};
+use crate::keys::{KeyError, SigningKey};
+use crate::mock::{ControlAccess, Mock, MockOptions};
 use crate::tenant::Tenant;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -88,7 +89,7 @@ pub enum StartError {
     Tls(#[from] crate::tls::TlsError),
     /// The signing key override is invalid.
     #[error("signing key: {0}")]
-    Key(#[from] crate::keys::KeyError),
+    Key(#[from] KeyError),
     /// The issuer is not an absolute http(s) URL.
     #[error("issuer '{0}' must be an absolute http(s) URL")]
     Issuer(String),
@@ -105,29 +106,47 @@ pub struct MockServer {
     task: tokio::task::JoinHandle<()>,
 }
 
-/// Resolves the tenant a config asks for.
-pub fn load_tenant(cfg: &ServerConfig) -> Result<Tenant, FixtureError> {
-    match (&cfg.tenant, &cfg.fixtures) {
-        (Some(t), _) => Ok(t.clone()),
-        (None, Some(dir)) => crate::tenant::load_dir(dir),
-        (None, None) => crate::tenant::load_embedded(),
+impl ServerConfig {
+    /// The tenant this config asks for: `tenant`, else `fixtures`, else the embedded one.
+    pub fn load_tenant(&self) -> Result<Tenant, FixtureError> {
+        match (&self.tenant, &self.fixtures) {
+            (Some(t), _) => Ok(t.clone()),
+            (None, Some(dir)) => crate::tenant::load_dir(dir),
+            (None, None) => crate::tenant::load_embedded(),
+        }
     }
-}
 
-/// The issuer a config gives a mock listening on `port`: `--issuer`, or
-/// `http(s)://localhost:<port>/`.
-pub fn issuer_for(cfg: &ServerConfig, port: u16) -> Result<String, StartError> {
-    match &cfg.issuer {
-        Some(i) => normalize_issuer(i),
-        None => Ok(format!(
-            "{}://localhost:{port}/",
-            if cfg.tls { "https" } else { "http" }
-        )),
+    /// The issuer of a mock listening on `port`: `issuer`, or `http(s)://localhost:<port>/`.
+    pub fn issuer_for(&self, port: u16) -> Result<String, StartError> {
+        match &self.issuer {
+            Some(i) => normalize_issuer(i),
+            None => Ok(format!(
+                "{}://localhost:{port}/",
+                if self.tls { "https" } else { "http" }
+            )),
+        }
+    }
+
+    fn mock(&self, tenant: Tenant, issuer: String) -> Result<Mock, StartError> {
+        let key_override = self
+            .key_pem
+            .as_deref()
+            .map(SigningKey::from_pem)
+            .transpose()?;
+        let options = MockOptions {
+            issuer,
+            https: self.tls,
+            jwks_max_age: self.jwks_max_age,
+            control: self.control.clone(),
+            hooks: self.hooks.clone(),
+            key_override,
+        };
+        Ok(Mock::new(tenant, options)?)
     }
 }
 
 /// Normalises an issuer: absolute http(s), exactly one trailing slash.
-pub fn normalize_issuer(issuer: &str) -> Result<String, StartError> {
+fn normalize_issuer(issuer: &str) -> Result<String, StartError> {
     let trimmed = issuer.trim().trim_end_matches('/');
     let parsed = url::Url::parse(trimmed).map_err(|_| StartError::Issuer(issuer.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
@@ -139,7 +158,7 @@ pub fn normalize_issuer(issuer: &str) -> Result<String, StartError> {
 impl MockServer {
     /// Starts a mock and returns once it accepts connections.
     pub async fn start(cfg: ServerConfig) -> Result<Self, StartError> {
-        let tenant = load_tenant(&cfg)?;
+        let tenant = cfg.load_tenant()?;
         let addr = SocketAddr::new(cfg.bind, cfg.port);
         let listener = std::net::TcpListener::bind(addr)
             .map_err(|source| StartError::Bind { addr, source })?;
@@ -149,22 +168,8 @@ impl MockServer {
         let local = listener
             .local_addr()
             .map_err(|source| StartError::Bind { addr, source })?;
-        let issuer = issuer_for(&cfg, local.port())?;
-        let key = cfg
-            .key_pem
-            .as_deref()
-            .map(SigningKey::from_pem)
-            .transpose()?;
-        let mut mock = Mock::new(
-            tenant,
-            issuer.clone(),
-            cfg.tls,
-            key,
-            cfg.hooks.clone(),
-            cfg.control.clone(),
-        )?;
-        mock.jwks_max_age = cfg.jwks_max_age;
-        let mock = Arc::new(mock);
+        let issuer = cfg.issuer_for(local.port())?;
+        let mock = Arc::new(cfg.mock(tenant, issuer.clone())?);
         let app =
             crate::http::router(mock.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -254,8 +259,17 @@ impl MockServer {
     }
 
     /// In-process control: mint tokens, add users, move the clock, read hook records.
-    pub fn handle(&self) -> crate::MockHandle {
-        crate::MockHandle::new(self.mock.clone())
+    pub fn handle(&self) -> MockHandle {
+        MockHandle::new(self.mock.clone())
+    }
+
+    /// A mock that does not listen, set up exactly as [`MockServer::start`] would set it up
+    /// on `cfg.port`: for minting tokens offline and checking fixtures (the CLI's `token`,
+    /// `check` and `hasura-jwt-config`).
+    pub fn offline(cfg: &ServerConfig) -> Result<MockHandle, StartError> {
+        let tenant = cfg.load_tenant()?;
+        let issuer = cfg.issuer_for(cfg.port)?;
+        Ok(MockHandle::new(Arc::new(cfg.mock(tenant, issuer)?)))
     }
 
     /// Stops serving and waits for the server task.

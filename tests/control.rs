@@ -52,7 +52,7 @@ fn hasura_secret(base: &str) -> String {
 
 /// What Hasura would answer: "ok" or its error code.
 async fn hasura_verdict(base: &str, jwt: &str) -> (String, String) {
-    match auth0_mock::hasura::verify_cli(&hasura_secret(base), jwt, None).await {
+    match hasura_jwt::verify_cli(&hasura_secret(base), jwt, None).await {
         Ok(out) => ("ok".into(), out),
         Err(out) => {
             let v: Value = serde_json::from_str(&out).unwrap();
@@ -491,7 +491,7 @@ async fn rust_handle_mints_adds_users_and_moves_the_clock() {
     )
     .unwrap();
     user.user_id = "frank".into();
-    handle.add_user(user);
+    handle.add_user(user).unwrap();
     let (status, body) = password_login(&server.base_url(), "frank@example.com", "pw").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(

@@ -2,18 +2,16 @@
 //! migrations of `fixtures/hasura/`), the Hasura stand-in (JWT mode against the mock's JWKS),
 //! and auth0-mock with hasura-claims + hasura-sync. Each step of the scenario is asserted.
 
-mod support;
-
 mod common;
 
 use auth0_mock::tenant::HookBinding;
 use auth0_mock::{MockServer, ServerConfig};
 use common::*;
+use hasura_standin::HasuraStandin;
+use hasura_standin::postgres::PgCluster;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
-use support::hasura_standin::HasuraStandin;
-use support::postgres::PgCluster;
 
 const ADMIN_SECRET: &str = "e2e-admin-secret";
 const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

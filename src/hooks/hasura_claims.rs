@@ -2,7 +2,9 @@
 //! guide's Action does, but checked against what Hasura actually accepts (string-only session
 //! variables, a default role among the allowed roles).
 
-use super::{Api, Event, HookError, PostLoginHook};
+use super::api::Api;
+use super::event::Event;
+use super::hook::{HookError, PostLoginHook};
 use crate::tenant::{HookBinding, Tenant};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -10,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Hasura's default claims namespace.
-pub const DEFAULT_NAMESPACE: &str = "https://hasura.io/jwt/claims";
+pub const DEFAULT_NAMESPACE: &str = crate::protocol::HASURA_CLAIMS_NAMESPACE;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

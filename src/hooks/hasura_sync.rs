@@ -9,8 +9,10 @@
 //! The settings helpers shared with the `webhook` hook ([`OnFailure`], URL and timeout checks)
 //! live here too, so both outbound hooks validate their fixtures the same way.
 
+use super::api::Api;
+use super::event::Event;
+use super::hook::{HookError, PostLoginHook};
 use super::outbound::{self, OutboundRequest, OutboundResponse};
-use super::{Api, Event, HookError, PostLoginHook};
 use crate::tenant::{HookBinding, Tenant};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};

@@ -19,12 +19,14 @@
 //! …) are dropped with a warning in the hook record. A reply that cannot be used (not JSON, an
 //! unknown key, a wrong type) is a failure, handled per `on_failure`.
 
+use super::api::Api;
+use super::event::Event;
 use super::hasura_sync::{
     DEFAULT_TIMEOUT_MS, OnFailure, non_empty, snippet, transport_reason, validate_timeout,
     validate_url,
 };
+use super::hook::{HookError, PostLoginHook};
 use super::outbound::{self, OutboundRequest, OutboundResponse};
-use super::{Api, Event, HookError, PostLoginHook};
 use crate::tenant::{HookBinding, Tenant};
 use serde::Deserialize;
 use serde_json::{Map, Value};

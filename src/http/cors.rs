@@ -2,7 +2,7 @@
 //! userinfo endpoints for the web origins of the tenant's clients, including the preflight that
 //! spa-js's `Auth0-Client` header triggers.
 
-use super::AppState;
+use super::extract::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -11,17 +11,18 @@ use axum::response::{IntoResponse, Response};
 const CREDENTIALED: &[&str] = &["/oauth/token", "/oauth/revoke", "/userinfo"];
 
 /// Adds CORS headers to responses of browser-callable endpoints.
-pub async fn cors(State(mock): State<AppState>, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
-    let origin = req
+pub(crate) async fn cors(State(mock): State<AppState>, req: Request, next: Next) -> Response {
+    // Servers and SDKs send no Origin: they pay nothing here.
+    let Some(origin) = req
         .headers()
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
-        .map(str::to_string);
-    let mut response = next.run(req).await;
-    let Some(origin) = origin else {
-        return response;
+        .map(str::to_string)
+    else {
+        return next.run(req).await;
     };
+    let path = req.uri().path().to_string();
+    let mut response = next.run(req).await;
     let headers = response.headers_mut();
     if path.starts_with("/.well-known/") {
         headers.insert(
@@ -34,7 +35,7 @@ pub async fn cors(State(mock): State<AppState>, req: Request, next: Next) -> Res
     response
 }
 
-fn origin_allowed(mock: &crate::state::Mock, origin: &str) -> bool {
+fn origin_allowed(mock: &crate::mock::Mock, origin: &str) -> bool {
     mock.tenant()
         .clients
         .iter()
@@ -53,7 +54,7 @@ fn allow(headers: &mut HeaderMap, origin: &str) {
 }
 
 /// `OPTIONS` on the token, revoke and userinfo endpoints.
-pub async fn preflight(State(mock): State<AppState>, headers: HeaderMap) -> Response {
+pub(crate) async fn preflight(State(mock): State<AppState>, headers: HeaderMap) -> Response {
     let origin = headers
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())

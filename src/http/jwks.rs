@@ -1,28 +1,34 @@
 //! Public documents: the JWKS (with `Cache-Control: max-age`, without which Hasura never
 //! refreshes keys), OpenID discovery with Auth0's field list, and Auth0's `/pem` and `/cer`.
 
-use super::AppState;
+use super::extract::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-/// `GET /.well-known/jwks.json`.
-pub async fn jwks(State(mock): State<AppState>) -> Response {
-    let body = mock.keys.read().jwks();
-    let mut r = Json(body).into_response();
-    let cc = format!("public, max-age={}", mock.jwks_max_age);
-    if let Ok(v) = HeaderValue::from_str(&cc) {
-        r.headers_mut().insert(header::CACHE_CONTROL, v);
-    }
-    r
+/// `GET /.well-known/jwks.json`: the document serialised once per key set.
+pub(crate) async fn jwks(State(mock): State<AppState>) -> Response {
+    let cache = HeaderValue::from_str(&format!("public, max-age={}", mock.jwks_max_age()))
+        .unwrap_or(HeaderValue::from_static("public, max-age=300"));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, cache),
+        ],
+        mock.keys().jwks_bytes(),
+    )
+        .into_response()
 }
 
 /// `GET /.well-known/openid-configuration`, in the order and with the members a real tenant
 /// publishes (RS256 listed; no `authorization_response_iss_parameter_supported`).
-pub async fn discovery(State(mock): State<AppState>) -> Response {
-    let i = &mock.issuer;
+pub(crate) async fn discovery(State(mock): State<AppState>) -> Response {
+    let i = mock.issuer();
     let body = json!({
         "issuer": i,
         "authorization_endpoint": format!("{i}authorize"),
@@ -57,13 +63,13 @@ pub async fn discovery(State(mock): State<AppState>) -> Response {
 }
 
 /// `GET /pem`: the signing certificate as PEM (Hasura's Auth0 configurator reads it).
-pub async fn pem(State(mock): State<AppState>) -> Response {
-    let pem = mock.keys.read().current.cert_pem();
+pub(crate) async fn pem(State(mock): State<AppState>) -> Response {
+    let pem = mock.keys().current().cert_pem();
     ([(header::CONTENT_TYPE, "application/x-pem-file")], pem).into_response()
 }
 
 /// `GET /cer`: the signing certificate as DER.
-pub async fn cer(State(mock): State<AppState>) -> Response {
-    let der = mock.keys.read().current.cert_der().to_vec();
+pub(crate) async fn cer(State(mock): State<AppState>) -> Response {
+    let der = mock.keys().current().cert_der().to_vec();
     ([(header::CONTENT_TYPE, "application/x-x509-ca-cert")], der).into_response()
 }

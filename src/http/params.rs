@@ -1,15 +1,10 @@
 //! Request parameters the way Auth0 reads them: query strings and form bodies decoded as form
 //! data (spaces may arrive as `+`), JSON bodies with `null` meaning absent (auth0-python sends
-//! explicit nulls), duplicated parameters refused, and bodies bounded in size.
+//! explicit nulls), and duplicated parameters refused. The extractors in `extract` feed it.
 
 use crate::error::OAuthError;
-use axum::body::Body;
-use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::Value;
 use std::collections::HashMap;
-
-/// Largest accepted request body. Auth0 bodies are tiny; anything bigger is an error.
-pub const MAX_BODY: usize = 64 * 1024;
 
 /// Decoded parameters. Empty values count as absent, as Auth0 treats them.
 #[derive(Debug, Default, Clone)]
@@ -60,37 +55,6 @@ impl Params {
         Ok(Self { map })
     }
 
-    /// Reads a POST body as form or JSON according to `Content-Type`.
-    pub async fn from_body(headers: &HeaderMap, body: Body) -> Result<Self, OAuthError> {
-        let bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
-            OAuthError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "invalid_request",
-                "Request entity too large",
-            )
-        })?;
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let parsed = if content_type.starts_with("application/json") {
-            Self::from_json(&bytes)
-        } else if content_type.starts_with("application/x-www-form-urlencoded") {
-            Self::from_form(&bytes)
-        } else if bytes.is_empty() {
-            Ok(Self::default())
-        } else if content_type.is_empty() {
-            // No content type: accept what parses, as lenient servers do.
-            Self::from_json(&bytes).or_else(|_| Self::from_form(&bytes))
-        } else {
-            return Err(OAuthError::invalid_request(format!(
-                "Unsupported content type '{content_type}': use application/x-www-form-urlencoded or application/json"
-            )));
-        };
-        parsed.map_err(OAuthError::invalid_request)
-    }
-
     /// A parameter; empty counts as absent.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.map
@@ -105,26 +69,6 @@ impl Params {
             OAuthError::invalid_request(format!("Missing required parameter: {key}"))
         })
     }
-
-    /// Whether the name was sent at all (even empty, e.g. a bare `&federated`).
-    pub fn has(&self, key: &str) -> bool {
-        self.map.contains_key(key)
-    }
-
-    /// Everything, for `event.request.query` / `body`.
-    pub fn to_json(&self) -> Value {
-        Value::Object(
-            self.map
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect(),
-        )
-    }
-
-    /// Sets a parameter (used to merge Basic-auth credentials).
-    pub fn insert(&mut self, key: &str, value: String) {
-        self.map.insert(key.to_string(), value);
-    }
 }
 
 #[cfg(test)]
@@ -137,7 +81,6 @@ mod tests {
         assert_eq!(p.get("scope"), Some("openid profile"));
         assert_eq!(p.get("state"), Some("YWJj=="));
         assert_eq!(p.get("empty"), None);
-        assert!(p.has("empty"));
         assert_eq!(
             Params::from_form(b"a=1&a=2").unwrap_err(),
             "Duplicate parameter: a"

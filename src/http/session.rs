@@ -3,18 +3,18 @@
 //! iframe when app and mock share a site (localhost on two ports); over https it is
 //! `SameSite=None; Secure`, as Auth0's own `auth0` cookie.
 
-use crate::state::Mock;
+use crate::mock::Mock;
 use crate::store::Session;
 use axum::http::{HeaderMap, HeaderValue, header};
 
 /// Cookie name (Auth0's session cookie is also called `auth0`).
-pub const COOKIE: &str = "auth0";
+pub(crate) const COOKIE: &str = "auth0";
 
 /// Session lifetime (Auth0's default inactivity timeout is 3 days).
-pub const SESSION_SECS: i64 = 3 * 24 * 3600;
+pub(crate) const SESSION_SECS: i64 = 3 * 24 * 3600;
 
 /// The session id in the request's cookie, if any.
-pub fn session_id(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
     for value in headers.get_all(header::COOKIE) {
         let Ok(text) = value.to_str() else { continue };
         for part in text.split(';') {
@@ -31,46 +31,30 @@ pub fn session_id(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The live session for a request, with its id.
-pub fn current(mock: &Mock, headers: &HeaderMap) -> Option<(String, Session)> {
+pub(crate) fn current(mock: &Mock, headers: &HeaderMap) -> Option<(String, Session)> {
     let sid = session_id(headers)?;
-    let now = mock.clock.now();
-    let store = mock.store.lock();
-    let session = store.sessions.get(&sid)?.clone();
-    if session.expires_at <= now || store.user(&session.user_id).is_none_or(|u| u.blocked) {
-        return None;
-    }
+    let session = mock.store().session(&sid, mock.clock().now())?;
     Some((sid, session))
 }
 
-/// Starts a session for a user and returns its id and the `Set-Cookie` value.
-pub fn start(mock: &Mock, user_id: &str) -> (String, HeaderValue) {
-    let now = mock.clock.now();
-    let sid = crate::util::random_id(24);
-    {
-        let mut store = mock.store.lock();
-        store.prune(now);
-        store.sessions.insert(
-            sid.clone(),
-            Session {
-                user_id: user_id.to_string(),
-                auth_time: now,
-                expires_at: now + SESSION_SECS,
-            },
-        );
-    }
-    (sid.clone(), cookie(mock, &sid, SESSION_SECS))
+/// Starts a session for a user and returns the `Set-Cookie` value naming it.
+pub(crate) fn start(mock: &Mock, user_id: &str) -> HeaderValue {
+    let sid = mock
+        .store()
+        .start_session(user_id, mock.clock().now(), SESSION_SECS);
+    cookie(mock, &sid, SESSION_SECS)
 }
 
 /// Ends the request's session and returns the clearing `Set-Cookie` value.
-pub fn end(mock: &Mock, headers: &HeaderMap) -> HeaderValue {
+pub(crate) fn end(mock: &Mock, headers: &HeaderMap) -> HeaderValue {
     if let Some(sid) = session_id(headers) {
-        mock.store.lock().sessions.remove(&sid);
+        mock.store().end_session(&sid);
     }
     cookie(mock, "", 0)
 }
 
 fn cookie(mock: &Mock, value: &str, max_age: i64) -> HeaderValue {
-    let attrs = if mock.https {
+    let attrs = if mock.https() {
         "SameSite=None; Secure"
     } else {
         "SameSite=Lax"

@@ -1,164 +1,98 @@
 //! `POST /oauth/token`: every grant Auth0 clients use, with Auth0's error bodies and statuses.
 
-use super::AppState;
+use super::client_auth::{Credentials, authenticate};
+use super::extract::{AppState, Body, PeerIp, UserAgent};
 use super::params::Params;
 use crate::error::OAuthError;
-use crate::login::{self, LoginInput, split_scope};
-use crate::state::Mock;
-use crate::tenant::Client;
-use crate::token::{MintOptions, TokenSet};
+use crate::login::event::request_json;
+use crate::login::{self, LoginInput};
+use crate::mint::{self, MintOptions, TokenSet};
+use crate::mock::Mock;
+use crate::protocol::{GrantType, LoginFlow, RotationType};
+use crate::scope::split_scope;
+use crate::store::LoginRefusal;
+use crate::tenant::{Client, Tenant};
 use axum::Json;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
 
 /// Scopes of a Management API token when none are requested.
 const MANAGEMENT_SCOPES: &[&str] = &["read:users", "create:users", "update:users", "delete:users"];
 
-const PASSWORD_REALM: &str = "http://auth0.com/oauth/grant-type/password-realm";
+/// Where a token request came from, for `event.request` of the grants that run hooks.
+struct Origin {
+    ip: String,
+    user_agent: String,
+}
+
+impl Origin {
+    fn request(&self, mock: &Mock) -> Value {
+        request_json(mock.issuer(), &self.user_agent, &self.ip, "POST", json!({}))
+    }
+}
 
 /// The token endpoint.
-pub async fn token(
+pub(crate) async fn token(
     State(mock): State<AppState>,
-    super::PeerIp(ip): super::PeerIp,
-    req: Request,
-) -> Response {
-    let (parts, body) = req.into_parts();
-    let result = async {
-        let params = Params::from_body(&parts.headers, body).await?;
-        handle(&mock, &parts.headers, params, &ip).await
-    }
-    .await;
-    match result {
-        Ok(set) => {
-            let mut response = Json(set).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-                .headers_mut()
-                .insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-            response
-        }
-        Err(e) => {
-            tracing::info!(target: "auth0_mock::http", error = %e.code, description = %e.description, "token request refused");
-            e.into_response()
-        }
-    }
-}
-
-async fn handle(
-    mock: &Mock,
-    headers: &HeaderMap,
-    mut params: Params,
-    ip: &str,
-) -> Result<TokenSet, OAuthError> {
-    let grant_type = params.require("grant_type")?.to_string();
-    let client = authenticate(mock, headers, &mut params)?;
-    let known = matches!(
-        grant_type.as_str(),
-        "authorization_code" | "refresh_token" | "client_credentials" | "password" | PASSWORD_REALM
-    );
-    if !known {
-        return Err(OAuthError::new(
-            axum::http::StatusCode::BAD_REQUEST,
+    PeerIp(ip): PeerIp,
+    UserAgent(user_agent): UserAgent,
+    headers: HeaderMap,
+    Body(params): Body,
+) -> Result<Json<TokenSet>, OAuthError> {
+    let grant_type = params.require("grant_type")?;
+    let tenant = mock.tenant();
+    let client = authenticate(&tenant, &Credentials::read(&headers, &params)?)?;
+    let unsupported = || {
+        OAuthError::new(
+            StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             format!("Unsupported grant type: {grant_type}"),
-        ));
-    }
-    if !client.allows_grant(&grant_type) {
-        return Err(OAuthError::unauthorized_client(format!(
-            "Grant type '{grant_type}' not allowed for the client."
-        )));
-    }
-    // `event.request`, only for the grants that run the post-login hooks.
-    let request = || login::request_json(&mock.issuer, headers, ip, "POST", json!({}));
-    match grant_type.as_str() {
-        "authorization_code" => authorization_code(mock, &client, &params),
-        "refresh_token" => refresh(mock, &client, &params, request()).await,
-        "client_credentials" => client_credentials(mock, &client, &params),
-        _ => password(mock, &client, &params, &grant_type, request()).await,
-    }
-}
-
-/// Identifies and authenticates the client: `client_secret_basic`, `client_secret_post`, or
-/// nothing for public clients.
-fn authenticate(
-    mock: &Mock,
-    headers: &HeaderMap,
-    params: &mut Params,
-) -> Result<Client, OAuthError> {
-    let mut basic_secret = None;
-    if let Some(auth) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        && let Some(encoded) = auth.strip_prefix("Basic ")
-    {
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(|| OAuthError::invalid_request("Malformed Basic authorization header"))?;
-        let (id, secret) = decoded
-            .split_once(':')
-            .ok_or_else(|| OAuthError::invalid_request("Malformed Basic authorization header"))?;
-        let id = url_decode(id);
-        if let Some(body_id) = params.get("client_id")
-            && body_id != id
-        {
-            return Err(OAuthError::invalid_request(
-                "client_id in the body does not match the Authorization header",
-            ));
-        }
-        params.insert("client_id", id);
-        basic_secret = Some(url_decode(secret));
-    }
-    let client_id = params.require("client_id")?.to_string();
-    let tenant = mock.tenant();
-    let Some(client) = tenant.client(&client_id).cloned() else {
-        return Err(OAuthError::invalid_client(format!(
-            "Unknown client: {client_id}"
-        )));
+        )
     };
-    if client.is_public() {
-        return Ok(client);
-    }
-    let presented = basic_secret.or_else(|| params.get("client_secret").map(str::to_string));
-    match (presented, &client.client_secret) {
-        (None, _) => Err(OAuthError::invalid_client(
-            "Client authentication is required: send client_secret (client_secret_post) or use HTTP Basic",
-        )),
-        (Some(given), Some(expected)) if crate::util::constant_time_eq(&given, expected) => {
-            Ok(client)
+    let grant: GrantType = grant_type.parse().map_err(|_| unsupported())?;
+    let origin = Origin { ip, user_agent };
+    let set = match grant {
+        GrantType::AuthorizationCode
+        | GrantType::RefreshToken
+        | GrantType::ClientCredentials
+        | GrantType::Password
+        | GrantType::PasswordRealm
+            if !client.allows_grant(grant) =>
+        {
+            return Err(OAuthError::unauthorized_client(format!(
+                "Grant type '{grant_type}' not allowed for the client."
+            )));
         }
-        _ => Err(OAuthError::new(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "access_denied",
-            "Unauthorized",
-        )),
-    }
+        GrantType::AuthorizationCode => authorization_code(&mock, client, &params)?,
+        GrantType::RefreshToken => refresh(&mock, client, &params, &origin).await?,
+        GrantType::ClientCredentials => client_credentials(&mock, &tenant, client, &params)?,
+        GrantType::Password => password(&mock, &tenant, client, &params, None, &origin).await?,
+        GrantType::PasswordRealm => {
+            let realm = params.require("realm")?;
+            if tenant.connection(realm).is_none() {
+                return Err(OAuthError::invalid_request(format!(
+                    "Unknown realm: the connection '{realm}' does not exist"
+                )));
+            }
+            password(&mock, &tenant, client, &params, Some(realm), &origin).await?
+        }
+        GrantType::Implicit
+        | GrantType::PasswordlessOtp
+        | GrantType::MfaOob
+        | GrantType::MfaOtp
+        | GrantType::MfaRecoveryCode
+        | GrantType::DeviceCode => return Err(unsupported()),
+    };
+    Ok(Json(set))
 }
 
-fn url_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.to_string())
-        .unwrap_or_default()
-}
-
-fn audience_for(mock: &Mock, params: &Params) -> Result<Option<String>, OAuthError> {
-    let tenant = mock.tenant();
-    match params
-        .get("audience")
-        .map(str::to_string)
-        .or(tenant.default_audience.clone())
-    {
-        None => Ok(None),
-        Some(a) if tenant.api(&a).is_some() => Ok(Some(a)),
-        Some(a) => Err(OAuthError::access_denied(format!("Service not found: {a}"))),
-    }
+/// The API a request names (or the default audience), refused as "Service not found".
+fn requested_audience(tenant: &Tenant, params: &Params) -> Result<Option<String>, OAuthError> {
+    tenant
+        .requested_api(params.get("audience"))
+        .map(|api| api.map(|a| a.identifier.clone()))
+        .map_err(OAuthError::access_denied)
 }
 
 fn authorization_code(
@@ -167,14 +101,12 @@ fn authorization_code(
     params: &Params,
 ) -> Result<TokenSet, OAuthError> {
     let code = params.require("code")?;
-    let now = mock.clock.now();
-    let issued = mock.store.lock().codes.remove(code);
-    let Some(issued) = issued.filter(|c| c.expires_at > now) else {
-        return Err(OAuthError::invalid_grant("Invalid authorization code"));
-    };
-    if issued.grant.client_id != client.client_id {
-        return Err(OAuthError::invalid_grant("Invalid authorization code"));
-    }
+    let invalid = || OAuthError::invalid_grant("Invalid authorization code");
+    let issued = mock
+        .store()
+        .take_code(code, mock.clock().now())
+        .filter(|c| c.grant.client_id == client.client_id)
+        .ok_or_else(invalid)?;
     if let Some(expected) = &issued.redirect_uri
         && params.get("redirect_uri") != Some(expected.as_str())
     {
@@ -182,20 +114,22 @@ fn authorization_code(
             "Invalid redirect_uri: it must match the one sent to /authorize",
         ));
     }
-    if let Some((challenge, method)) = &issued.code_challenge {
+    if let Some(challenge) = &issued.code_challenge {
         let verifier = params
             .get("code_verifier")
             .ok_or_else(|| OAuthError::invalid_grant("Parameter 'code_verifier' is required"))?;
-        let computed = if method == "S256" {
-            crate::util::b64url(&crate::util::sha256(verifier.as_bytes()))
-        } else {
-            verifier.to_string()
-        };
-        if !crate::util::constant_time_eq(&computed, challenge) {
+        if !challenge.is_answered_by(verifier) {
             return Err(OAuthError::invalid_grant("Failed to verify code verifier"));
         }
     }
-    mock.mint_user_tokens(
+    // The user may have been blocked or deleted since the code was issued.
+    match mock.store().login_refusal(&issued.grant.user.user_id) {
+        Some(LoginRefusal::Unknown) => return Err(invalid()),
+        Some(LoginRefusal::Blocked) => return Err(OAuthError::user_blocked()),
+        None => {}
+    }
+    mint::user_tokens(
+        mock,
         &issued.grant,
         MintOptions {
             id_token: true,
@@ -209,38 +143,22 @@ async fn refresh(
     mock: &Mock,
     client: &Client,
     params: &Params,
-    request: Value,
+    origin: &Origin,
 ) -> Result<TokenSet, OAuthError> {
     let token = params.require("refresh_token")?;
-    let now = mock.clock.now();
-    let invalid = || OAuthError::invalid_grant("Unknown or invalid refresh token.");
-    let record = {
-        let mut store = mock.store.lock();
-        let Some(record) = store.refresh.get(token).cloned() else {
-            return Err(invalid());
-        };
-        if record.client_id != client.client_id
-            || record.expires_at <= now
-            || store.revoked_families.contains(&record.family)
-        {
-            return Err(invalid());
-        }
-        let rotating = client.refresh_token.rotation_type != "non-rotating";
-        if rotating {
-            if let Some(spent) = record.spent_at
-                && (client.refresh_token.leeway <= 0 || now - spent > client.refresh_token.leeway)
-            {
-                // Reuse of a rotated token: Auth0 revokes the whole family.
-                store.revoke_family(&record.family);
-                tracing::warn!(family = %record.family, user = %record.user_id, "refresh token reuse detected; family revoked");
-                return Err(invalid());
-            }
-            if let Some(r) = store.refresh.get_mut(token) {
-                r.spent_at.get_or_insert(now);
-            }
-        }
-        record
-    };
+    let now = mock.clock().now();
+    let settings = &client.refresh_token;
+    let exchanged = mock
+        .store()
+        .exchange_refresh(
+            token,
+            &client.client_id,
+            settings.rotation_type,
+            settings.leeway,
+            now,
+        )
+        .map_err(|_| OAuthError::invalid_grant("Unknown or invalid refresh token."))?;
+    let record = &exchanged.grant;
     let requested = match params.get("scope") {
         Some(s) => {
             let asked = split_scope(Some(s));
@@ -253,43 +171,42 @@ async fn refresh(
         }
         None => record.scope.clone(),
     };
+    let flow = LoginFlow::Refresh;
     let input = LoginInput {
         client,
         audience: record.audience.clone(),
         requested_scope: requested,
-        protocol: "oauth2-refresh-token",
+        flow,
         transaction: Map::new(),
-        request,
+        request: origin.request(mock),
         sid: record.sid.clone(),
         nonce: None,
         auth_time: now,
         include_auth_time: false,
-        gty: Some("refresh_token".into()),
-        implicit: false,
         transaction_id: crate::util::random_id(16),
         connection: None,
     };
-    let mut grant = login::run(mock, &record.user_id, input).await?;
+    let mut grant = login::run(mock, &record.user_id, input)
+        .await
+        .map_err(|e| e.into_oauth(flow))?;
     // Scopes granted at login survive a refresh even if the hooks' view changed since.
     grant.scope.retain(|s| record.scope.contains(s));
-    let rotating = client.refresh_token.rotation_type != "non-rotating";
-    let mut set = mock.mint_user_tokens(
+    let rotating = settings.rotation_type == RotationType::Rotating;
+    mint::user_tokens(
+        mock,
         &grant,
         MintOptions {
             id_token: true,
             refresh: rotating,
-            refresh_family: Some(record.family.clone()),
+            refresh_family: Some(exchanged.family),
             ..Default::default()
         },
-    )?;
-    if !rotating {
-        set.refresh_token = None;
-    }
-    Ok(set)
+    )
 }
 
 fn client_credentials(
     mock: &Mock,
+    tenant: &Tenant,
     client: &Client,
     params: &Params,
 ) -> Result<TokenSet, OAuthError> {
@@ -298,7 +215,7 @@ fn client_credentials(
             "Grant type 'client_credentials' not allowed for the client.",
         ));
     }
-    let management = format!("{}api/v2/", mock.issuer);
+    let management = format!("{}api/v2/", mock.issuer());
     if params.get("audience") == Some(management.as_str()) {
         // Tools that speak the Management API first fetch a token for it; the mock's
         // /api/v2 subset is guarded by the control-API rules, so any confidential client may.
@@ -306,14 +223,13 @@ fn client_credentials(
             Some(s) => split_scope(Some(s)),
             None => MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
         };
-        return mock.mint_client_token(&client.client_id, &management, &scope);
+        return mint::client_token(mock, &client.client_id, &management, &scope, None);
     }
-    let Some(audience) = audience_for(mock, params)? else {
+    let Some(audience) = requested_audience(tenant, params)? else {
         return Err(OAuthError::access_denied(
             "No audience parameter was provided, and no default audience has been configured",
         ));
     };
-    let tenant = mock.tenant();
     let Some(grant) = tenant.client_grant(&client.client_id, &audience) else {
         return Err(OAuthError::access_denied(format!(
             "Client is not authorized to access \"{audience}\". You need to create a \"client-grant\" associated to this API."
@@ -332,66 +248,48 @@ fn client_credentials(
         None => grant.scope.clone(),
     };
     tracing::info!(client = %client.client_id, audience = %audience, scope = %scope.join(" "), grant = "client_credentials", "token issued");
-    mock.mint_client_token(&client.client_id, &audience, &scope)
+    mint::client_token(mock, &client.client_id, &audience, &scope, None)
 }
 
 async fn password(
     mock: &Mock,
+    tenant: &Tenant,
     client: &Client,
     params: &Params,
-    grant_type: &str,
-    request: Value,
+    realm: Option<&str>,
+    origin: &Origin,
 ) -> Result<TokenSet, OAuthError> {
     let username = params.require("username")?;
     let password = params.require("password")?;
-    let tenant = mock.tenant();
-    let realm = if grant_type == PASSWORD_REALM {
-        let realm = params.require("realm")?;
-        if tenant.connection(realm).is_none() {
-            return Err(OAuthError::invalid_request(format!(
-                "Unknown realm: the connection '{realm}' does not exist"
-            )));
-        }
-        Some(realm.to_string())
+    let audience = requested_audience(tenant, params)?;
+    let user = mock
+        .store()
+        .check_password(username, password, realm)
+        .ok_or_else(|| OAuthError::invalid_grant("Wrong email or password."))?;
+    let flow = if realm.is_some() {
+        LoginFlow::PasswordRealm
     } else {
-        None
+        LoginFlow::Password
     };
-    let audience = audience_for(mock, params)?;
-    let user = mock.store.lock().find_user(username).cloned();
-    let Some(user) = user.filter(|u| {
-        u.password
-            .as_deref()
-            .is_some_and(|p| crate::util::constant_time_eq(p, password))
-            && realm
-                .as_deref()
-                .is_none_or(|r| u.connection.as_deref().unwrap_or(r) == r)
-    }) else {
-        return Err(OAuthError::invalid_grant("Wrong email or password."));
-    };
-    let requested = split_scope(params.get("scope"));
-    let now = mock.clock.now();
     let input = LoginInput {
         client,
         audience,
-        requested_scope: requested,
-        protocol: if realm.is_some() {
-            "oauth2-password-realm"
-        } else {
-            "oauth2-resource-owner"
-        },
+        requested_scope: split_scope(params.get("scope")),
+        flow,
         transaction: Map::new(),
-        request,
+        request: origin.request(mock),
         sid: None,
         nonce: None,
-        auth_time: now,
+        auth_time: mock.clock().now(),
         include_auth_time: false,
-        gty: Some("password".into()),
-        implicit: false,
         transaction_id: crate::util::random_id(16),
-        connection: realm,
+        connection: realm.map(str::to_string),
     };
-    let grant = login::run(mock, &user.user_id, input).await?;
-    mock.mint_user_tokens(
+    let grant = login::run(mock, &user.user_id, input)
+        .await
+        .map_err(|e| e.into_oauth(flow))?;
+    mint::user_tokens(
+        mock,
         &grant,
         MintOptions {
             id_token: true,

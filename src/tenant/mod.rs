@@ -1,15 +1,18 @@
-//! The tenant: clients, APIs, roles, connections, users and the post-login bindings, in the
-//! shape of Auth0's own export formats (Deploy CLI `tenant.yaml`, bulk user-import JSON) so a
-//! real tenant export can be dropped into a fixtures directory.
+//! The tenant: clients, APIs, roles, connections, users, scenarios and the post-login bindings,
+//! in the shape of Auth0's own export formats (Deploy CLI `tenant.yaml`, bulk user-import JSON)
+//! so a real tenant export can be dropped into a fixtures directory.
 //!
 //! Field names follow the Management API. Fields Auth0 has and the mock ignores are accepted
-//! silently (exports carry dozens); mock-only fields are documented where they appear.
+//! silently (exports carry dozens); mock-only fields are documented where they appear. Nothing
+//! here depends on the running mock: the tenant is data, read by everything above it.
 
 mod fixtures;
 mod model;
+mod scenario;
 
 pub use fixtures::{EMBEDDED_SOURCE, FixtureSource, load_dir, load_embedded, parse_yaml};
 pub use model::*;
+pub use scenario::*;
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,8 @@
 //! Tenant data types. They deserialize straight from fixture files (Auth0 field names) and are
 //! what the rest of the mock reads at request time.
 
+use super::scenario::Scenario;
+use crate::protocol::{AuthMethod, GrantType, RotationType, TokenDialect};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -33,7 +35,7 @@ pub struct Tenant {
     /// Post-login trigger bindings, in order.
     pub post_login: Vec<HookBinding>,
     /// Named token scenarios.
-    pub scenarios: Vec<crate::scenario::Scenario>,
+    pub scenarios: Vec<Scenario>,
     /// Where this tenant came from ("embedded default tenant" or a directory), for messages.
     pub source: String,
 }
@@ -87,8 +89,90 @@ impl Tenant {
     }
 
     /// Looks up a scenario by name.
-    pub fn scenario(&self, name: &str) -> Option<&crate::scenario::Scenario> {
+    pub fn scenario(&self, name: &str) -> Option<&Scenario> {
         self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    /// The API a request is for: the `audience` it names, else the tenant's default audience;
+    /// `Ok(None)` when neither is set. An audience no API has is Auth0's "Service not found".
+    pub fn requested_api(&self, audience: Option<&str>) -> Result<Option<&ResourceServer>, String> {
+        match audience.or(self.default_audience.as_deref()) {
+            None => Ok(None),
+            Some(a) => self
+                .api(a)
+                .map(Some)
+                .ok_or_else(|| format!("Service not found: {a}")),
+        }
+    }
+
+    /// The API tokens are minted for when nothing names one: the default audience, else the
+    /// first API (scenarios, the banner's Hasura configuration).
+    pub fn default_api(&self) -> Option<&ResourceServer> {
+        self.default_audience
+            .as_deref()
+            .and_then(|a| self.api(a))
+            .or(self.apis.first())
+    }
+
+    /// Checks a scenario against this tenant: the user or client, the client a user token goes
+    /// to and the audience must exist. `Err((path, reason))`, the path inside the scenario.
+    pub fn check_scenario(&self, s: &Scenario) -> Result<(), (String, String)> {
+        match (&s.user, &s.client) {
+            (Some(_), Some(_)) => {
+                return Err(("user".into(), "give either user or client, not both".into()));
+            }
+            (None, None) => {
+                return Err((
+                    "user".into(),
+                    "give a user (email/user_id) or a client (client_credentials)".into(),
+                ));
+            }
+            (Some(u), None) => {
+                if !self
+                    .users
+                    .iter()
+                    .any(|x| x.user_id == *u || x.matches_login(u))
+                {
+                    return Err(("user".into(), format!("no user '{u}' in the tenant")));
+                }
+            }
+            (None, Some(c)) => {
+                if self.client(c).is_none() {
+                    return Err(("client".into(), format!("no client '{c}' in the tenant")));
+                }
+            }
+        }
+        if let Some(c) = &s.client_id
+            && self.client(c).is_none()
+        {
+            return Err(("client_id".into(), format!("no client '{c}' in the tenant")));
+        }
+        if let Some(a) = &s.audience
+            && self.api(a).is_none()
+        {
+            return Err(("audience".into(), format!("no API '{a}' in the tenant")));
+        }
+        if s.audience.is_none() && self.default_api().is_none() {
+            return Err((
+                "audience".into(),
+                "the tenant has no API to issue an access token for".into(),
+            ));
+        }
+        if let Some(v) = &s.expect.api
+            && v != "accept"
+            && v != "reject"
+        {
+            return Err((
+                "expect.api".into(),
+                format!("'{v}' must be accept or reject"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether a role of that name is defined.
+    pub fn has_role(&self, name: &str) -> bool {
+        self.roles.iter().any(|r| r.name == name)
     }
 }
 
@@ -154,10 +238,10 @@ pub struct Client {
     pub allowed_logout_urls: Vec<String>,
     /// Grant types; when absent, Auth0's defaults for the app type.
     #[serde(default)]
-    pub grant_types: Option<Vec<String>>,
+    pub grant_types: Option<Vec<GrantType>>,
     /// `none`, `client_secret_post` or `client_secret_basic`; defaults by app type.
     #[serde(default)]
-    pub token_endpoint_auth_method: Option<String>,
+    pub token_endpoint_auth_method: Option<AuthMethod>,
     /// ID token settings.
     #[serde(default)]
     pub jwt_configuration: JwtConfiguration,
@@ -202,7 +286,7 @@ fn default_alg() -> String {
 pub struct RefreshTokenConfig {
     /// `rotating` (the mock's default) or `non-rotating`.
     #[serde(default = "default_rotation")]
-    pub rotation_type: String,
+    pub rotation_type: RotationType,
     /// Absolute lifetime in seconds (Auth0 default 30 days).
     #[serde(default = "default_refresh_lifetime")]
     pub token_lifetime: i64,
@@ -221,50 +305,44 @@ impl Default for RefreshTokenConfig {
     }
 }
 
-fn default_rotation() -> String {
-    "rotating".to_string()
+fn default_rotation() -> RotationType {
+    RotationType::Rotating
 }
 fn default_refresh_lifetime() -> i64 {
     2_592_000
 }
 
 impl Client {
-    /// The grant types this client may use.
-    pub fn grants(&self) -> Vec<String> {
+    /// The grant types this client may use: its own list, else Auth0's defaults for its type.
+    pub fn grants(&self) -> &[GrantType] {
+        use GrantType::*;
         if let Some(g) = &self.grant_types {
-            return g.clone();
+            return g;
         }
-        let defaults: &[&str] = match self.app_type {
-            AppType::Spa => &["authorization_code", "implicit", "refresh_token"],
-            AppType::Native => &["authorization_code", "implicit", "refresh_token"],
-            AppType::RegularWeb => &[
-                "authorization_code",
-                "implicit",
-                "refresh_token",
-                "client_credentials",
-            ],
-            AppType::NonInteractive => &["client_credentials"],
-        };
-        defaults.iter().map(|s| s.to_string()).collect()
+        match self.app_type {
+            AppType::Spa | AppType::Native => &[AuthorizationCode, Implicit, RefreshToken],
+            AppType::RegularWeb => &[AuthorizationCode, Implicit, RefreshToken, ClientCredentials],
+            AppType::NonInteractive => &[ClientCredentials],
+        }
     }
 
     /// Whether this client may use `grant`.
-    pub fn allows_grant(&self, grant: &str) -> bool {
-        self.grants().iter().any(|g| g == grant)
+    pub fn allows_grant(&self, grant: GrantType) -> bool {
+        self.grants().contains(&grant)
     }
 
-    /// The token endpoint authentication method.
-    pub fn auth_method(&self) -> &str {
-        match &self.token_endpoint_auth_method {
+    /// The token endpoint authentication method: its own, else Auth0's default for its type.
+    pub fn auth_method(&self) -> AuthMethod {
+        match self.token_endpoint_auth_method {
             Some(m) => m,
-            None if matches!(self.app_type, AppType::Spa | AppType::Native) => "none",
-            None => "client_secret_post",
+            None if matches!(self.app_type, AppType::Spa | AppType::Native) => AuthMethod::None,
+            None => AuthMethod::ClientSecretPost,
         }
     }
 
     /// Public clients authenticate with nothing and must use PKCE.
     pub fn is_public(&self) -> bool {
-        self.auth_method() == "none"
+        self.auth_method() == AuthMethod::None
     }
 
     /// Whether `url` is an allowed callback (exact match, or loopback when allowed).
@@ -342,9 +420,9 @@ pub struct ResourceServer {
     /// RBAC: user tokens only get scopes their roles grant.
     #[serde(default)]
     pub enforce_policies: bool,
-    /// `access_token` or `access_token_authz` (adds the `permissions` claim).
+    /// The access-token profile (`access_token` when absent).
     #[serde(default)]
-    pub token_dialect: Option<String>,
+    pub token_dialect: Option<TokenDialect>,
     /// Whether refresh tokens may be issued for this API.
     #[serde(default = "yes")]
     pub allow_offline_access: bool,
@@ -361,6 +439,11 @@ fn yes() -> bool {
 }
 
 impl ResourceServer {
+    /// The access-token profile.
+    pub fn dialect(&self) -> TokenDialect {
+        self.token_dialect.unwrap_or(TokenDialect::AccessToken)
+    }
+
     /// Whether the API defines `scope`.
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s.value == scope)
@@ -485,6 +568,46 @@ pub struct User {
 }
 
 impl User {
+    /// Whether `given` is this user's password (compared in constant time). A user without a
+    /// password (a social user, a blocked fixture user) has none to match.
+    pub fn has_password(&self, given: &str) -> bool {
+        self.password
+            .as_deref()
+            .is_some_and(|p| crate::util::constant_time_eq(p, given))
+    }
+
+    /// The login name shown on the login page and in the banner: email, else username.
+    pub fn login_name(&self) -> &str {
+        self.email
+            .as_deref()
+            .or(self.username.as_deref())
+            .unwrap_or_default()
+    }
+
+    /// The user as Auth0 presents it to Actions (`event.user`) and the Management API: the
+    /// stored fields without the mock-only ones, plus `identities`.
+    pub fn to_auth0_json(&self) -> Value {
+        let mut v = serde_json::to_value(self).unwrap_or_else(|_| Value::Object(Map::new()));
+        if let Some(m) = v.as_object_mut() {
+            m.remove("roles");
+            m.remove("connection");
+            let (provider, id) = self
+                .user_id
+                .split_once('|')
+                .unwrap_or(("auth0", &self.user_id));
+            m.insert(
+                "identities".into(),
+                serde_json::json!([{
+                    "provider": provider,
+                    "user_id": id,
+                    "connection": self.connection.as_deref().unwrap_or("Username-Password-Authentication"),
+                    "isSocial": false,
+                }]),
+            );
+        }
+        v
+    }
+
     /// Whether `login` (email or username, case-insensitive like Auth0) names this user.
     pub fn matches_login(&self, login: &str) -> bool {
         let login = login.trim();
@@ -526,6 +649,18 @@ impl User {
         }
         if self.updated_at.is_none() {
             self.updated_at = Some(stamp);
+        }
+    }
+}
+
+/// Applies metadata changes the way Auth0 does everywhere (Actions, the Management API): keys
+/// are set at the first level and a `null` value deletes the key.
+pub fn merge_metadata(target: &mut Map<String, Value>, changes: &Map<String, Value>) {
+    for (k, v) in changes {
+        if v.is_null() {
+            target.remove(k);
+        } else {
+            target.insert(k.clone(), v.clone());
         }
     }
 }

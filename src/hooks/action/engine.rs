@@ -8,19 +8,17 @@
 //! Promises are driven here: microtasks run until the handler settles, and while it awaits
 //! `fetch` or a timer the worker blocks on the fetch replies with the deadline as timeout.
 
-use super::host::{self, Cache, JsFailure, RunState, Shared};
-use crate::hooks::outbound::{OutboundRequest, OutboundResponse};
+use super::host::{self, JsFailure, RunState, Shared};
+use super::messages::{FetchReply, Job, Msg, Op, Spec};
 use rquickjs::{
     CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Persistent, Runtime,
     Value, WriteOptions, context::EvalOptions,
 };
-use serde_json::Value as Json;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc::UnboundedSender;
 
 /// The glue that gives an Action `console`, `fetch`, `require`, timers and `api`.
 const PRELUDE: &str = include_str!("prelude.js");
@@ -31,63 +29,6 @@ pub(super) const JS_STACK_BYTES: usize = 1024 * 1024;
 /// How long code left running after the handler settled (floating promises) may go on
 /// before the runtime is thrown away instead.
 const DRAIN_BUDGET: Duration = Duration::from_millis(50);
-
-/// Limits of one Action, from its trigger binding.
-#[derive(Debug, Clone)]
-pub(super) struct Limits {
-    pub timeout: Duration,
-    pub memory_bytes: usize,
-    pub fetch_timeout: Duration,
-}
-
-/// Everything a worker needs to know about its Action. Immutable, shared by all workers.
-#[derive(Debug)]
-pub(super) struct Spec {
-    pub name: String,
-    pub file: String,
-    pub dir: String,
-    /// The code inside a CommonJS wrapper function (the first line stays line 1).
-    pub wrapped: String,
-    pub dependencies: Vec<String>,
-    pub limits: Limits,
-    pub cache: Cache,
-}
-
-/// What the Action asked of the `api` object, applied in order to the login's `Api`.
-#[derive(Debug, Clone)]
-pub(super) enum Op {
-    AccessClaim(String, Json),
-    IdClaim(String, Json),
-    AddScope(String),
-    RemoveScope(String),
-    Deny(String),
-    AppMetadata(String, Json),
-    UserMetadata(String, Json),
-    Log(String),
-}
-
-/// Worker → login messages. `api` calls are batched (one wake-up per run when the Action makes
-/// no HTTP call) and flushed before each fetch, so their order with the calls is kept.
-#[derive(Debug)]
-pub(super) enum Msg {
-    Ops(Vec<Op>),
-    Fetch { id: u32, req: OutboundRequest },
-    Done(Vec<Op>, Result<(), String>),
-}
-
-/// Login → worker: the answer to one `fetch`.
-#[derive(Debug)]
-pub(super) struct FetchReply {
-    pub id: u32,
-    pub result: Result<OutboundResponse, String>,
-}
-
-/// One login to run.
-pub(super) struct Job {
-    pub event_json: String,
-    pub out: UnboundedSender<Msg>,
-    pub replies: Receiver<FetchReply>,
-}
 
 /// Why a run failed.
 #[derive(Debug)]

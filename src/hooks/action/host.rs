@@ -2,17 +2,15 @@
 //! outside the engine. Each call lands in the current run's [`RunState`], which the worker
 //! turns into messages for the login's `Api` (claims, scopes, metadata, logs, HTTP).
 
-use super::engine::{Msg, Op, Spec};
+use super::messages::{Msg, Op, Spec};
 use super::modules::require_error;
 use crate::hooks::outbound::OutboundRequest;
-use parking_lot::Mutex;
 use rquickjs::{Ctx, Exception, Function, Object};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 
 /// How a run's code ended, as described by the prelude (`name`, `message`, `stack`).
@@ -59,69 +57,6 @@ impl RunState {
 
 /// The run state shared by the host functions of one context.
 pub(super) type Shared = Rc<RefCell<Option<RunState>>>;
-
-/// `api.cache`: kept per Action for as long as the fixtures are loaded, like Auth0's cache
-/// persists across executions.
-#[derive(Debug, Default)]
-pub(super) struct Cache {
-    entries: Mutex<HashMap<String, (String, i64)>>,
-}
-
-/// Auth0's default cache lifetime when neither `ttl` nor `expires_at` is given.
-const CACHE_DEFAULT_TTL_MS: i64 = 15 * 60 * 1000;
-/// Auth0's longest cache lifetime.
-const CACHE_MAX_TTL_MS: i64 = 24 * 60 * 60 * 1000;
-/// A bound so a looping Action cannot grow the mock's memory without end.
-const CACHE_MAX_ENTRIES: usize = 10_000;
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-impl Cache {
-    fn get(&self, key: &str) -> Option<String> {
-        let mut entries = self.entries.lock();
-        let now = now_ms();
-        match entries.get(key) {
-            Some((_, expires)) if *expires <= now => {
-                entries.remove(key);
-                None
-            }
-            Some((value, expires)) => {
-                Some(json!({ "value": value, "expires_at": expires }).to_string())
-            }
-            None => None,
-        }
-    }
-
-    fn set(&self, key: String, value: String, ttl_ms: f64, expires_at: f64) -> String {
-        let now = now_ms();
-        let mut expiry = now + CACHE_DEFAULT_TTL_MS;
-        let by_ttl = (ttl_ms > 0.0).then(|| now.saturating_add(ttl_ms as i64));
-        let by_date = (expires_at > 0.0).then_some(expires_at as i64);
-        if let Some(t) = [by_ttl, by_date].into_iter().flatten().min() {
-            expiry = t;
-        }
-        expiry = expiry.min(now + CACHE_MAX_TTL_MS);
-        let mut entries = self.entries.lock();
-        if entries.len() >= CACHE_MAX_ENTRIES && !entries.contains_key(&key) {
-            entries.retain(|_, (_, e)| *e > now);
-            if entries.len() >= CACHE_MAX_ENTRIES {
-                return json!({ "type": "error", "code": "CACHE_FULL" }).to_string();
-            }
-        }
-        entries.insert(key, (value.clone(), expiry));
-        json!({ "type": "success", "record": { "value": value, "expires_at": expiry } }).to_string()
-    }
-
-    fn delete(&self, key: &str) -> String {
-        self.entries.lock().remove(key);
-        json!({ "type": "success" }).to_string()
-    }
-}
 
 /// Milliseconds from JavaScript as a duration, clamped to something sane (NaN and negatives
 /// are 0, anything past a day is a day).

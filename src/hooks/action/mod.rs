@@ -23,14 +23,19 @@
 //! `fetch_timeout_ms` (10000), `memory_limit_mb` (64), `workers` (4), `pure` (false: set it
 //! when the Action only computes claims, so tokens minted without a login run it too).
 
+mod cache;
 mod engine;
 mod host;
+mod messages;
 mod modules;
 
+use super::api::{Api, OutboundCall};
+use super::event::Event;
+use super::hook::{HookError, PostLoginHook};
 use super::outbound;
-use super::{Api, Event, HookError, OutboundCall, PostLoginHook};
 use crate::tenant::{HookBinding, Tenant};
-use engine::{Engine, FetchReply, Job, Limits, Msg, Op, Spec};
+use engine::Engine;
+use messages::{FetchReply, Job, Limits, Msg, Op, Spec};
 use parking_lot::Mutex;
 use serde::Deserialize;
 use std::path::Path;

@@ -1,0 +1,154 @@
+//! The ordered post-login pipeline built from the tenant's bindings: Auth0's Login flow.
+
+use super::action;
+use super::api::{self, Api};
+use super::event::Event;
+use super::hasura_claims;
+use super::hasura_sync;
+use super::hook::{BoundHook, HookFactory, PostLoginHook};
+use super::record::{HookOutcome, HookRecord, HookRecords};
+use super::webhook;
+use crate::error::FixtureError;
+use crate::tenant::Tenant;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The built-in hook kinds.
+pub fn builtin_factory(kind: &str) -> Option<HookFactory> {
+    match kind {
+        "hasura-claims" => Some(hasura_claims::HasuraClaims::factory),
+        "hasura-sync" => Some(hasura_sync::factory),
+        "webhook" => Some(webhook::factory),
+        "action" => Some(action::factory),
+        _ => None,
+    }
+}
+
+/// The ordered list of hooks that runs after every user login.
+#[derive(Default)]
+pub struct Pipeline {
+    hooks: Vec<BoundHook>,
+}
+
+/// What the whole pipeline decided for one login.
+#[derive(Debug, Default, Clone)]
+pub struct PipelineResult {
+    /// Combined actions of every hook that ran.
+    pub api: api::Effects,
+    /// The denial reason, if any hook denied or failed.
+    pub denied: Option<String>,
+}
+
+impl Pipeline {
+    /// Builds the pipeline from the tenant's bindings, plus hooks registered in code (after).
+    pub fn build(tenant: &Tenant, extra: &[Arc<dyn PostLoginHook>]) -> Result<Self, FixtureError> {
+        let mut hooks = Vec::new();
+        for (i, binding) in tenant.post_login.iter().enumerate() {
+            let path = format!("triggers.post-login[{i}]");
+            let file = format!("{}/tenant.yaml", tenant.source);
+            let factory = builtin_factory(&binding.kind).ok_or_else(|| {
+                FixtureError::invalid(
+                    &file,
+                    &path,
+                    format!("unknown hook kind '{}' (known: hasura-claims, hasura-sync, webhook, or an Action via action_name)", binding.kind),
+                )
+            })?;
+            let hook = factory(binding, tenant)
+                .map_err(|reason| FixtureError::invalid(&file, &path, reason))?;
+            hooks.push(BoundHook {
+                name: binding.name.clone(),
+                hook,
+                secrets: binding.secrets.clone(),
+            });
+        }
+        for hook in extra {
+            hooks.push(BoundHook {
+                name: hook.kind().to_string(),
+                hook: hook.clone(),
+                secrets: Default::default(),
+            });
+        }
+        Ok(Self { hooks })
+    }
+
+    /// Number of hooks.
+    pub fn len(&self) -> usize {
+        self.hooks.len()
+    }
+
+    /// Whether the pipeline has no hooks.
+    pub fn is_empty(&self) -> bool {
+        self.hooks.is_empty()
+    }
+
+    /// Runs only the pure (claim-computing) hooks, for tokens minted without a login.
+    pub async fn run_pure(&self, mut event: Event, http: &reqwest::Client) -> api::Effects {
+        let mut effects = api::Effects::default();
+        for bound in self.hooks.iter().filter(|b| b.hook.pure()) {
+            event.secrets = bound.secrets.clone();
+            let mut api = Api::new(http.clone());
+            if bound
+                .hook
+                .on_execute_post_login(&event, &mut api)
+                .await
+                .is_ok()
+            {
+                let (e, _, _) = api.into_parts();
+                event.apply(&e);
+                effects.merge(e);
+            }
+        }
+        effects
+    }
+
+    /// Runs every hook in order. A denial or failure stops the flow, as in Auth0; metadata
+    /// written by earlier hooks is visible to later ones through `event.user`.
+    pub async fn run(
+        &self,
+        mut event: Event,
+        http: &reqwest::Client,
+        records: &HookRecords,
+    ) -> PipelineResult {
+        let mut result = PipelineResult::default();
+        for bound in &self.hooks {
+            event.secrets = bound.secrets.clone();
+            let mut api = Api::new(http.clone());
+            let started = Instant::now();
+            let outcome = bound.hook.on_execute_post_login(&event, &mut api).await;
+            let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let (effects, calls, logs) = api.into_parts();
+            let (hook_outcome, error) = match (&outcome, &effects.deny) {
+                (Err(e), _) => (HookOutcome::Failed, Some(e.0.clone())),
+                (Ok(()), Some(reason)) => (HookOutcome::Denied, Some(reason.clone())),
+                (Ok(()), None) => (HookOutcome::Ok, None),
+            };
+            tracing::info!(
+                hook = %bound.name,
+                kind = bound.hook.kind(),
+                user = %event.user_id(),
+                transaction = %event.transaction_id(),
+                outcome = ?hook_outcome,
+                duration_ms = format!("{duration_ms:.2}"),
+                error = error.as_deref().unwrap_or(""),
+                "post-login hook"
+            );
+            records.push(HookRecord::new(
+                &bound.name,
+                bound.hook.kind(),
+                &event,
+                hook_outcome,
+                duration_ms,
+                error.clone(),
+                calls,
+                logs,
+            ));
+            if let Some(reason) = error {
+                result.denied = Some(reason);
+                return result;
+            }
+            event.apply(&effects);
+            result.api.merge(effects);
+        }
+        result
+    }
+}

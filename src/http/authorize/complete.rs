@@ -1,0 +1,119 @@
+//! Finishing a browser login for a signed-in user: the login transaction, then a code and/or
+//! tokens delivered in the response mode.
+
+use crate::error::OAuthError;
+use crate::http::reply::{AuthorizeError, Reply};
+use crate::login::event::request_json;
+use crate::login::request::AuthorizeRequest;
+use crate::login::{self, LoginInput};
+use crate::mint::{self, MintOptions};
+use crate::mock::Mock;
+use crate::protocol::LoginFlow;
+use crate::store::IssuedCode;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+/// Authorization codes are single-use and short-lived.
+const CODE_SECS: i64 = 300;
+
+/// Where the answer to a parked or validated request goes.
+pub(crate) fn reply_for(req: &AuthorizeRequest) -> Reply {
+    Reply {
+        redirect_uri: req.redirect_uri.clone(),
+        mode: req.response_mode,
+        state: req.state.clone(),
+    }
+}
+
+/// The browser's side of the login: its session and where it connects from.
+pub(crate) struct Browser<'a> {
+    pub sid: &'a str,
+    pub user_id: &'a str,
+    pub auth_time: i64,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// Runs the login for the session's user and answers the application.
+pub(crate) async fn complete(
+    mock: &Mock,
+    req: AuthorizeRequest,
+    browser: Browser<'_>,
+) -> Result<Response, AuthorizeError> {
+    let reply = reply_for(&req);
+    let fail = |e: OAuthError| AuthorizeError::new(&reply, e);
+    let tenant = mock.tenant();
+    let client = tenant
+        .client(&req.client_id)
+        .ok_or_else(|| fail(OAuthError::invalid_request("Unknown client")))?;
+    let types = req.response_types;
+    let flow = LoginFlow::browser(types);
+    let mut transaction = req.query.clone();
+    transaction.insert("redirect_uri".into(), json!(req.redirect_uri));
+    transaction.insert("response_mode".into(), json!(req.response_mode));
+    transaction.insert("response_type".into(), json!(types.names()));
+    transaction.insert("state".into(), json!(req.state));
+    transaction.insert("prompt".into(), json!(req.prompts));
+    transaction.insert("locale".into(), json!("en"));
+    let request = request_json(
+        mock.issuer(),
+        browser.user_agent,
+        browser.ip,
+        "GET",
+        Value::Object(req.query.clone()),
+    );
+    let input = LoginInput {
+        client,
+        audience: req.audience.clone(),
+        requested_scope: req.scope.clone(),
+        flow,
+        transaction,
+        request,
+        sid: Some(browser.sid.to_string()),
+        nonce: req.nonce.clone(),
+        auth_time: browser.auth_time,
+        include_auth_time: req.max_age.is_some(),
+        transaction_id: req.transaction_id.clone(),
+        connection: req.connection().map(str::to_string),
+    };
+    let mut grant = login::run(mock, browser.user_id, input)
+        .await
+        .map_err(|e| fail(e.into_oauth(flow)))?;
+    let mut params: Vec<(String, String)> = Vec::new();
+    let mut code = None;
+    if types.code {
+        let issued = IssuedCode {
+            grant: grant.clone(),
+            redirect_uri: req.redirect_uri_given.then(|| req.redirect_uri.clone()),
+            code_challenge: req.code_challenge.clone(),
+        };
+        let value = mock
+            .store()
+            .issue_code(issued, mock.clock().now(), CODE_SECS);
+        params.push(("code".into(), value.clone()));
+        code = Some(value);
+    }
+    if types.has_front_channel_tokens() {
+        if types.id_token && !crate::scope::has(&grant.scope, "openid") {
+            grant.scope.insert(0, "openid".into());
+        }
+        let opts = MintOptions {
+            id_token: types.id_token,
+            refresh: false,
+            code: code.as_deref(),
+            at_hash: types.token,
+            ..Default::default()
+        };
+        let set = mint::user_tokens(mock, &grant, opts).map_err(fail)?;
+        if types.token {
+            params.push(("access_token".into(), set.access_token));
+            params.push(("token_type".into(), "Bearer".into()));
+            params.push(("expires_in".into(), set.expires_in.to_string()));
+            params.push(("scope".into(), set.scope));
+        }
+        if let Some(id) = set.id_token {
+            params.push(("id_token".into(), id));
+        }
+    }
+    Ok(reply.deliver(params))
+}

@@ -1,0 +1,102 @@
+//! `GET /authorize` and `/authorize/resume`: validates the request, uses or starts the browser
+//! session, runs the login transaction and answers in the requested response mode.
+//!
+//! Until the client and its callback are validated, errors are an HTML page (never a redirect:
+//! no open redirect); afterwards they go back to the callback as `error`/`error_description`/
+//! `state`, including `login_required` for `prompt=none`, in every response mode.
+
+mod complete;
+mod validate;
+
+use super::extract::{AppState, Page, PeerIp, Query, UserAgent};
+use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found};
+use super::session;
+use crate::error::{ErrorPage, OAuthError};
+use crate::protocol::Prompt;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use complete::{Browser, complete, reply_for};
+
+/// How long a login may sit at the login page.
+const PARKED_SECS: i64 = 3600;
+
+fn login_required(reply: &Reply) -> AuthorizeRefusal {
+    AuthorizeError::new(
+        reply,
+        OAuthError::new(StatusCode::BAD_REQUEST, "login_required", "Login required"),
+    )
+    .into()
+}
+
+/// The transaction a parked login is no longer known by.
+pub(crate) fn unknown_transaction() -> ErrorPage {
+    ErrorPage::new(
+        "invalid_request",
+        "Invalid or expired login transaction: start again from /authorize",
+    )
+}
+
+/// `GET /authorize`.
+pub(crate) async fn authorize(
+    State(mock): State<AppState>,
+    headers: HeaderMap,
+    PeerIp(ip): PeerIp,
+    UserAgent(user_agent): UserAgent,
+    Page(Query(params)): Page<Query>,
+) -> Result<Response, AuthorizeRefusal> {
+    let (req, reply) = validate::validate(&mock.tenant(), &params)?;
+    let now = mock.clock().now();
+    let session = session::current(&mock, &headers).filter(|(_, s)| {
+        !req.prompts(Prompt::Login) && req.max_age.is_none_or(|max| now - s.auth_time <= max)
+    });
+    let Some((sid, s)) = session else {
+        if req.prompts(Prompt::None) {
+            return Err(login_required(&reply));
+        }
+        let location = format!("/u/login?state={}", urlencode(&req.transaction_id));
+        mock.store().park_login(req, now, PARKED_SECS);
+        return Ok(found(&location));
+    };
+    let browser = Browser {
+        sid: &sid,
+        user_id: &s.user_id,
+        auth_time: s.auth_time,
+        ip: &ip,
+        user_agent: &user_agent,
+    };
+    Ok(complete(&mock, req, browser).await?)
+}
+
+/// `GET /authorize/resume?state=…`: continues a parked login once the login page has started a
+/// session.
+pub(crate) async fn resume(
+    State(mock): State<AppState>,
+    headers: HeaderMap,
+    PeerIp(ip): PeerIp,
+    UserAgent(user_agent): UserAgent,
+    Page(Query(params)): Page<Query>,
+) -> Result<Response, AuthorizeRefusal> {
+    let txid = params
+        .get("state")
+        .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))?;
+    let req = mock
+        .store()
+        .take_parked_login(txid, mock.clock().now())
+        .ok_or_else(unknown_transaction)?;
+    let Some((sid, s)) = session::current(&mock, &headers) else {
+        return Err(login_required(&reply_for(&req)));
+    };
+    let browser = Browser {
+        sid: &sid,
+        user_id: &s.user_id,
+        auth_time: s.auth_time,
+        ip: &ip,
+        user_agent: &user_agent,
+    };
+    Ok(complete(&mock, req, browser).await?)
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -1,0 +1,186 @@
+//! Extractors: how handlers receive parameters. A rejection is always an Auth0-shaped error, so a
+//! handler never sees a malformed request and never answers one with axum's plain-text errors.
+
+use super::params::Params;
+use crate::error::{ErrorPage, ManagementError, OAuthError};
+use crate::mock::Mock;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// Shared state of every handler.
+pub(crate) type AppState = Arc<Mock>;
+
+/// Largest accepted request body. Auth0 bodies are tiny; anything bigger is an error.
+pub(crate) const MAX_BODY: usize = 64 * 1024;
+
+/// Parameters of the query string.
+pub(crate) struct Query(pub Params);
+
+impl<S: Send + Sync> FromRequestParts<S> for Query {
+    type Rejection = OAuthError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, OAuthError> {
+        let raw = parts.uri.query().unwrap_or("");
+        Params::from_form(raw.as_bytes())
+            .map(Query)
+            .map_err(OAuthError::invalid_request)
+    }
+}
+
+/// Parameters of a form or JSON body, by `Content-Type` (a body without one is read as
+/// whichever parses, as lenient servers do). An empty body has no parameters.
+pub(crate) struct Body(pub Params);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = OAuthError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, OAuthError> {
+        let content_type = content_type(&req);
+        let bytes = read_body(req).await?;
+        // Some SDKs send a JSON content type on an empty GET (auth0-python's userinfo).
+        let parsed = if bytes.is_empty() {
+            Ok(Params::default())
+        } else if content_type.starts_with("application/json") {
+            Params::from_json(&bytes)
+        } else if content_type.starts_with("application/x-www-form-urlencoded") {
+            Params::from_form(&bytes)
+        } else if content_type.is_empty() {
+            Params::from_json(&bytes).or_else(|_| Params::from_form(&bytes))
+        } else {
+            return Err(OAuthError::invalid_request(format!(
+                "Unsupported content type '{content_type}': use application/x-www-form-urlencoded or application/json"
+            )));
+        };
+        parsed.map(Body).map_err(OAuthError::invalid_request)
+    }
+}
+
+fn content_type(req: &Request) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The body, refused past [`MAX_BODY`] without reading further.
+async fn read_body(req: Request) -> Result<Bytes, OAuthError> {
+    axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| {
+            OAuthError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "Request entity too large",
+            )
+        })
+}
+
+/// A browser endpoint's parameters: a malformed request gets Auth0's HTML error page, since a
+/// person is looking at the answer.
+pub(crate) struct Page<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Page<T>
+where
+    S: Send + Sync,
+    T: FromRequestParts<S, Rejection = OAuthError>,
+{
+    type Rejection = ErrorPage;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ErrorPage> {
+        T::from_request_parts(parts, state)
+            .await
+            .map(Page)
+            .map_err(|e| ErrorPage::new("invalid_request", e.description))
+    }
+}
+
+impl<S, T> FromRequest<S> for Page<T>
+where
+    S: Send + Sync,
+    T: FromRequest<S, Rejection = OAuthError>,
+{
+    type Rejection = ErrorPage;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ErrorPage> {
+        T::from_request(req, state)
+            .await
+            .map(Page)
+            .map_err(|e| ErrorPage::new("invalid_request", e.description))
+    }
+}
+
+/// A control-API JSON body, decoded into `T` with the path of the first mismatch in the error.
+/// An empty body reads as `{}`.
+pub(crate) struct ControlJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ControlJson<T> {
+    type Rejection = OAuthError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, OAuthError> {
+        let raw = read_body(req).await?;
+        let raw = if raw.iter().all(u8::is_ascii_whitespace) {
+            b"{}".as_slice()
+        } else {
+            &raw
+        };
+        let de = &mut serde_json::Deserializer::from_slice(raw);
+        serde_path_to_error::deserialize(de)
+            .map(ControlJson)
+            .map_err(|e| {
+                OAuthError::invalid_request(format!("invalid body at {}: {}", e.path(), e.inner()))
+            })
+    }
+}
+
+/// A Management API JSON body; a bad one is Auth0's `invalid_body`.
+pub(crate) struct ManagementJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ManagementJson<T> {
+    type Rejection = ManagementError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ManagementError> {
+        let raw = read_body(req)
+            .await
+            .map_err(|e| ManagementError::new(e.status, e.description, "invalid_body"))?;
+        serde_json::from_slice(&raw)
+            .map(ManagementJson)
+            .map_err(ManagementError::invalid_body)
+    }
+}
+
+/// The caller's IP address, when the server was started with connect info (always, via
+/// [`crate::MockServer`]); empty otherwise.
+pub(crate) struct PeerIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(PeerIp(ip.unwrap_or_default()))
+    }
+}
+
+/// The request's `User-Agent`, for `event.request.user_agent`.
+pub(crate) struct UserAgent(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ua = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Ok(UserAgent(ua.to_string()))
+    }
+}

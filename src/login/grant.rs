@@ -1,0 +1,38 @@
+//! What a completed login grants: everything minting needs, now (implicit, password grants) or
+//! later (the code exchange, refreshes).
+
+use crate::protocol::LoginFlow;
+use crate::tenant::{Scenario, User};
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// The result of a login transaction.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    /// The user, as the hooks left them.
+    pub user: User,
+    /// The client.
+    pub client_id: String,
+    /// The API, if any (no API: an opaque access token for `/userinfo`).
+    pub audience: Option<String>,
+    /// Granted scopes.
+    pub scope: Vec<String>,
+    /// Nonce from `/authorize` (only then in the ID token).
+    pub nonce: Option<String>,
+    /// Session id (`sid`).
+    pub sid: Option<String>,
+    /// Authentication time.
+    pub auth_time: i64,
+    /// `auth_time` goes into the ID token when `max_age` was requested.
+    pub include_auth_time: bool,
+    /// Custom access-token claims from hooks.
+    pub access_claims: Map<String, Value>,
+    /// Custom ID-token claims from hooks.
+    pub id_claims: Map<String, Value>,
+    /// How the user got here (`gty`, lifetimes).
+    pub flow: LoginFlow,
+    /// Scenario applied to the minted tokens.
+    pub scenario: Option<Arc<Scenario>>,
+    /// Permissions for APIs whose dialect carries them.
+    pub permissions: Vec<String>,
+}

@@ -1,0 +1,52 @@
+//! A validated `/authorize` request: what the login page parks while the user signs in and what
+//! the login finishes with afterwards.
+
+use crate::protocol::{CodeChallenge, Prompt, ResponseMode, ResponseTypes};
+use serde_json::{Map, Value};
+
+/// An `/authorize` request that passed validation.
+#[derive(Debug, Clone)]
+pub struct AuthorizeRequest {
+    /// The client.
+    pub client_id: String,
+    /// Where the response goes (validated against the client's callbacks).
+    pub redirect_uri: String,
+    /// Whether `redirect_uri` was sent (then it must be repeated at the token endpoint).
+    pub redirect_uri_given: bool,
+    /// Requested response types.
+    pub response_types: ResponseTypes,
+    /// How the response is delivered.
+    pub response_mode: ResponseMode,
+    /// Requested scopes.
+    pub scope: Vec<String>,
+    /// Requested (or default) API.
+    pub audience: Option<String>,
+    /// Echoed byte for byte.
+    pub state: Option<String>,
+    /// Copied into the ID token.
+    pub nonce: Option<String>,
+    /// PKCE challenge.
+    pub code_challenge: Option<CodeChallenge>,
+    /// `prompt` values, in the order sent.
+    pub prompts: Vec<Prompt>,
+    /// `max_age` in seconds.
+    pub max_age: Option<i64>,
+    /// Pre-fills the login form.
+    pub login_hint: Option<String>,
+    /// `screen_hint`, `ui_locales`, `connection`… as received, for `event.transaction`.
+    pub query: Map<String, Value>,
+    /// The transaction id (`event.transaction.id`), also the parked login's key.
+    pub transaction_id: String,
+}
+
+impl AuthorizeRequest {
+    /// Whether the request carries `prompt=<p>`.
+    pub fn prompts(&self, p: Prompt) -> bool {
+        self.prompts.contains(&p)
+    }
+
+    /// The connection the request names (`connection=`), if any.
+    pub fn connection(&self) -> Option<&str> {
+        self.query.get("connection").and_then(Value::as_str)
+    }
+}

@@ -1,0 +1,345 @@
+//! The running mock: tenant, keys, clock, runtime store, hook pipeline and control settings.
+//! One `Arc<Mock>` is shared by every request handler and by the Rust [`crate::MockHandle`];
+//! its parts are reached through methods, and the parts that change (tenant, keys, store) only
+//! through operations that keep them consistent.
+
+use crate::clock::Clock;
+use crate::error::FixtureError;
+use crate::faults::Faults;
+use crate::hooks::{HookRecords, Pipeline, PostLoginHook};
+use crate::keys::{KeyError, KeySet, SigningKey};
+use crate::store::Store;
+use crate::tenant::{Scenario, Tenant};
+use parking_lot::{Mutex, RwLock};
+use std::sync::{Arc, OnceLock};
+
+/// Most logins one `next scenario` call may cover.
+pub const NEXT_SCENARIO_MAX: u32 = 10_000;
+
+/// Who may use the control API and the Management API subset.
+#[derive(Debug, Clone, Default)]
+pub struct ControlAccess {
+    /// Accept callers from non-loopback addresses (needed inside Docker networks).
+    pub allow_remote: bool,
+    /// When set, callers presenting `Authorization: Bearer <token>` are accepted from anywhere.
+    pub token: Option<String>,
+}
+
+/// A scenario chosen for the next logins, with how many logins remain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NextScenario {
+    /// Scenario name.
+    pub scenario: String,
+    /// Logins left that get it.
+    pub remaining: u32,
+}
+
+/// Why scenarios could not be armed for the next logins.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NextScenarioError {
+    /// No scenario of that name.
+    #[error("unknown scenario '{0}'")]
+    Unknown(String),
+    /// A count of zero or above [`NEXT_SCENARIO_MAX`].
+    #[error("count must be between 1 and {NEXT_SCENARIO_MAX}")]
+    Count,
+}
+
+/// How a mock is set up, besides its tenant.
+pub(crate) struct MockOptions {
+    /// The issuer, with its trailing slash. Fixed at start; never taken from `Host`.
+    pub issuer: String,
+    /// Whether the mock serves https (cookie attributes depend on it).
+    pub https: bool,
+    /// JWKS `Cache-Control: max-age`.
+    pub jwks_max_age: u64,
+    /// Control API: who may call it.
+    pub control: ControlAccess,
+    /// Hooks registered in code, run after the tenant's bindings.
+    pub hooks: Vec<Arc<dyn PostLoginHook>>,
+    /// `--key`: survives resets, which otherwise go back to the fixtures' key.
+    pub key_override: Option<SigningKey>,
+}
+
+/// Everything the mock serves from.
+pub(crate) struct Mock {
+    issuer: String,
+    https: bool,
+    jwks_max_age: u64,
+    control: ControlAccess,
+    extra_hooks: Vec<Arc<dyn PostLoginHook>>,
+    key_override: Option<Arc<SigningKey>>,
+    tenant: RwLock<Arc<Tenant>>,
+    pipeline: RwLock<Arc<Pipeline>>,
+    keys: RwLock<Arc<KeySet>>,
+    /// Serialises rotations, which build the next set outside the `keys` lock.
+    rotation: Mutex<()>,
+    store: Store,
+    clock: Clock,
+    records: HookRecords,
+    faults: Faults,
+    next_scenario: Mutex<Option<NextScenario>>,
+    /// Shared outbound HTTP client: hooks reuse its connections. Built on first use (or by a
+    /// warm-up after the listener is up): loading the platform's root certificates costs
+    /// milliseconds that startup should not pay.
+    http: OnceLock<Result<reqwest::Client, String>>,
+}
+
+impl Mock {
+    /// Builds the mock for a tenant, validating its hooks and keys.
+    pub(crate) fn new(tenant: Tenant, options: MockOptions) -> Result<Self, FixtureError> {
+        let pipeline = Pipeline::build(&tenant, &options.hooks)?;
+        let key_override = options.key_override.map(Arc::new);
+        let keys = key_set(&tenant, key_override.clone())?;
+        Ok(Self {
+            issuer: options.issuer,
+            https: options.https,
+            jwks_max_age: options.jwks_max_age,
+            control: options.control,
+            extra_hooks: options.hooks,
+            key_override,
+            store: Store::new(tenant.users.clone()),
+            tenant: RwLock::new(Arc::new(tenant)),
+            pipeline: RwLock::new(Arc::new(pipeline)),
+            keys: RwLock::new(Arc::new(keys)),
+            rotation: Mutex::new(()),
+            clock: Clock::default(),
+            records: HookRecords::default(),
+            faults: Faults::default(),
+            next_scenario: Mutex::new(None),
+            http: OnceLock::new(),
+        })
+    }
+
+    /// The issuer, with its trailing slash.
+    pub(crate) fn issuer(&self) -> &str {
+        &self.issuer
+    }
+
+    /// Whether the mock serves https.
+    pub(crate) fn https(&self) -> bool {
+        self.https
+    }
+
+    /// JWKS `Cache-Control: max-age` in seconds.
+    pub(crate) fn jwks_max_age(&self) -> u64 {
+        self.jwks_max_age
+    }
+
+    /// Who may use the control API.
+    pub(crate) fn control(&self) -> &ControlAccess {
+        &self.control
+    }
+
+    /// The tenant currently served.
+    pub(crate) fn tenant(&self) -> Arc<Tenant> {
+        self.tenant.read().clone()
+    }
+
+    /// The post-login pipeline currently run.
+    pub(crate) fn pipeline(&self) -> Arc<Pipeline> {
+        self.pipeline.read().clone()
+    }
+
+    /// The published keys.
+    pub(crate) fn keys(&self) -> Arc<KeySet> {
+        self.keys.read().clone()
+    }
+
+    /// The runtime store.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The mock's clock.
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Hook run records.
+    pub(crate) fn records(&self) -> &HookRecords {
+        &self.records
+    }
+
+    /// Injected failures.
+    pub(crate) fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// The shared outbound HTTP client (connection reuse across logins).
+    pub(crate) fn http(&self) -> Result<reqwest::Client, String> {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .pool_idle_timeout(std::time::Duration::from_secs(60))
+                    .build()
+                    .map_err(|e| format!("outbound HTTP client: {e}"))
+            })
+            .clone()
+    }
+
+    /// Rotates the signing key: the next key (or a fresh one) signs, the old one stays
+    /// published. Returns the new current key id.
+    pub(crate) fn rotate_keys(&self) -> Result<String, KeyError> {
+        let _one_at_a_time = self.rotation.lock();
+        let current = self.keys();
+        // Generating a key takes tens of milliseconds: never while signers wait on the lock.
+        let fresh = if current.rotation_needs_fresh_key() {
+            Some(SigningKey::generate()?)
+        } else {
+            None
+        };
+        let rotated = current.rotated(|| fresh.ok_or(KeyError::Backend("no key".into())))?;
+        let kid = rotated.current().kid.clone();
+        *self.keys.write() = Arc::new(rotated);
+        Ok(kid)
+    }
+
+    /// Back to the fixtures (or to `tenant`): users, sessions, tokens, records, faults, clock,
+    /// keys and next-login scenarios.
+    pub(crate) fn reset(&self, tenant: Option<Tenant>) -> Result<(), FixtureError> {
+        let tenant = match tenant {
+            Some(t) => t,
+            None => (*self.tenant()).clone(),
+        };
+        let pipeline = Pipeline::build(&tenant, &self.extra_hooks)?;
+        let keys = key_set(&tenant, self.key_override.clone())?;
+        self.store.reset(tenant.users.clone());
+        *self.keys.write() = Arc::new(keys);
+        *self.pipeline.write() = Arc::new(pipeline);
+        *self.tenant.write() = Arc::new(tenant);
+        *self.next_scenario.lock() = None;
+        self.records.clear();
+        self.faults.clear();
+        self.clock.reset();
+        Ok(())
+    }
+
+    /// Gives the next `count` logins the scenario `name` (the one rule for the control API and
+    /// the Rust handle).
+    pub(crate) fn arm_next_scenario(
+        &self,
+        name: &str,
+        count: u32,
+    ) -> Result<NextScenario, NextScenarioError> {
+        if self.tenant().scenario(name).is_none() {
+            return Err(NextScenarioError::Unknown(name.to_string()));
+        }
+        if count == 0 || count > NEXT_SCENARIO_MAX {
+            return Err(NextScenarioError::Count);
+        }
+        let next = NextScenario {
+            scenario: name.to_string(),
+            remaining: count,
+        };
+        *self.next_scenario.lock() = Some(next.clone());
+        Ok(next)
+    }
+
+    /// Forgets the scenario armed for the next logins.
+    pub(crate) fn disarm_next_scenario(&self) {
+        *self.next_scenario.lock() = None;
+    }
+
+    /// Takes the scenario for this login, if one was armed, counting it down.
+    pub(crate) fn take_next_scenario(&self) -> Option<Arc<Scenario>> {
+        let name = {
+            let mut guard = self.next_scenario.lock();
+            let next = guard.as_mut()?;
+            let name = next.scenario.clone();
+            next.remaining = next.remaining.saturating_sub(1);
+            if next.remaining == 0 {
+                *guard = None;
+            }
+            name
+        };
+        self.tenant().scenario(&name).cloned().map(Arc::new)
+    }
+}
+
+fn key_set(tenant: &Tenant, key_override: Option<Arc<SigningKey>>) -> Result<KeySet, FixtureError> {
+    let file = format!("{}/keys", tenant.source);
+    let current = match key_override {
+        Some(k) => k,
+        None => Arc::new(
+            tenant
+                .signing_key
+                .load()
+                .map_err(|e| FixtureError::invalid(&file, "current", e.to_string()))?,
+        ),
+    };
+    let next = match &tenant.next_key {
+        Some(k) => {
+            Some(Arc::new(k.load().map_err(|e| {
+                FixtureError::invalid(&file, "next", e.to_string())
+            })?))
+        }
+        None => None,
+    };
+    Ok(KeySet::new(current, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn options(key_override: Option<SigningKey>) -> MockOptions {
+        MockOptions {
+            issuer: "http://localhost/".into(),
+            https: false,
+            jwks_max_age: 300,
+            control: ControlAccess::default(),
+            hooks: Vec::new(),
+            key_override,
+        }
+    }
+
+    fn mock() -> Mock {
+        Mock::new(crate::tenant::load_embedded().unwrap(), options(None)).unwrap()
+    }
+
+    #[test]
+    fn a_key_override_survives_reset_and_rotation_moves_on() {
+        let tenant = crate::tenant::load_embedded().unwrap();
+        let next_pem = tenant.next_key.as_ref().unwrap().key.clone();
+        let override_key = SigningKey::from_pem(&next_pem).unwrap();
+        let kid = override_key.kid.clone();
+        let mock = Mock::new(tenant, options(Some(override_key))).unwrap();
+        assert_eq!(mock.keys().current().kid, kid);
+        let rotated = mock.rotate_keys().unwrap();
+        assert_ne!(rotated, kid);
+        assert!(mock.keys().by_kid(&kid).is_some());
+        mock.reset(None).unwrap();
+        assert_eq!(
+            mock.keys().current().kid,
+            kid,
+            "--key is kept across resets"
+        );
+    }
+
+    #[test]
+    fn next_scenario_counts_down_and_disarms() {
+        let m = mock();
+        m.arm_next_scenario("admin", 2).unwrap();
+        assert!(m.take_next_scenario().is_some());
+        assert!(m.take_next_scenario().is_some());
+        assert!(m.take_next_scenario().is_none());
+    }
+
+    #[test]
+    fn next_scenario_refuses_unknown_names_and_bad_counts() {
+        let m = mock();
+        assert_eq!(
+            m.arm_next_scenario("nope", 1),
+            Err(NextScenarioError::Unknown("nope".into()))
+        );
+        assert_eq!(
+            m.arm_next_scenario("admin", 0),
+            Err(NextScenarioError::Count)
+        );
+        assert_eq!(
+            m.arm_next_scenario("admin", NEXT_SCENARIO_MAX + 1),
+            Err(NextScenarioError::Count)
+        );
+    }
+}

@@ -1,0 +1,407 @@
+//! Runtime state that changes while the mock serves: users (metadata written by hooks and the
+//! Management API), browser sessions, logins parked at the login page, authorization codes,
+//! refresh-token families and opaque access tokens.
+//!
+//! The state is private behind one lock and changed only through the named operations below,
+//! so every rule (rotation and reuse detection, the user rules, expiry) lives in one place.
+//! Operations are tiny and never await while holding the lock.
+//!
+//! Everything is in memory and bounded twice: entries expire, and each kind has a cap past which
+//! the oldest go first (logged). The caps, with the measured cost of one entry:
+//!
+//! | kind | cap | lifetime |
+//! | --- | --- | --- |
+//! | sessions | [`SESSIONS_CAP`] | 3 days |
+//! | parked logins | [`PARKED_CAP`] | 1 hour |
+//! | authorization codes | [`CODES_CAP`] | 5 minutes |
+//! | refresh tokens | [`REFRESH_CAP`] (and 200 families per user and client, as Auth0) | the client's `token_lifetime` |
+//! | opaque access tokens | [`OPAQUE_CAP`] | 24 h (2 h implicit) |
+
+mod expiring;
+mod refresh;
+mod users;
+
+pub(crate) use refresh::{Exchanged, RefreshGrant, RefreshRefusal, RevokeRefusal};
+pub(crate) use users::LoginRefusal;
+pub use users::UserError;
+
+use crate::login::grant::Grant;
+use crate::login::request::AuthorizeRequest;
+use crate::protocol::{CodeChallenge, RotationType};
+use crate::tenant::User;
+use crate::util::random_id;
+use expiring::Expiring;
+use parking_lot::Mutex;
+use refresh::RefreshTokens;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+use users::Users;
+
+/// At most this many browser sessions.
+pub const SESSIONS_CAP: usize = 10_000;
+/// At most this many logins waiting at the login page.
+pub const PARKED_CAP: usize = 5_000;
+/// At most this many authorization codes not yet exchanged.
+pub const CODES_CAP: usize = 10_000;
+/// At most this many refresh tokens (spent ones included: reuse detection needs them).
+pub const REFRESH_CAP: usize = 100_000;
+/// At most this many opaque access tokens.
+pub const OPAQUE_CAP: usize = 100_000;
+
+/// A browser session, created by a successful login and named by the `auth0` cookie.
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    /// The signed-in user.
+    pub user_id: String,
+    /// When the user last authenticated (for `max_age` / `auth_time`).
+    pub auth_time: i64,
+}
+
+/// What an authorization code stands for until it is exchanged.
+#[derive(Debug, Clone)]
+pub(crate) struct IssuedCode {
+    /// The login result.
+    pub grant: Grant,
+    /// `redirect_uri` sent to `/authorize` (must be repeated at the token endpoint).
+    pub redirect_uri: Option<String>,
+    /// PKCE challenge.
+    pub code_challenge: Option<CodeChallenge>,
+}
+
+/// An opaque access token (issued when no audience is requested), usable at `/userinfo` only.
+#[derive(Debug, Clone)]
+pub(crate) struct OpaqueToken {
+    /// Owner.
+    pub user_id: String,
+    /// Granted scopes.
+    pub scope: Vec<String>,
+}
+
+struct State {
+    users: Users,
+    sessions: Expiring<String, Session>,
+    parked: Expiring<String, AuthorizeRequest>,
+    codes: Expiring<String, IssuedCode>,
+    refresh: RefreshTokens,
+    opaque: Expiring<String, OpaqueToken>,
+}
+
+impl State {
+    fn new(users: Vec<User>) -> Self {
+        Self {
+            users: Users::new(users),
+            sessions: Expiring::new("sessions", SESSIONS_CAP),
+            parked: Expiring::new("parked logins", PARKED_CAP),
+            codes: Expiring::new("authorization codes", CODES_CAP),
+            refresh: RefreshTokens::new(REFRESH_CAP),
+            opaque: Expiring::new("opaque access tokens", OPAQUE_CAP),
+        }
+    }
+}
+
+/// How many entries of each kind are held, for the control API and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StoreCounts {
+    /// Users.
+    pub users: usize,
+    /// Browser sessions.
+    pub sessions: usize,
+    /// Logins parked at the login page.
+    pub parked_logins: usize,
+    /// Authorization codes.
+    pub codes: usize,
+    /// Refresh tokens.
+    pub refresh_tokens: usize,
+    /// Opaque access tokens.
+    pub opaque_tokens: usize,
+    /// Entries of any kind dropped to stay within a cap since the last reset.
+    pub evicted: u64,
+}
+
+/// The runtime store.
+pub(crate) struct Store {
+    state: Mutex<State>,
+}
+
+impl Store {
+    /// A store holding the tenant's users and nothing else.
+    pub(crate) fn new(users: Vec<User>) -> Self {
+        Self {
+            state: Mutex::new(State::new(users)),
+        }
+    }
+
+    /// Back to `users` and nothing else (a reset).
+    pub(crate) fn reset(&self, users: Vec<User>) {
+        *self.state.lock() = State::new(users);
+    }
+
+    /// Entries held per kind.
+    pub(crate) fn counts(&self) -> StoreCounts {
+        let s = self.state.lock();
+        StoreCounts {
+            users: s.users.all().len(),
+            sessions: s.sessions.len(),
+            parked_logins: s.parked.len(),
+            codes: s.codes.len(),
+            refresh_tokens: s.refresh.len(),
+            opaque_tokens: s.opaque.len(),
+            evicted: s.sessions.evicted()
+                + s.parked.evicted()
+                + s.codes.evicted()
+                + s.refresh.evicted()
+                + s.opaque.evicted(),
+        }
+    }
+
+    // ---------------------------------------------------------------- users
+
+    /// A user by id.
+    pub(crate) fn user(&self, user_id: &str) -> Option<User> {
+        self.state.lock().users.get(user_id).cloned()
+    }
+
+    /// A user by id, email or username.
+    pub(crate) fn find_user(&self, login: &str) -> Option<User> {
+        self.state.lock().users.find(login).cloned()
+    }
+
+    /// Every user, in creation order.
+    pub(crate) fn users(&self) -> Vec<User> {
+        self.state.lock().users.all().to_vec()
+    }
+
+    /// The users `keep` picks, in creation order.
+    pub(crate) fn users_where(&self, keep: impl Fn(&User) -> bool) -> Vec<User> {
+        let s = self.state.lock();
+        s.users.all().iter().filter(|u| keep(u)).cloned().collect()
+    }
+
+    /// The user `login` names if `password` is theirs and, for a realm login, they belong to
+    /// that connection. Blocked users pass: the login transaction refuses them with Auth0's
+    /// own answer.
+    pub(crate) fn check_password(
+        &self,
+        login: &str,
+        password: &str,
+        realm: Option<&str>,
+    ) -> Option<User> {
+        let s = self.state.lock();
+        let user = s.users.find(login)?;
+        let in_realm = realm.is_none_or(|r| user.connection.as_deref().unwrap_or(r) == r);
+        (in_realm && user.has_password(password)).then(|| user.clone())
+    }
+
+    /// Starts a login for `user_id`: refuses unknown and blocked users, counts the login when
+    /// `counts`, and returns the user with their `logins_count`.
+    pub(crate) fn begin_login(
+        &self,
+        user_id: &str,
+        counts: bool,
+    ) -> Result<(User, u64), LoginRefusal> {
+        self.state.lock().users.begin_login(user_id, counts)
+    }
+
+    /// Why `user_id` may not log in now, if anything.
+    pub(crate) fn login_refusal(&self, user_id: &str) -> Option<LoginRefusal> {
+        match self.state.lock().users.get(user_id) {
+            None => Some(LoginRefusal::Unknown),
+            Some(u) if u.blocked => Some(LoginRefusal::Blocked),
+            Some(_) => None,
+        }
+    }
+
+    /// Keeps metadata changes made by hooks (`null` deletes); returns the user as now stored.
+    pub(crate) fn apply_metadata(
+        &self,
+        user_id: &str,
+        app: &Map<String, Value>,
+        user_meta: &Map<String, Value>,
+        now: i64,
+    ) -> Option<User> {
+        let stamp = crate::clock::rfc3339(now);
+        self.state
+            .lock()
+            .users
+            .apply_metadata(user_id, app, user_meta, &stamp)
+    }
+
+    /// Creates a user (Management API `POST /users`).
+    pub(crate) fn create_user(
+        &self,
+        user: User,
+        role_exists: impl Fn(&str) -> bool,
+        now: i64,
+    ) -> Result<User, UserError> {
+        self.state.lock().users.create(user, role_exists, now)
+    }
+
+    /// Adds a user or replaces the one with the same id (the Rust handle).
+    pub(crate) fn upsert_user(
+        &self,
+        user: User,
+        role_exists: impl Fn(&str) -> bool,
+        now: i64,
+    ) -> Result<User, UserError> {
+        self.state.lock().users.upsert(user, role_exists, now)
+    }
+
+    /// Changes a user (Management API `PATCH /users/{id}`).
+    pub(crate) fn update_user(
+        &self,
+        user_id: &str,
+        patch: &Map<String, Value>,
+        role_exists: impl Fn(&str) -> bool,
+        now: i64,
+    ) -> Result<User, UserError> {
+        let stamp = crate::clock::rfc3339(now);
+        self.state
+            .lock()
+            .users
+            .update(user_id, patch, role_exists, &stamp)
+    }
+
+    /// Deletes a user with everything that would let them in: sessions, codes, refresh and
+    /// opaque tokens. Whether there was such a user.
+    pub(crate) fn delete_user(&self, user_id: &str) -> bool {
+        let mut s = self.state.lock();
+        s.sessions.remove_where(|x| x.user_id == user_id);
+        s.codes.remove_where(|c| c.grant.user.user_id == user_id);
+        s.opaque.remove_where(|o| o.user_id == user_id);
+        s.refresh.revoke_user(user_id);
+        s.users.delete(user_id)
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /// Starts a session for `user_id` lasting `lifetime` seconds; returns its id.
+    pub(crate) fn start_session(&self, user_id: &str, now: i64, lifetime: i64) -> String {
+        let sid = random_id(24);
+        let session = Session {
+            user_id: user_id.to_string(),
+            auth_time: now,
+        };
+        self.state
+            .lock()
+            .sessions
+            .insert(sid.clone(), session, now + lifetime, now);
+        sid
+    }
+
+    /// The live session `sid`, if its user may still log in.
+    pub(crate) fn session(&self, sid: &str, now: i64) -> Option<Session> {
+        let s = self.state.lock();
+        let session = s.sessions.get(sid, now)?;
+        let user = s.users.get(&session.user_id)?;
+        (!user.blocked).then(|| session.clone())
+    }
+
+    /// Ends session `sid`.
+    pub(crate) fn end_session(&self, sid: &str) {
+        self.state.lock().sessions.remove(sid);
+    }
+
+    // ---------------------------------------------------------------- parked logins
+
+    /// Parks a validated `/authorize` request under its transaction id while the user is at
+    /// the login page.
+    pub(crate) fn park_login(&self, request: AuthorizeRequest, now: i64, lifetime: i64) {
+        let txid = request.transaction_id.clone();
+        self.state
+            .lock()
+            .parked
+            .insert(txid, request, now + lifetime, now);
+    }
+
+    /// The parked request `txid`, left parked (the login page shows it again on a retry).
+    pub(crate) fn parked_login(&self, txid: &str, now: i64) -> Option<AuthorizeRequest> {
+        self.state.lock().parked.get(txid, now).cloned()
+    }
+
+    /// Takes the parked request `txid` to finish it.
+    pub(crate) fn take_parked_login(&self, txid: &str, now: i64) -> Option<AuthorizeRequest> {
+        self.state.lock().parked.take(txid, now)
+    }
+
+    // ---------------------------------------------------------------- codes
+
+    /// Issues a single-use authorization code valid for `lifetime` seconds.
+    pub(crate) fn issue_code(&self, code: IssuedCode, now: i64, lifetime: i64) -> String {
+        let value = random_id(24);
+        self.state
+            .lock()
+            .codes
+            .insert(value.clone(), code, now + lifetime, now);
+        value
+    }
+
+    /// Takes a live code: it can be exchanged once.
+    pub(crate) fn take_code(&self, code: &str, now: i64) -> Option<IssuedCode> {
+        self.state.lock().codes.take(code, now)
+    }
+
+    // ---------------------------------------------------------------- refresh tokens
+
+    /// Issues a refresh token valid until `expires_at`: the first of a new family, or the next
+    /// of `family` after a rotation.
+    pub(crate) fn issue_refresh(
+        &self,
+        grant: &Arc<RefreshGrant>,
+        family: Option<u64>,
+        expires_at: i64,
+        now: i64,
+    ) -> String {
+        let token = format!("v1.{}", random_id(48));
+        self.state
+            .lock()
+            .refresh
+            .issue(token.clone(), grant, family, expires_at, now);
+        token
+    }
+
+    /// Accepts a refresh token for an exchange (spending it when the client rotates).
+    pub(crate) fn exchange_refresh(
+        &self,
+        token: &str,
+        client_id: &str,
+        rotation: RotationType,
+        leeway: i64,
+        now: i64,
+    ) -> Result<Exchanged, RefreshRefusal> {
+        self.state
+            .lock()
+            .refresh
+            .exchange(token, client_id, rotation, leeway, now)
+    }
+
+    /// Revokes a refresh token's family (`/oauth/revoke`).
+    pub(crate) fn revoke_refresh(&self, token: &str, client_id: &str) -> Result<(), RevokeRefusal> {
+        self.state.lock().refresh.revoke(token, client_id)
+    }
+
+    // ---------------------------------------------------------------- opaque tokens
+
+    /// Issues an opaque access token valid for `lifetime` seconds.
+    pub(crate) fn issue_opaque(&self, token: OpaqueToken, now: i64, lifetime: i64) -> String {
+        let value = format!("mock-opaque.{}", random_id(32));
+        self.state
+            .lock()
+            .opaque
+            .insert(value.clone(), token, now + lifetime, now);
+        value
+    }
+
+    /// A live opaque token, or [`Expired`] when it exists but expired (Auth0 says so).
+    pub(crate) fn opaque(&self, token: &str, now: i64) -> Option<Result<OpaqueToken, Expired>> {
+        let s = self.state.lock();
+        match s.opaque.get(token, now) {
+            Some(t) => Some(Ok(t.clone())),
+            None if s.opaque.get(token, i64::MIN).is_some() => Some(Err(Expired)),
+            None => None,
+        }
+    }
+}
+
+/// A token that exists but is past its expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Expired;

@@ -1,0 +1,347 @@
+//! The users the mock knows at runtime: the tenant's, plus those created or changed by the
+//! Management API, the Rust handle and hooks. One set of rules for every way in, so a user made
+//! one way can never be a user another way would refuse.
+
+use crate::tenant::{User, merge_metadata};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// Why a user could not be created or changed. The texts are the Management API's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserError {
+    /// Another user has that id or email.
+    #[error("The user already exists.")]
+    Exists,
+    /// No user with that id.
+    #[error("The user does not exist.")]
+    Missing,
+    /// Neither an email nor a username.
+    #[error("Payload validation error: 'Missing required property: email'")]
+    NoLogin,
+    /// A role the tenant does not define.
+    #[error("Unknown role '{0}'")]
+    UnknownRole(String),
+    /// A change the Management API refuses, or a body that is not a user.
+    #[error("Payload validation error: {0}")]
+    Invalid(String),
+}
+
+/// Why a user may not log in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginRefusal {
+    /// The user is gone (deleted since the session, code or refresh token was issued).
+    Unknown,
+    /// The user is blocked.
+    Blocked,
+}
+
+/// Users in creation order, with their login counts.
+#[derive(Debug, Default)]
+pub(crate) struct Users {
+    list: Vec<User>,
+    logins: HashMap<String, u64>,
+}
+
+impl Users {
+    /// The tenant's users, as loaded (already normalised and checked by the fixture loader).
+    pub(crate) fn new(users: Vec<User>) -> Self {
+        Self {
+            list: users,
+            logins: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn get(&self, user_id: &str) -> Option<&User> {
+        self.list.iter().find(|u| u.user_id == user_id)
+    }
+
+    /// A user by id, email or username (emails and usernames case-insensitively, as Auth0).
+    pub(crate) fn find(&self, login: &str) -> Option<&User> {
+        self.list
+            .iter()
+            .find(|u| u.user_id == login || u.matches_login(login))
+    }
+
+    pub(crate) fn all(&self) -> &[User] {
+        &self.list
+    }
+
+    /// Counts a login (unless `counts` is false, as for a refresh) and returns the user with
+    /// their `logins_count`, or why they may not log in.
+    pub(crate) fn begin_login(
+        &mut self,
+        user_id: &str,
+        counts: bool,
+    ) -> Result<(User, u64), LoginRefusal> {
+        let user = self.get(user_id).ok_or(LoginRefusal::Unknown)?;
+        if user.blocked {
+            return Err(LoginRefusal::Blocked);
+        }
+        let user = user.clone();
+        let count = self.logins.entry(user_id.to_string()).or_insert(0);
+        if counts {
+            *count += 1;
+        }
+        Ok((user, *count))
+    }
+
+    /// Applies metadata changes made by hooks; returns the user as now stored.
+    pub(crate) fn apply_metadata(
+        &mut self,
+        user_id: &str,
+        app: &Map<String, Value>,
+        user_meta: &Map<String, Value>,
+        stamp: &str,
+    ) -> Option<User> {
+        let u = self.list.iter_mut().find(|u| u.user_id == user_id)?;
+        merge_metadata(&mut u.app_metadata, app);
+        merge_metadata(&mut u.user_metadata, user_meta);
+        if !app.is_empty() || !user_meta.is_empty() {
+            u.updated_at = Some(stamp.to_string());
+        }
+        Some(u.clone())
+    }
+
+    /// Adds a new user. An empty `user_id` gets a fresh one.
+    pub(crate) fn create(
+        &mut self,
+        mut user: User,
+        role_exists: impl Fn(&str) -> bool,
+        now: i64,
+    ) -> Result<User, UserError> {
+        if user.user_id.is_empty() {
+            user.user_id = crate::util::short_hash(&format!(
+                "{}{}",
+                user.login_name(),
+                crate::util::random_id(8)
+            ));
+        }
+        user.normalize(now);
+        self.check(&user, None, &role_exists)?;
+        self.list.push(user.clone());
+        Ok(user)
+    }
+
+    /// Adds a user, or replaces the one with the same id.
+    pub(crate) fn upsert(
+        &mut self,
+        mut user: User,
+        role_exists: impl Fn(&str) -> bool,
+        now: i64,
+    ) -> Result<User, UserError> {
+        user.normalize(now);
+        let existing = self.list.iter().position(|u| u.user_id == user.user_id);
+        self.check(&user, existing, &role_exists)?;
+        match existing {
+            Some(i) => self.list[i] = user.clone(),
+            None => self.list.push(user.clone()),
+        }
+        Ok(user)
+    }
+
+    /// Applies a Management API `PATCH`: fields are replaced, metadata merged (`null` deletes),
+    /// `user_id` is fixed.
+    pub(crate) fn update(
+        &mut self,
+        user_id: &str,
+        patch: &Map<String, Value>,
+        role_exists: impl Fn(&str) -> bool,
+        stamp: &str,
+    ) -> Result<User, UserError> {
+        let index = self
+            .list
+            .iter()
+            .position(|u| u.user_id == user_id)
+            .ok_or(UserError::Missing)?;
+        if patch.contains_key("user_id") {
+            return Err(UserError::Invalid("user_id cannot be changed".into()));
+        }
+        let current = &self.list[index];
+        let mut fields = match serde_json::to_value(current) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        // `password` is never serialised (it must not leak into API answers): carry it over.
+        fields.insert("password".into(), serde_json::json!(current.password));
+        for (k, v) in patch {
+            let is_metadata = k == "app_metadata" || k == "user_metadata";
+            match (fields.get_mut(k), v) {
+                (Some(Value::Object(target)), Value::Object(changes)) if is_metadata => {
+                    merge_metadata(target, changes);
+                }
+                _ => {
+                    fields.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        let mut updated: User = serde_json::from_value(Value::Object(fields))
+            .map_err(|e| UserError::Invalid(e.to_string()))?;
+        updated.updated_at = Some(stamp.to_string());
+        self.check(&updated, Some(index), &role_exists)?;
+        self.list[index] = updated.clone();
+        Ok(updated)
+    }
+
+    /// Removes a user; whether there was one.
+    pub(crate) fn delete(&mut self, user_id: &str) -> bool {
+        let before = self.list.len();
+        self.list.retain(|u| u.user_id != user_id);
+        self.logins.remove(user_id);
+        self.list.len() != before
+    }
+
+    /// The rules every stored user meets. `replacing` is the index of the user being replaced,
+    /// who may keep their own id and email.
+    fn check(
+        &self,
+        user: &User,
+        replacing: Option<usize>,
+        role_exists: &impl Fn(&str) -> bool,
+    ) -> Result<(), UserError> {
+        if user.email.is_none() && user.username.is_none() {
+            return Err(UserError::NoLogin);
+        }
+        if let Some(bad) = user.roles.iter().find(|r| !role_exists(r)) {
+            return Err(UserError::UnknownRole(bad.clone()));
+        }
+        let others = self
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != replacing)
+            .map(|(_, u)| u);
+        for other in others {
+            let same_email = match (&other.email, &user.email) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                _ => false,
+            };
+            if other.user_id == user.user_id || same_email {
+                return Err(UserError::Exists);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn user(v: Value) -> User {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn users() -> Users {
+        let mut u = Users::default();
+        u.create(
+            user(json!({"user_id": "a", "email": "a@x.test"})),
+            |_| true,
+            0,
+        )
+        .unwrap();
+        u
+    }
+
+    #[test]
+    fn create_refuses_an_email_already_taken_whatever_its_case() {
+        let mut u = users();
+        let e = u.create(user(json!({"email": "A@X.test"})), |_| true, 0);
+        assert_eq!(e, Err(UserError::Exists));
+    }
+
+    #[test]
+    fn update_refuses_another_users_email_like_create() {
+        let mut u = users();
+        u.create(
+            user(json!({"user_id": "b", "email": "b@x.test"})),
+            |_| true,
+            0,
+        )
+        .unwrap();
+        let patch = json!({"email": "a@x.test"});
+        let e = u.update("auth0|b", patch.as_object().unwrap(), |_| true, "t");
+        assert_eq!(e, Err(UserError::Exists));
+    }
+
+    #[test]
+    fn update_merges_metadata_and_null_deletes() {
+        let mut u = users();
+        u.apply_metadata(
+            "auth0|a",
+            json!({"keep": 1, "drop": 2}).as_object().unwrap(),
+            &Map::new(),
+            "t",
+        );
+        let patch = json!({"app_metadata": {"drop": null, "new": 3}});
+        let updated = u
+            .update("auth0|a", patch.as_object().unwrap(), |_| true, "t2")
+            .unwrap();
+        assert_eq!(
+            Value::Object(updated.app_metadata),
+            json!({"keep": 1, "new": 3})
+        );
+        assert_eq!(updated.updated_at.as_deref(), Some("t2"));
+    }
+
+    #[test]
+    fn update_keeps_the_password_and_refuses_a_new_id() {
+        let mut u = Users::default();
+        u.create(
+            user(json!({"user_id": "p", "email": "p@x.test", "password": "pw"})),
+            |_| true,
+            0,
+        )
+        .unwrap();
+        let patch = json!({"name": "P"});
+        let updated = u
+            .update("auth0|p", patch.as_object().unwrap(), |_| true, "t")
+            .unwrap();
+        assert!(updated.has_password("pw"));
+        let patch = json!({"user_id": "other"});
+        assert!(matches!(
+            u.update("auth0|p", patch.as_object().unwrap(), |_| true, "t"),
+            Err(UserError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn unknown_roles_are_refused_on_every_way_in() {
+        let mut u = users();
+        let known = |r: &str| r == "user";
+        let e = u.create(
+            user(json!({"email": "c@x.test", "roles": ["ghost"]})),
+            known,
+            0,
+        );
+        assert_eq!(e, Err(UserError::UnknownRole("ghost".into())));
+        let e = u.upsert(
+            user(json!({"user_id": "a", "email": "a@x.test", "roles": ["ghost"]})),
+            known,
+            0,
+        );
+        assert_eq!(e, Err(UserError::UnknownRole("ghost".into())));
+    }
+
+    #[test]
+    fn a_blocked_user_cannot_begin_a_login_and_a_refresh_does_not_count() {
+        let mut u = users();
+        assert_eq!(u.begin_login("auth0|a", true).unwrap().1, 1);
+        assert_eq!(u.begin_login("auth0|a", false).unwrap().1, 1);
+        u.update(
+            "auth0|a",
+            json!({"blocked": true}).as_object().unwrap(),
+            |_| true,
+            "t",
+        )
+        .unwrap();
+        assert_eq!(
+            u.begin_login("auth0|a", true).unwrap_err(),
+            LoginRefusal::Blocked
+        );
+        assert_eq!(
+            u.begin_login("nobody", true).unwrap_err(),
+            LoginRefusal::Unknown
+        );
+    }
+}

@@ -1,2 +1,0 @@
-pub mod hasura_standin;
-pub mod postgres;
