@@ -631,3 +631,45 @@ async fn cli_token_check_and_hasura_config() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("-----BEGIN PRIVATE KEY-----"));
     server.shutdown().await;
 }
+
+// ---------------------------------------------------------------- one next-scenario rule
+
+#[tokio::test]
+async fn the_control_api_and_the_rust_handle_refuse_the_same_next_scenario_counts() {
+    let server = start().await;
+    let base = server.base_url();
+    let handle = server.handle();
+    for count in [0, auth0_mock::NEXT_SCENARIO_MAX + 1] {
+        let res = reqwest::Client::new()
+            .post(format!("{base}/__mock/scenarios/next"))
+            .json(&json!({"scenario": "admin", "count": count}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::BAD_REQUEST,
+            "control API, count {count}"
+        );
+        assert_eq!(
+            handle.set_next_scenario("admin", count),
+            Err(auth0_mock::NextScenarioError::Count),
+            "handle, count {count}"
+        );
+    }
+    let armed = handle
+        .set_next_scenario("admin", auth0_mock::NEXT_SCENARIO_MAX)
+        .unwrap();
+    assert_eq!(armed.remaining, auth0_mock::NEXT_SCENARIO_MAX);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_rust_handle_refuses_an_unknown_next_scenario_like_the_control_api() {
+    let server = start().await;
+    assert_eq!(
+        server.handle().set_next_scenario("nope", 1),
+        Err(auth0_mock::NextScenarioError::Unknown("nope".into()))
+    );
+    server.shutdown().await;
+}

@@ -1075,3 +1075,169 @@ async fn garbage_never_gets_a_500() {
     assert_eq!(status, StatusCode::OK, "still serving");
     server.shutdown().await;
 }
+
+// ---------------------------------------------------------------- regressions
+
+/// A refresh token from the password grant for the web client.
+async fn web_refresh_token(base: &str) -> String {
+    let mut form = WEB.to_vec();
+    form.extend([
+        ("grant_type", "password"),
+        ("username", "alice@example.com"),
+        ("password", "alice-password"),
+        ("audience", API),
+        ("scope", "openid offline_access"),
+    ]);
+    let (status, body) = token(base, &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["refresh_token"].as_str().unwrap().to_string()
+}
+
+async fn refresh_with(base: &str, refresh_token: &str) -> (StatusCode, Value) {
+    let mut form = WEB.to_vec();
+    form.extend([
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+    ]);
+    token(base, &form).await
+}
+
+#[tokio::test]
+async fn revoke_accepts_client_secret_basic_and_the_token_stops_working() {
+    let server = start().await;
+    let base = server.base_url();
+    let rt = web_refresh_token(&base).await;
+    // As openid-client sends it: form-encoded credentials in Basic, no client_id in the body.
+    let res = client()
+        .post(format!("{base}/oauth/revoke"))
+        .basic_auth("auth0%2Dmock%2Dweb", Some("auth0%2Dmock%2Dweb%2Dsecret"))
+        .form(&[("token", rt.as_str()), ("token_type_hint", "refresh_token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.text().await.unwrap(), "", "an empty body, as Auth0");
+    let (status, body) = refresh_with(&base, &rt).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "invalid_grant");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn revoke_with_a_wrong_basic_secret_is_refused_like_the_token_endpoint() {
+    let server = start().await;
+    let base = server.base_url();
+    let rt = web_refresh_token(&base).await;
+    let res = client()
+        .post(format!("{base}/oauth/revoke"))
+        .basic_auth("auth0-mock-web", Some("wrong"))
+        .form(&[("token", rt.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"error": "access_denied", "error_description": "Unauthorized"})
+    );
+    assert_eq!(
+        refresh_with(&base, &rt).await.0,
+        StatusCode::OK,
+        "still valid"
+    );
+    server.shutdown().await;
+}
+
+/// An opaque access token with `openid` (no audience), as passport-auth0's default login gets.
+async fn opaque_access_token(base: &str) -> String {
+    let mut form = WEB.to_vec();
+    form.extend([
+        ("grant_type", "password"),
+        ("username", "alice@example.com"),
+        ("password", "alice-password"),
+        ("scope", "openid profile email"),
+    ]);
+    let (status, body) = token(base, &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn userinfo_takes_the_access_token_from_the_query_string() {
+    let server = start().await;
+    let base = server.base_url();
+    let at = opaque_access_token(&base).await;
+    let res = client()
+        .get(format!("{base}/userinfo?access_token={}", enc(&at)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let profile: Value = res.json().await.unwrap();
+    assert_eq!(profile["sub"], "auth0|alice");
+    assert_eq!(profile["email"], "alice@example.com");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn userinfo_takes_the_access_token_from_a_form_body() {
+    let server = start().await;
+    let base = server.base_url();
+    let at = opaque_access_token(&base).await;
+    let res = client()
+        .post(format!("{base}/userinfo"))
+        .form(&[("access_token", at.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["sub"], "auth0|alice");
+    server.shutdown().await;
+}
+
+/// A code from a browser login of alice, not yet exchanged.
+async fn alice_code(base: &str) -> String {
+    let (_, callback) = browser_login(base, &client(), "").await;
+    query_of(&callback)["code"].clone()
+}
+
+#[tokio::test]
+async fn a_code_whose_user_was_deleted_is_an_invalid_authorization_code() {
+    let server = start().await;
+    let base = server.base_url();
+    let code = alice_code(&base).await;
+    let deleted = client()
+        .delete(format!("{base}/api/v2/users/{}", enc("auth0|alice")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let res = exchange(&base, &client(), &code).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        res.json::<Value>().await.unwrap(),
+        json!({"error": "invalid_grant", "error_description": "Invalid authorization code"})
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_code_whose_user_was_blocked_since_is_refused() {
+    let server = start().await;
+    let base = server.base_url();
+    let code = alice_code(&base).await;
+    let blocked = client()
+        .patch(format!("{base}/api/v2/users/{}", enc("auth0|alice")))
+        .json(&json!({"blocked": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blocked.status(), StatusCode::OK);
+    let res = exchange(&base, &client(), &code).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error_description"],
+        "user is blocked"
+    );
+    server.shutdown().await;
+}

@@ -250,6 +250,24 @@ async fn run_python(client: &str, script: &str, server: &MockServer) {
     run_client(client, &python, script, mock_env(server), SCRIPT_TIMEOUT).await;
 }
 
+/// Debian's Chromium (or `CHROMIUM_PATH`), installed on a fresh machine by the same script CI
+/// runs; never a downloaded browser.
+fn chromium() -> String {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() && std::env::var_os("CHROMIUM_PATH").is_none() {
+        eprintln!("real_clients: {chromium} is missing; running .ci/install-test-deps");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/install-test-deps");
+        let status = std::process::Command::new("bash").arg(&script).status();
+        eprintln!("real_clients: .ci/install-test-deps finished: {status:?}");
+    }
+    assert!(
+        Path::new(&chromium).exists(),
+        "browser tests need Debian's Chromium at {chromium} \
+         (apt-get install -y chromium, or set CHROMIUM_PATH); browsers are never downloaded"
+    );
+    chromium
+}
+
 // ------------------------------------------------------------------ tests
 
 /// jose: createRemoteJWKSet + jwtVerify on M2M and password-grant access tokens.
@@ -301,6 +319,37 @@ async fn node_auth0_sdk_over_tls() {
     server.shutdown().await;
 }
 
+/// openid-client v6 with `ClientSecretBasic`: `tokenRevocation` sends the credentials only in
+/// HTTP Basic; the revoked refresh token then fails with `invalid_grant`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openid_client_revokes_with_client_secret_basic() {
+    let server = start_mock(false).await;
+    run_node(
+        "openid-client (client_secret_basic revocation)",
+        "openid-client-revoke.mjs",
+        &server,
+        vec![],
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// passport-auth0 (Auth0's Express strategy) logs alice in through the login page in Chromium;
+/// it loads the profile with `GET /userinfo?access_token=…`. It only speaks https.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passport_auth0_login_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock(true).await;
+    run_node(
+        "passport-auth0",
+        "passport.mjs",
+        &server,
+        vec![("CHROMIUM_PATH".to_string(), chromium)],
+    )
+    .await;
+    server.shutdown().await;
+}
+
 /// PyJWT: PyJWKClient + jwt.decode(RS256, audience, issuer).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pyjwt_decodes_access_tokens_with_jwks_client() {
@@ -335,19 +384,7 @@ async fn python_clients_over_tls() {
 /// missing or UPDATE_SCREENSHOTS is set, otherwise to the temp dir.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_in_chromium() {
-    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() && std::env::var_os("CHROMIUM_PATH").is_none() {
-        // A fresh machine: the same script CI runs installs Debian's chromium (as root).
-        eprintln!("real_clients: {chromium} is missing; running .ci/install-test-deps");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/install-test-deps");
-        let status = std::process::Command::new("bash").arg(&script).status();
-        eprintln!("real_clients: .ci/install-test-deps finished: {status:?}");
-    }
-    assert!(
-        Path::new(&chromium).exists(),
-        "the auth0-spa-js test needs Debian's Chromium at {chromium} \
-         (apt-get install -y chromium, or set CHROMIUM_PATH); browsers are never downloaded"
-    );
+    let chromium = chromium();
     let docs_png = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/login-page.png");
     let screenshot = if std::env::var_os("UPDATE_SCREENSHOTS").is_some() || !docs_png.exists() {
         docs_png

@@ -179,3 +179,33 @@ pub(crate) async fn run(
         permissions,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vanished_user_is_named_by_what_each_flow_presented() {
+        let description = |flow| LoginError::UnknownUser.into_oauth(flow).description;
+        assert_eq!(description(LoginFlow::Password), "Wrong email or password.");
+        assert_eq!(
+            description(LoginFlow::PasswordRealm),
+            "Wrong email or password."
+        );
+        assert_eq!(
+            description(LoginFlow::Refresh),
+            "The refresh_token was generated for a user who doesn't exist anymore."
+        );
+        assert_eq!(description(LoginFlow::BrowserCode), "Login required");
+        for flow in [
+            LoginFlow::Password,
+            LoginFlow::BrowserCode,
+            LoginFlow::Minted,
+        ] {
+            assert!(
+                !description(flow).contains("refresh token"),
+                "{flow:?} must not blame a refresh token"
+            );
+        }
+    }
+}
