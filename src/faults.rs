@@ -3,6 +3,7 @@
 
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How a faulty request fails.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -42,6 +43,8 @@ pub struct Fault {
 #[derive(Debug, Default)]
 pub struct Faults {
     armed: Mutex<Vec<Fault>>,
+    /// Whether anything is armed: every request asks, and almost always nothing is.
+    any: AtomicBool,
 }
 
 impl Faults {
@@ -69,17 +72,22 @@ impl Faults {
             _ => {}
         }
         self.armed.lock().push(fault);
+        self.any.store(true, Ordering::Release);
         Ok(())
     }
 
     /// Takes one use of the first fault armed for `path`, if any.
     pub fn take(&self, path: &str) -> Option<FaultKind> {
+        if !self.any.load(Ordering::Acquire) {
+            return None;
+        }
         let mut armed = self.armed.lock();
         let idx = armed.iter().position(|f| f.endpoint == path)?;
         let kind = armed[idx].kind.clone();
         armed[idx].count -= 1;
         if armed[idx].count == 0 {
             armed.remove(idx);
+            self.any.store(!armed.is_empty(), Ordering::Release);
         }
         Some(kind)
     }
@@ -91,7 +99,9 @@ impl Faults {
 
     /// Disarms everything.
     pub fn clear(&self) {
-        self.armed.lock().clear();
+        let mut armed = self.armed.lock();
+        armed.clear();
+        self.any.store(false, Ordering::Release);
     }
 }
 

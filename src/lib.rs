@@ -46,7 +46,7 @@ pub use keys::{KeyError, new_signing_key_pem};
 pub use mint::TokenSet;
 pub use mock::{ControlAccess, NEXT_SCENARIO_MAX, NextScenario, NextScenarioError};
 pub use scenario::{MintedScenario, TokenRequest};
-pub use server::{DEFAULT_PORT, MockServer, ServerConfig, StartError};
+pub use server::{DEFAULT_PORT, MockServer, ServerConfig, StartError, server_runtime};
 pub use store::{
     CODES_CAP, OPAQUE_CAP, PARKED_CAP, REFRESH_CAP, SESSIONS_CAP, StoreCounts, UserError,
 };

@@ -64,6 +64,8 @@ pub(crate) struct MockOptions {
 /// Everything the mock serves from.
 pub(crate) struct Mock {
     issuer: String,
+    /// `<issuer>api/v2/`: the audience of Management API tokens.
+    management_audience: String,
     https: bool,
     jwks_max_age: u64,
     control: ControlAccess,
@@ -92,6 +94,7 @@ impl Mock {
         let key_override = options.key_override.map(Arc::new);
         let keys = key_set(&tenant, key_override.clone())?;
         Ok(Self {
+            management_audience: format!("{}api/v2/", options.issuer),
             issuer: options.issuer,
             https: options.https,
             jwks_max_age: options.jwks_max_age,
@@ -114,6 +117,11 @@ impl Mock {
     /// The issuer, with its trailing slash.
     pub(crate) fn issuer(&self) -> &str {
         &self.issuer
+    }
+
+    /// The audience of Management API tokens, `<issuer>api/v2/`.
+    pub(crate) fn management_audience(&self) -> &str {
+        &self.management_audience
     }
 
     /// Whether the mock serves https.

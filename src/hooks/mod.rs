@@ -5,17 +5,17 @@
 //! [`Event`] Auth0 gives Actions and collecting what they do through an [`Api`] modelled on
 //! Auth0's `api` object. A Rust user embedding the mock implements the trait to add their own.
 
-pub mod action;
+mod action;
 mod api;
 mod claims;
 mod event;
-pub mod hasura_claims;
-pub mod hasura_sync;
+mod hasura_claims;
+mod hasura_sync;
 mod hook;
-pub mod outbound;
+mod outbound;
 mod pipeline;
 mod record;
-pub mod webhook;
+mod webhook;
 
 pub use api::{Api, Effects, OutboundCall};
 pub use claims::{is_restricted_claim, restricted_reason};

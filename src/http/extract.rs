@@ -154,8 +154,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ManagementJson<T> {
 }
 
 /// The caller's IP address, when the server was started with connect info (always, via
-/// [`crate::MockServer`]); empty otherwise.
-pub(crate) struct PeerIp(pub String);
+/// [`crate::MockServer`]).
+pub(crate) struct PeerIp(pub Option<std::net::IpAddr>);
+
+impl PeerIp {
+    /// As `event.request.ip` shows it (empty when unknown).
+    pub(crate) fn text(&self) -> String {
+        self.0.map(|ip| ip.to_string()).unwrap_or_default()
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
     type Rejection = std::convert::Infallible;
@@ -164,23 +171,15 @@ impl<S: Send + Sync> FromRequestParts<S> for PeerIp {
         let ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(PeerIp(ip.unwrap_or_default()))
+            .map(|c| c.0.ip());
+        Ok(PeerIp(ip))
     }
 }
 
 /// The request's `User-Agent`, for `event.request.user_agent`.
-pub(crate) struct UserAgent(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for UserAgent {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ua = parts
-            .headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        Ok(UserAgent(ua.to_string()))
-    }
+pub(crate) fn user_agent(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
 }

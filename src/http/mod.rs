@@ -58,10 +58,8 @@ pub(crate) fn router(mock: AppState) -> Router {
         .merge(control::routes(mock.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn(layers::no_store))
         .layer(middleware::from_fn_with_state(mock.clone(), cors::cors))
-        .layer(middleware::from_fn_with_state(mock.clone(), layers::faults))
-        .layer(middleware::from_fn(layers::log_request))
+        .layer(middleware::from_fn_with_state(mock.clone(), layers::around))
         .with_state(mock)
 }
 

@@ -1,7 +1,7 @@
 //! `POST /oauth/token`: every grant Auth0 clients use, with Auth0's error bodies and statuses.
 
 use super::client_auth::{Credentials, authenticate};
-use super::extract::{AppState, Body, PeerIp, UserAgent};
+use super::extract::{AppState, Body, PeerIp, user_agent};
 use super::params::Params;
 use crate::error::OAuthError;
 use crate::login::event::request_json;
@@ -20,23 +20,24 @@ use serde_json::{Map, Value, json};
 /// Scopes of a Management API token when none are requested.
 const MANAGEMENT_SCOPES: &[&str] = &["read:users", "create:users", "update:users", "delete:users"];
 
-/// Where a token request came from, for `event.request` of the grants that run hooks.
-struct Origin {
-    ip: String,
-    user_agent: String,
+/// Where a token request came from, for `event.request` of the grants that run hooks (built
+/// only for them: client_credentials, the hot path, never needs it).
+struct Origin<'a> {
+    ip: PeerIp,
+    headers: &'a HeaderMap,
 }
 
-impl Origin {
+impl Origin<'_> {
     fn request(&self, mock: &Mock) -> Value {
-        request_json(mock.issuer(), &self.user_agent, &self.ip, "POST", json!({}))
+        let ua = user_agent(self.headers);
+        request_json(mock.issuer(), ua, &self.ip.text(), "POST", json!({}))
     }
 }
 
 /// The token endpoint.
 pub(crate) async fn token(
     State(mock): State<AppState>,
-    PeerIp(ip): PeerIp,
-    UserAgent(user_agent): UserAgent,
+    ip: PeerIp,
     headers: HeaderMap,
     Body(params): Body,
 ) -> Result<Json<TokenSet>, OAuthError> {
@@ -51,7 +52,10 @@ pub(crate) async fn token(
         )
     };
     let grant: GrantType = grant_type.parse().map_err(|_| unsupported())?;
-    let origin = Origin { ip, user_agent };
+    let origin = Origin {
+        ip,
+        headers: &headers,
+    };
     let set = match grant {
         GrantType::AuthorizationCode
         | GrantType::RefreshToken
@@ -143,7 +147,7 @@ async fn refresh(
     mock: &Mock,
     client: &Client,
     params: &Params,
-    origin: &Origin,
+    origin: &Origin<'_>,
 ) -> Result<TokenSet, OAuthError> {
     let token = params.require("refresh_token")?;
     let now = mock.clock().now();
@@ -215,15 +219,15 @@ fn client_credentials(
             "Grant type 'client_credentials' not allowed for the client.",
         ));
     }
-    let management = format!("{}api/v2/", mock.issuer());
-    if params.get("audience") == Some(management.as_str()) {
+    let management = mock.management_audience();
+    if params.get("audience") == Some(management) {
         // Tools that speak the Management API first fetch a token for it; the mock's
         // /api/v2 subset is guarded by the control-API rules, so any confidential client may.
         let scope = match params.get("scope") {
             Some(s) => split_scope(Some(s)),
             None => MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
         };
-        return mint::client_token(mock, &client.client_id, &management, &scope, None);
+        return mint::client_token(mock, &client.client_id, management, &scope, None);
     }
     let Some(audience) = requested_audience(tenant, params)? else {
         return Err(OAuthError::access_denied(
@@ -257,7 +261,7 @@ async fn password(
     client: &Client,
     params: &Params,
     realm: Option<&str>,
-    origin: &Origin,
+    origin: &Origin<'_>,
 ) -> Result<TokenSet, OAuthError> {
     let username = params.require("username")?;
     let password = params.require("password")?;

@@ -112,13 +112,13 @@ impl SigningKey {
             .to_public_key()
             .to_public_key_pem(LineEnding::LF)
             .map_err(|e| KeyError::Parse(e.to_string()))?;
-        let cert_der = match cert_der {
-            Some(c) => c,
-            None => self_signed_cert(der.as_bytes())?,
-        };
         let public_der = aws_lc_rs::signature::KeyPair::public_key(&pair)
             .as_ref()
             .to_vec();
+        let cert_der = match cert_der {
+            Some(c) => c,
+            None => self_signed_cert(&key, &public_der)?,
+        };
         Ok(Self {
             kid,
             pair,
@@ -244,10 +244,13 @@ fn thumbprint(n: &str, e: &str) -> String {
 
 /// A self-signed certificate whose every field is fixed, so the same key always yields the same
 /// certificate and `x5t`: PKCS#1 v1.5 signatures are deterministic.
-fn self_signed_cert(pkcs8: &[u8]) -> Result<Vec<u8>, KeyError> {
-    let der = rustls::pki_types::PrivatePkcs8KeyDer::from(pkcs8.to_vec());
-    let key_pair = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&der, &rcgen::PKCS_RSA_SHA256)
-        .map_err(|e| KeyError::Backend(e.to_string()))?;
+///
+/// It is signed with the pure-Rust `rsa` crate, not aws-lc: aws-lc's first signature seeds its
+/// random generator from CPU jitter (about 20 ms, measured with perf: `jent_*`), which a user's
+/// own `--key` would otherwise add to every startup. The `rsa` crate's deterministic signing
+/// needs no randomness, and one signature costs it a few milliseconds.
+fn self_signed_cert(key: &rsa::RsaPrivateKey, public_der: &[u8]) -> Result<Vec<u8>, KeyError> {
+    let signer = CertSigner { key, public_der };
     let mut params = rcgen::CertificateParams::default();
     params.distinguished_name = rcgen::DistinguishedName::new();
     params
@@ -257,9 +260,37 @@ fn self_signed_cert(pkcs8: &[u8]) -> Result<Vec<u8>, KeyError> {
     params.not_after = rcgen::date_time_ymd(2099, 1, 1);
     params.serial_number = Some(rcgen::SerialNumber::from(vec![1u8]));
     let cert = params
-        .self_signed(&key_pair)
+        .self_signed(&signer)
         .map_err(|e| KeyError::Backend(e.to_string()))?;
     Ok(cert.der().to_vec())
+}
+
+/// rcgen's view of the key while it signs the certificate.
+struct CertSigner<'a> {
+    key: &'a rsa::RsaPrivateKey,
+    /// PKCS#1 `RSAPublicKey` DER, what rcgen puts in the SubjectPublicKeyInfo for RSA.
+    public_der: &'a [u8],
+}
+
+impl rcgen::PublicKeyData for CertSigner<'_> {
+    fn der_bytes(&self) -> &[u8] {
+        self.public_der
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_RSA_SHA256
+    }
+}
+
+impl rcgen::SigningKey for CertSigner<'_> {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        use rsa::signature::{SignatureEncoding, Signer};
+        let signer = rsa::pkcs1v15::SigningKey::<rsa::sha2::Sha256>::new(self.key.clone());
+        signer
+            .try_sign(msg)
+            .map(|s| s.to_vec())
+            .map_err(|_| rcgen::Error::RemoteKeyError)
+    }
 }
 
 /// Wraps DER bytes in a PEM block with 64-column lines.

@@ -154,3 +154,71 @@ fn half_hash(value: &str) -> String {
     let digest = sha256(value.as_bytes());
     b64url(&digest[..16])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::LoginFlow;
+
+    fn api(dialect: TokenDialect) -> ResourceServer {
+        serde_json::from_value(json!({
+            "identifier": "https://api",
+            "token_dialect": dialect.as_str(),
+        }))
+        .unwrap()
+    }
+
+    fn grant() -> Grant {
+        Grant {
+            user: serde_json::from_value(json!({"user_id": "auth0|a", "email": "a@x.test"}))
+                .unwrap(),
+            client_id: "web".into(),
+            audience: Some("https://api".into()),
+            scope: vec!["read:x".into()],
+            nonce: None,
+            sid: None,
+            auth_time: 0,
+            include_auth_time: false,
+            access_claims: Map::new(),
+            id_claims: Map::new(),
+            flow: LoginFlow::Password,
+            scenario: None,
+            permissions: vec!["read:x".into()],
+        }
+    }
+
+    #[test]
+    fn auth0_dialects_name_the_client_in_azp_with_gty() {
+        let (c, _) = user_access("https://t/", &api(TokenDialect::AccessToken), &grant(), 0);
+        assert_eq!(
+            (c["azp"].as_str(), c["gty"].as_str()),
+            (Some("web"), Some("password"))
+        );
+        assert!(c.get("client_id").is_none() && c.get("jti").is_none());
+        assert!(c.get("permissions").is_none());
+        let (c, _) = user_access(
+            "https://t/",
+            &api(TokenDialect::AccessTokenAuthz),
+            &grant(),
+            0,
+        );
+        assert_eq!(c["permissions"], json!(["read:x"]));
+    }
+
+    #[test]
+    fn rfc9068_dialects_use_client_id_and_jti_and_no_gty() {
+        for dialect in [
+            TokenDialect::Rfc9068Profile,
+            TokenDialect::Rfc9068ProfileAuthz,
+        ] {
+            let (c, _) = user_access("https://t/", &api(dialect), &grant(), 0);
+            assert_eq!(c["client_id"], "web", "{dialect}");
+            assert!(c["jti"].as_str().is_some_and(|j| !j.is_empty()));
+            assert!(c.get("azp").is_none() && c.get("gty").is_none());
+            assert_eq!(c.get("permissions").is_some(), dialect.has_permissions());
+            let m2m = client_access("https://t/", dialect, "m2m", "https://api", &[], 0, 60);
+            assert_eq!(m2m["client_id"], "m2m");
+            assert!(m2m.get("gty").is_none() && m2m.get("azp").is_none());
+        }
+    }
+}

@@ -15,7 +15,6 @@ use crate::tenant::Scenario;
 use jwt::{Signature, UnsignedJwt, seal};
 use scenario::TokenKind;
 use serde::Serialize;
-use std::sync::Arc;
 
 /// Opaque access tokens (no API requested) live a day, or two hours from the implicit flow.
 const OPAQUE_LIFETIME: i64 = 86_400;
@@ -116,13 +115,13 @@ pub(crate) fn user_tokens(
     };
     let refresh_token = if opts.refresh && scope::has(&grant.scope, "offline_access") {
         let lifetime = client.map_or(2_592_000, |c| c.refresh_token.token_lifetime);
-        let refresh = Arc::new(RefreshGrant {
+        let refresh = RefreshGrant {
             user_id: grant.user.user_id.clone(),
             client_id: grant.client_id.clone(),
             audience: grant.audience.clone(),
             scope: grant.scope.clone(),
             sid: grant.sid.clone(),
-        });
+        };
         Some(
             mock.store()
                 .issue_refresh(&refresh, opts.refresh_family, now + lifetime, now),
@@ -177,4 +176,17 @@ pub(crate) fn client_token(
         expires_in: lifetime,
         token_type: "Bearer",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::TokenDialect;
+
+    #[test]
+    fn rfc9068_access_tokens_are_typed_at_jwt() {
+        assert_eq!(access_typ(TokenDialect::Rfc9068Profile), "at+jwt");
+        assert_eq!(access_typ(TokenDialect::Rfc9068ProfileAuthz), "at+jwt");
+        assert_eq!(access_typ(TokenDialect::AccessToken), "JWT");
+    }
 }

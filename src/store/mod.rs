@@ -34,7 +34,6 @@ use expiring::Expiring;
 use parking_lot::Mutex;
 use refresh::RefreshTokens;
 use serde_json::{Map, Value};
-use std::sync::Arc;
 use users::Users;
 
 /// At most this many browser sessions.
@@ -346,7 +345,7 @@ impl Store {
     /// of `family` after a rotation.
     pub(crate) fn issue_refresh(
         &self,
-        grant: &Arc<RefreshGrant>,
+        grant: &RefreshGrant,
         family: Option<u64>,
         expires_at: i64,
         now: i64,
@@ -355,7 +354,7 @@ impl Store {
         self.state
             .lock()
             .refresh
-            .issue(token.clone(), grant, family, expires_at, now);
+            .issue(&token, grant, family, expires_at, now);
         token
     }
 

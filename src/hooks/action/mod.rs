@@ -17,7 +17,7 @@
 //! `fetch` results come back the same way. Every run gets a fresh context (no state leaks from
 //! one login to the next), prepared while the worker is idle from the prelude compiled once to
 //! bytecode, so a warm login pays only for the Action's own work (about 0.1 ms for the guide's
-//! claims Action; `cargo run --release --example bench_actions`).
+//! claims Action; `cargo bench --bench actions`).
 //!
 //! Per-binding settings in the trigger entry (all optional): `timeout_ms` (20000),
 //! `fetch_timeout_ms` (10000), `memory_limit_mb` (64), `workers` (4), `pure` (false: set it

@@ -8,7 +8,7 @@
 mod complete;
 mod validate;
 
-use super::extract::{AppState, Page, PeerIp, Query, UserAgent};
+use super::extract::{AppState, Page, PeerIp, Query, user_agent};
 use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found};
 use super::session;
 use crate::error::{ErrorPage, OAuthError};
@@ -41,8 +41,7 @@ pub(crate) fn unknown_transaction() -> ErrorPage {
 pub(crate) async fn authorize(
     State(mock): State<AppState>,
     headers: HeaderMap,
-    PeerIp(ip): PeerIp,
-    UserAgent(user_agent): UserAgent,
+    ip: PeerIp,
     Page(Query(params)): Page<Query>,
 ) -> Result<Response, AuthorizeRefusal> {
     let (req, reply) = validate::validate(&mock.tenant(), &params)?;
@@ -62,8 +61,8 @@ pub(crate) async fn authorize(
         sid: &sid,
         user_id: &s.user_id,
         auth_time: s.auth_time,
-        ip: &ip,
-        user_agent: &user_agent,
+        ip: &ip.text(),
+        user_agent: user_agent(&headers),
     };
     Ok(complete(&mock, req, browser).await?)
 }
@@ -73,8 +72,7 @@ pub(crate) async fn authorize(
 pub(crate) async fn resume(
     State(mock): State<AppState>,
     headers: HeaderMap,
-    PeerIp(ip): PeerIp,
-    UserAgent(user_agent): UserAgent,
+    ip: PeerIp,
     Page(Query(params)): Page<Query>,
 ) -> Result<Response, AuthorizeRefusal> {
     let txid = params
@@ -91,8 +89,8 @@ pub(crate) async fn resume(
         sid: &sid,
         user_id: &s.user_id,
         auth_time: s.auth_time,
-        ip: &ip,
-        user_agent: &user_agent,
+        ip: &ip.text(),
+        user_agent: user_agent(&headers),
     };
     Ok(complete(&mock, req, browser).await?)
 }
