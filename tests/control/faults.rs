@@ -104,7 +104,7 @@ async fn a_delay_fault_holds_only_the_next_request_and_then_serves_it() {
     // Long enough that the second request below cannot outlast it on a busy machine.
     arm(
         &base,
-        json!({"endpoint": "/.well-known/jwks.json", "count": 1, "kind": "delay", "ms": 2000}),
+        json!({"endpoint": "/.well-known/jwks.json", "count": 1, "kind": "delay", "ms": 1000}),
     )
     .await;
     let delayed = tokio::spawn({
