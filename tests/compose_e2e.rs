@@ -7,11 +7,11 @@
 //!   HASURA_GRAPHQL_ADMIN_SECRET=dev-admin-secret cargo test --test compose_e2e -- --ignored
 //! ```
 
-mod common;
+mod support;
 
-use common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use support::*;
 
 fn stack() -> (String, String, String) {
     let spec = std::env::var("AUTH0_MOCK_COMPOSE_E2E")

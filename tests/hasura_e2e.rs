@@ -1,94 +1,19 @@
 //! The Auth0 + Hasura story end to end, offline: a real Postgres (throwaway cluster with the
 //! migrations of `fixtures/hasura/`), the Hasura stand-in (JWT mode against the mock's JWKS),
-//! and auth0-mock with hasura-claims + hasura-sync. Each step of the scenario is asserted.
+//! and auth0-mock with hasura-claims + hasura-sync. The story's steps build on each other, so they
+//! stay one test; what does not build on it (Hasura's refusals, Hasura down) has its own.
 
-mod common;
+mod support;
 
 use auth0_mock::tenant::HookBinding;
 use auth0_mock::{MockServer, ServerConfig};
-use common::*;
 use hasura_standin::HasuraStandin;
 use hasura_standin::postgres::PgCluster;
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
+use support::*;
 
 const ADMIN_SECRET: &str = "e2e-admin-secret";
-const VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
-const CALLBACK: &str = "http://localhost:3000/callback";
-
-/// Logs a user in through /authorize and the login form, then exchanges the code (PKCE).
-/// Returns the token response, or the callback's error parameters.
-async fn browser_login(
-    base: &str,
-    email: &str,
-    password: &str,
-) -> Result<Value, std::collections::HashMap<String, String>> {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let url = format!(
-        "{base}/authorize?client_id=auth0-mock-spa&redirect_uri={}&response_type=code&scope=openid+profile+email&audience={}\
-         &state=st%3D%3D&nonce=n1&code_challenge={CHALLENGE}&code_challenge_method=S256",
-        enc(CALLBACK),
-        enc(API)
-    );
-    let login = http.get(url).send().await.unwrap().headers()[LOCATION]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let res = http
-        .post(format!("{base}{login}"))
-        .form(&[
-            ("username", email),
-            ("password", password),
-            ("action", "default"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND, "login form accepted");
-    let cookie = res.headers()[SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let resume = res.headers()[LOCATION].to_str().unwrap().to_string();
-    let back = http
-        .get(format!("{base}{resume}"))
-        .header(COOKIE, cookie)
-        .send()
-        .await
-        .unwrap();
-    let location = back.headers()[LOCATION].to_str().unwrap().to_string();
-    let q: std::collections::HashMap<String, String> = url::Url::parse(&location)
-        .unwrap()
-        .query_pairs()
-        .into_owned()
-        .collect();
-    assert_eq!(q["state"], "st==");
-    let Some(code) = q.get("code") else {
-        return Err(q);
-    };
-    let res = http
-        .post(format!("{base}/oauth/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("client_id", "auth0-mock-spa"),
-            ("code", code),
-            ("code_verifier", VERIFIER),
-            ("redirect_uri", CALLBACK),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    Ok(res.json().await.unwrap())
-}
 
 async fn graphql(url: &str, auth: Option<(&str, &str)>, query: &str) -> Value {
     let mut req = reqwest::Client::new()
@@ -135,8 +60,7 @@ async fn stack(post_login: impl FnOnce(&str) -> Vec<HookBinding>) -> Stack {
         .await
         .expect("mock starts");
     let base = mock.base_url();
-    let secret = json!({ "jwk_url": format!("{base}/.well-known/jwks.json"), "issuer": format!("{base}/"), "audience": API }).to_string();
-    let hasura = HasuraStandin::start(&pg.connection_string(), &secret, ADMIN_SECRET)
+    let hasura = HasuraStandin::start(&pg.connection_string(), &hasura_secret(&base), ADMIN_SECRET)
         .await
         .expect("hasura stand-in starts");
     let mut tenant = auth0_mock::tenant::load_embedded().unwrap();
@@ -164,19 +88,33 @@ fn native_hooks(graphql_url: &str) -> Vec<HookBinding> {
     ]
 }
 
+/// The access token of a browser login (code + PKCE) of alice's.
+async fn alice_browser_access_token(base: &str) -> String {
+    browser_tokens(base, "alice@example.com", "alice-password")
+        .await
+        .expect("alice logs in")["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+const USERS: &str = "query { users { userId userName } }";
+
+/// `Authorization: Bearer <token>`, for [`graphql`].
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn login_sync_and_row_level_access_end_to_end() {
-    let mut s = stack(native_hooks).await;
+async fn logins_sync_users_into_postgres_and_hasura_shows_each_user_only_their_row() {
+    let s = stack(native_hooks).await;
     let base = s.mock.base_url();
     let gql = s.hasura.as_ref().unwrap().graphql_url();
 
     // 1. alice logs in through /authorize + the login form; code + PKCE → tokens.
-    let alice = browser_login(&base, "alice@example.com", "alice-password")
-        .await
-        .expect("alice logs in");
-    let alice_at = alice["access_token"].as_str().unwrap().to_string();
+    let alice_at = alice_browser_access_token(&base).await;
     assert_eq!(
-        claims(&alice_at)["https://hasura.io/jwt/claims"]["x-hasura-user-id"],
+        claims(&alice_at)[HASURA_NS]["x-hasura-user-id"],
         "auth0|alice"
     );
 
@@ -185,18 +123,8 @@ async fn login_sync_and_row_level_access_end_to_end() {
         rows(&s.pg).await,
         vec![("auth0|alice".to_string(), Some("Alice Liddell".to_string()))]
     );
-    let records: Value = reqwest::get(format!("{base}/__mock/hooks"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sync = records["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["kind"] == "hasura-sync")
-        .expect("sync recorded");
+    let recs = records_of(&base, "hasura-sync").await;
+    let sync = recs.first().expect("sync recorded");
     assert_eq!(
         sync["calls"][0]["request_body"]["variables"],
         json!({ "userId": "auth0|alice", "userName": "Alice Liddell" })
@@ -212,9 +140,7 @@ async fn login_sync_and_row_level_access_end_to_end() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    browser_login(&base, "alice@example.com", "alice-password")
-        .await
-        .expect("second login");
+    alice_browser_access_token(&base).await;
     assert_eq!(
         rows(&s.pg).await,
         vec![(
@@ -224,64 +150,22 @@ async fn login_sync_and_row_level_access_end_to_end() {
     );
 
     // 3. Each user sees only their own row.
-    let (status, bob) = password_login(&base, "bob@example.com", "bob-password").await;
+    let (status, bob) = bob_login(&base).await;
     assert_eq!(status, StatusCode::OK, "{bob}");
     let bob_at = bob["access_token"].as_str().unwrap().to_string();
-    let alice_at = browser_login(&base, "alice@example.com", "alice-password")
-        .await
-        .unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let q = "query { users { userId userName } }";
-    let mine = graphql(
-        &gql,
-        Some(("authorization", &format!("Bearer {alice_at}"))),
-        q,
-    )
-    .await;
+    let alice_at = alice_browser_access_token(&base).await;
+    let mine = graphql(&gql, Some(("authorization", &bearer(&alice_at))), USERS).await;
     assert_eq!(
         mine,
         json!({ "data": { "users": [{ "userId": "auth0|alice", "userName": "Alice Pleasance Liddell" }] } })
     );
-    let bobs = graphql(
-        &gql,
-        Some(("authorization", &format!("Bearer {bob_at}"))),
-        q,
-    )
-    .await;
+    let bobs = graphql(&gql, Some(("authorization", &bearer(&bob_at))), USERS).await;
     assert_eq!(
         bobs,
         json!({ "data": { "users": [{ "userId": "auth0|bob", "userName": "Bob Builder" }] } })
     );
 
-    // 4. No token, an expired token, another audience: Hasura's errors; the admin secret sees all.
-    let none = graphql(&gql, None, q).await;
-    assert_eq!(none["errors"][0]["extensions"]["code"], "invalid-headers");
-    assert_eq!(
-        none["errors"][0]["message"],
-        "Missing 'Authorization' or 'Cookie' header in JWT authentication mode"
-    );
-    let handle = s.mock.handle();
-    let expired = handle.mint_scenario("expired").await.unwrap().access_token;
-    let res = graphql(
-        &gql,
-        Some(("authorization", &format!("Bearer {expired}"))),
-        q,
-    )
-    .await;
-    assert_eq!(res["errors"][0]["extensions"]["code"], "invalid-jwt");
-    assert_eq!(
-        res["errors"][0]["message"],
-        "Could not verify JWT: JWTExpired"
-    );
-    let other = handle
-        .mint_scenario("wrong-audience")
-        .await
-        .unwrap()
-        .access_token;
-    let res = graphql(&gql, Some(("authorization", &format!("Bearer {other}"))), q).await;
-    assert_eq!(res["errors"][0]["extensions"]["code"], "invalid-jwt");
+    // 4. The admin secret sees every synced row.
     let all = graphql(
         &gql,
         Some(("x-hasura-admin-secret", ADMIN_SECRET)),
@@ -295,8 +179,42 @@ async fn login_sync_and_row_level_access_end_to_end() {
         .collect();
     ids.sort();
     assert_eq!(ids, vec!["auth0|alice", "auth0|bob"], "{all}");
+    s.mock.shutdown().await;
+}
 
-    // 5. Hasura down during login: denied with a clear access_denied, nothing half-written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hasura_refuses_no_token_an_expired_token_and_another_audiences_token() {
+    let s = stack(native_hooks).await;
+    let gql = s.hasura.as_ref().unwrap().graphql_url();
+    let none = graphql(&gql, None, USERS).await;
+    assert_eq!(none["errors"][0]["extensions"]["code"], "invalid-headers");
+    assert_eq!(
+        none["errors"][0]["message"],
+        "Missing 'Authorization' or 'Cookie' header in JWT authentication mode"
+    );
+    let handle = s.mock.handle();
+    let expired = handle.mint_scenario("expired").await.unwrap().access_token;
+    let res = graphql(&gql, Some(("authorization", &bearer(&expired))), USERS).await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "invalid-jwt");
+    assert_eq!(
+        res["errors"][0]["message"],
+        "Could not verify JWT: JWTExpired"
+    );
+    let other = handle
+        .mint_scenario("wrong-audience")
+        .await
+        .unwrap()
+        .access_token;
+    let res = graphql(&gql, Some(("authorization", &bearer(&other))), USERS).await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "invalid-jwt");
+    s.mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_hasura_down_logins_are_denied_and_nothing_is_half_written() {
+    let mut s = stack(native_hooks).await;
+    let base = s.mock.base_url();
+    alice_browser_access_token(&base).await;
     if let Some(h) = s.hasura.take() {
         h.shutdown().await;
     }
@@ -312,7 +230,7 @@ async fn login_sync_and_row_level_access_end_to_end() {
         "{body}"
     );
     assert!(body.get("access_token").is_none());
-    let denied = browser_login(&base, "admin@example.com", "admin-password")
+    let denied = browser_tokens(&base, "admin@example.com", "admin-password")
         .await
         .expect_err("denied at /authorize");
     assert_eq!(denied["error"], "access_denied");
@@ -333,7 +251,7 @@ async fn login_sync_and_row_level_access_end_to_end() {
 /// The Auth0 + Hasura guide's two Actions, unchanged but for the URL and admin secret (read
 /// from `event.secrets`), produce the same tokens and the same rows as the native hooks.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guide_actions_match_the_native_hooks() {
+async fn the_guides_actions_give_the_same_tokens_rows_and_visibility_as_the_native_hooks() {
     let actions_dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/actions-example");
     let mut results = Vec::new();
@@ -357,22 +275,20 @@ async fn guide_actions_match_the_native_hooks() {
         })
         .await;
         let base = s.mock.base_url();
-        let alice = browser_login(&base, "alice@example.com", "alice-password")
+        let alice = browser_tokens(&base, "alice@example.com", "alice-password")
             .await
             .expect("alice logs in");
-        let (status, bob) = password_login(&base, "bob@example.com", "bob-password").await;
+        let (status, bob) = bob_login(&base).await;
         assert_eq!(status, StatusCode::OK, "{bob}");
-        let hasura_claims = |t: &Value| {
-            claims(t["access_token"].as_str().unwrap())["https://hasura.io/jwt/claims"].clone()
-        };
+        let hasura_claims = |t: &Value| access_claims(t)[HASURA_NS].clone();
         let gql = s.hasura.as_ref().unwrap().graphql_url();
         let mine = graphql(
             &gql,
             Some((
                 "authorization",
-                &format!("Bearer {}", alice["access_token"].as_str().unwrap()),
+                &bearer(alice["access_token"].as_str().unwrap()),
             )),
-            "query { users { userId userName } }",
+            USERS,
         )
         .await;
         results.push((
@@ -382,15 +298,8 @@ async fn guide_actions_match_the_native_hooks() {
             mine,
         ));
         if use_actions {
-            let records: Value = reqwest::get(format!("{base}/__mock/hooks"))
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let sync = records["records"]
-                .as_array()
-                .unwrap()
+            let recs = records(&base).await;
+            let sync = recs
                 .iter()
                 .find(|r| r["hook"] == "hasura-sync-user")
                 .expect("the sync Action ran");
@@ -400,11 +309,7 @@ async fn guide_actions_match_the_native_hooks() {
                 "[REDACTED]"
             );
             assert!(
-                sync["logs"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|l| l.as_str().unwrap_or("").contains("synced auth0|alice")),
+                logs(sync).iter().any(|l| l.contains("synced auth0|alice")),
                 "{sync}"
             );
         }
