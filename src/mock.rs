@@ -212,6 +212,8 @@ impl Mock {
         };
         let pipeline = Pipeline::build(&tenant, &self.extra_hooks)?;
         let keys = key_set(&tenant, self.key_override.clone())?;
+        // A rotation finishing after this would bring back the replaced key set.
+        let _no_rotation = self.rotation.lock();
         self.store.reset(tenant.users.clone());
         *self.keys.write() = Arc::new(keys);
         *self.pipeline.write() = Arc::new(pipeline);

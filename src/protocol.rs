@@ -96,6 +96,12 @@ wire_enum! {
         MfaRecoveryCode = "http://auth0.com/oauth/grant-type/mfa-recovery-code",
         /// Device authorization.
         DeviceCode = "urn:ietf:params:oauth:grant-type:device_code",
+        /// Client-initiated backchannel authentication.
+        Ciba = "urn:openid:params:grant-type:ciba",
+        /// Custom token exchange.
+        TokenExchange = "urn:ietf:params:oauth:grant-type:token-exchange",
+        /// Token exchange for a federated connection's access token.
+        FederatedTokenExchange = "urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token",
     }
 }
 
@@ -305,8 +311,9 @@ impl LoginFlow {
             Self::BrowserCode => "oidc-basic-profile",
             Self::BrowserImplicit => "oidc-implicit-profile",
             Self::BrowserHybrid => "oidc-hybrid-profile",
-            Self::Password => "oauth2-resource-owner",
-            Self::PasswordRealm => "oauth2-password-realm",
+            // Auth0's value for both password grants at /oauth/token ("the password (and
+            // password-realm) exchange"); `oauth2-resource-owner` is the legacy /oauth/ro.
+            Self::Password | Self::PasswordRealm => "oauth2-password",
             Self::Refresh => "oauth2-refresh-token",
             Self::Minted => "oauth2-token-exchange",
         }
@@ -360,6 +367,13 @@ mod tests {
             ResponseTypes::parse("code device"),
             Err(Unknown("device".into()))
         );
+    }
+
+    #[test]
+    fn both_password_grants_are_auth0s_oauth2_password_protocol() {
+        assert_eq!(LoginFlow::Password.protocol(), "oauth2-password");
+        assert_eq!(LoginFlow::PasswordRealm.protocol(), "oauth2-password");
+        assert_eq!(LoginFlow::Refresh.protocol(), "oauth2-refresh-token");
     }
 
     #[test]

@@ -130,7 +130,11 @@ pub fn wrk(url: &str, conns: u32, secs: u64, form: Option<&str>) -> Load {
         cmd.arg("-s").arg(script);
     }
     let out = cmd.arg(url).output().expect("wrk runs");
-    let text = String::from_utf8_lossy(&out.stdout);
+    parse(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// Requests per second, p99 and whether anything failed, from wrk's `--latency` report.
+fn parse(text: &str) -> Load {
     let rps = text
         .lines()
         .find(|l| l.starts_with("Requests/sec:"))
@@ -225,21 +229,5 @@ pub fn wrk_script(url: &str, conns: u32, secs: u64, lua: &str) -> Load {
         .arg(url)
         .output()
         .expect("wrk runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    let rps = text
-        .lines()
-        .find(|l| l.starts_with("Requests/sec:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    let p99_ms = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("99%"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .map_or(0.0, millis);
-    Load {
-        rps,
-        p99_ms,
-        errors: text.contains("Non-2xx") || text.contains("Socket errors"),
-    }
+    parse(&String::from_utf8_lossy(&out.stdout))
 }

@@ -39,7 +39,7 @@ pub trait PostLoginHook: Send + Sync {
 }
 
 /// One configured pipeline entry: the hook plus its display name and secrets.
-pub struct BoundHook {
+pub(crate) struct BoundHook {
     /// Display name (the binding's `name` or the Action's name).
     pub name: String,
     /// The hook.
@@ -50,4 +50,4 @@ pub struct BoundHook {
 
 /// Builds the hook for one fixture binding, validating its settings. The error is the reason,
 /// shown with the binding's path by the fixture loader.
-pub type HookFactory = fn(&HookBinding, &Tenant) -> Result<Arc<dyn PostLoginHook>, String>;
+pub(crate) type HookFactory = fn(&HookBinding, &Tenant) -> Result<Arc<dyn PostLoginHook>, String>;

@@ -20,6 +20,6 @@ mod webhook;
 pub use api::{Api, Effects, OutboundCall};
 pub use claims::{is_restricted_claim, restricted_reason};
 pub use event::Event;
-pub use hook::{BoundHook, HookError, HookFactory, PostLoginHook};
-pub use pipeline::{Pipeline, PipelineResult, builtin_factory};
+pub use hook::{HookError, PostLoginHook};
+pub use pipeline::{Pipeline, PipelineResult};
 pub use record::{HookOutcome, HookRecord, HookRecords};

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// The built-in hook kinds.
-pub fn builtin_factory(kind: &str) -> Option<HookFactory> {
+pub(crate) fn builtin_factory(kind: &str) -> Option<HookFactory> {
     match kind {
         "hasura-claims" => Some(hasura_claims::HasuraClaims::factory),
         "hasura-sync" => Some(hasura_sync::factory),

@@ -93,7 +93,7 @@ const KEEP: usize = 1000;
 
 impl HookRecords {
     /// Appends a record, dropping the oldest past the bound.
-    pub fn push(&self, mut record: HookRecord) {
+    pub(crate) fn push(&self, mut record: HookRecord) {
         let mut guard = self.inner.lock();
         guard.0 += 1;
         record.id = guard.0;

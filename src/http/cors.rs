@@ -3,6 +3,7 @@
 //! spa-js's `Auth0-Client` header triggers.
 
 use super::extract::AppState;
+use crate::error::OAuthError;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -60,7 +61,10 @@ pub(crate) async fn preflight(State(mock): State<AppState>, headers: HeaderMap) 
         .and_then(|o| o.to_str().ok())
         .unwrap_or("");
     if origin.is_empty() || !origin_allowed(&mock, origin) {
-        return (StatusCode::FORBIDDEN, "Origin not allowed").into_response();
+        return OAuthError::access_denied(format!(
+            "Origin not allowed: '{origin}' is in no application's Allowed Web Origins"
+        ))
+        .into_response();
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     let h = response.headers_mut();

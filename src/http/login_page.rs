@@ -88,16 +88,22 @@ pub(crate) async fn submit(
     let txid = transaction(&query)?;
     let username = form.get("username").unwrap_or("").trim().to_string();
     let action = form.get("action").unwrap_or("default");
-    let user = mock.store().find_user(&username);
-    let verdict = match (action, &user) {
-        (_, None) => Err(WRONG_CREDENTIALS),
-        (_, Some(u)) if u.blocked => Err("user is blocked"),
-        ("pick", Some(u)) => Ok(u.user_id.clone()),
-        ("default", Some(u)) => match form.get("password") {
-            Some(given) if u.has_password(given) => Ok(u.user_id.clone()),
-            _ => Err(WRONG_CREDENTIALS),
-        },
+    let user = match action {
+        // The one-click test-user list: no password.
+        "pick" => Ok(mock.store().find_user(&username)),
+        // The password rule the password grant uses too.
+        "default" => {
+            Ok(mock
+                .store()
+                .check_password(&username, form.get("password").unwrap_or(""), None))
+        }
         _ => Err("Unsupported action."),
+    };
+    let verdict = match user {
+        Err(unsupported) => Err(unsupported),
+        Ok(None) => Err(WRONG_CREDENTIALS),
+        Ok(Some(u)) if u.blocked => Err("user is blocked"),
+        Ok(Some(u)) => Ok(u.user_id),
     };
     let user_id = match verdict {
         Ok(id) => id,

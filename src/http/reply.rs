@@ -3,7 +3,7 @@
 //! the same headers.
 
 use super::pages;
-use crate::error::OAuthError;
+use crate::error::{ErrorPage, OAuthError};
 use crate::protocol::ResponseMode;
 use crate::tenant::origin_of;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value};
 
 /// A `302 Found` to `location`. A location that cannot be a header value (control characters)
-/// is refused with an error page rather than sent half-formed.
+/// is refused with Auth0's error page rather than sent half-formed.
 pub(crate) fn found(location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(v) => {
@@ -19,10 +19,8 @@ pub(crate) fn found(location: &str) -> Response {
             r.headers_mut().insert(header::LOCATION, v);
             r
         }
-        Err(_) => html(
-            StatusCode::BAD_REQUEST,
-            pages::error_page("invalid_request", "The redirect target is not a valid URL"),
-        ),
+        Err(_) => ErrorPage::new("invalid_request", "The redirect target is not a valid URL")
+            .into_response(),
     }
 }
 

@@ -71,22 +71,19 @@ pub(crate) async fn token(
         GrantType::AuthorizationCode => authorization_code(&mock, client, &params)?,
         GrantType::RefreshToken => refresh(&mock, client, &params, &origin).await?,
         GrantType::ClientCredentials => client_credentials(&mock, &tenant, client, &params)?,
-        GrantType::Password => password(&mock, &tenant, client, &params, None, &origin).await?,
+        GrantType::Password => password(&mock, &tenant, client, &params, false, &origin).await?,
         GrantType::PasswordRealm => {
-            let realm = params.require("realm")?;
-            if tenant.connection(realm).is_none() {
-                return Err(OAuthError::invalid_request(format!(
-                    "Unknown realm: the connection '{realm}' does not exist"
-                )));
-            }
-            password(&mock, &tenant, client, &params, Some(realm), &origin).await?
+            password(&mock, &tenant, client, &params, true, &origin).await?
         }
         GrantType::Implicit
         | GrantType::PasswordlessOtp
         | GrantType::MfaOob
         | GrantType::MfaOtp
         | GrantType::MfaRecoveryCode
-        | GrantType::DeviceCode => return Err(unsupported()),
+        | GrantType::DeviceCode
+        | GrantType::Ciba
+        | GrantType::TokenExchange
+        | GrantType::FederatedTokenExchange => return Err(unsupported()),
     };
     Ok(Json(set))
 }
@@ -260,11 +257,22 @@ async fn password(
     tenant: &Tenant,
     client: &Client,
     params: &Params,
-    realm: Option<&str>,
+    with_realm: bool,
     origin: &Origin<'_>,
 ) -> Result<TokenSet, OAuthError> {
     let username = params.require("username")?;
     let password = params.require("password")?;
+    let realm = if with_realm {
+        let realm = params.require("realm")?;
+        if tenant.connection(realm).is_none() {
+            return Err(OAuthError::invalid_request(format!(
+                "Unknown realm: the connection '{realm}' does not exist"
+            )));
+        }
+        Some(realm)
+    } else {
+        None
+    };
     let audience = requested_audience(tenant, params)?;
     let user = mock
         .store()

@@ -6,7 +6,6 @@
 //! or JSON body.
 
 use super::extract::{AppState, Body, Query};
-use super::params::Params;
 use crate::error::OAuthError;
 use crate::mint::claims::profile_claims;
 use crate::mint::jwt::{Expiry, Rejected, verify_own};
@@ -21,24 +20,29 @@ use serde_json::{Map, Value, json};
 pub(crate) async fn userinfo(
     State(mock): State<AppState>,
     headers: HeaderMap,
-    Query(query): Query,
-    Body(body): Body,
+    query: Result<Query, OAuthError>,
+    body: Result<Body, OAuthError>,
 ) -> Result<Json<Value>, OAuthError> {
-    let token = access_token(&headers, &query, &body).ok_or_else(|| {
-        OAuthError::invalid_request(
-            "Missing access token: send Authorization: Bearer <token> (or access_token)",
-        )
-    })?;
+    // A Bearer header is enough: what else the request carries does not matter then.
+    if let Some(token) = bearer(&headers) {
+        return Ok(Json(profile(&mock, token)?));
+    }
+    let Query(query) = query?;
+    let Body(body) = body?;
+    let token = query
+        .get("access_token")
+        .or_else(|| body.get("access_token"))
+        .ok_or_else(|| {
+            OAuthError::invalid_request(
+                "Missing access token: send Authorization: Bearer <token> (or access_token)",
+            )
+        })?;
     Ok(Json(profile(&mock, token)?))
 }
 
-/// The presented token: the header first, then the query, then the body.
-fn access_token<'a>(
-    headers: &'a HeaderMap,
-    query: &'a Params,
-    body: &'a Params,
-) -> Option<&'a str> {
-    let bearer = headers
+/// The `Authorization: Bearer` token, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
@@ -46,10 +50,7 @@ fn access_token<'a>(
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim)
-        .filter(|t| !t.is_empty());
-    bearer
-        .or_else(|| query.get("access_token"))
-        .or_else(|| body.get("access_token"))
+        .filter(|t| !t.is_empty())
 }
 
 fn profile(mock: &Mock, token: &str) -> Result<Value, OAuthError> {

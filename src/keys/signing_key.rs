@@ -10,7 +10,7 @@ use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rsa::pkcs1::DecodeRsaPrivateKey;
-use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use serde_json::{Value, json};
 
@@ -40,7 +40,6 @@ pub struct SigningKey {
     e: String,
     cert_der: Vec<u8>,
     private_pem: String,
-    public_pem: String,
 }
 
 impl std::fmt::Debug for SigningKey {
@@ -108,10 +107,6 @@ impl SigningKey {
             .to_pkcs8_pem(LineEnding::LF)
             .map_err(|e| KeyError::Parse(e.to_string()))?
             .to_string();
-        let public_pem = key
-            .to_public_key()
-            .to_public_key_pem(LineEnding::LF)
-            .map_err(|e| KeyError::Parse(e.to_string()))?;
         let public_der = aws_lc_rs::signature::KeyPair::public_key(&pair)
             .as_ref()
             .to_vec();
@@ -128,7 +123,6 @@ impl SigningKey {
             e,
             cert_der,
             private_pem,
-            public_pem,
         })
     }
 
@@ -173,11 +167,13 @@ impl SigningKey {
     }
 
     /// The modulus, base64url.
+    #[cfg(test)]
     pub fn n(&self) -> &str {
         &self.n
     }
 
     /// The public exponent, base64url.
+    #[cfg(test)]
     pub fn e(&self) -> &str {
         &self.e
     }
@@ -195,11 +191,6 @@ impl SigningKey {
     /// The private key, PKCS#8 PEM (for `keygen`).
     pub fn private_pem(&self) -> &str {
         &self.private_pem
-    }
-
-    /// The public key, SPKI PEM (for key-based Hasura configs).
-    pub fn public_pem(&self) -> &str {
-        &self.public_pem
     }
 }
 

@@ -1,9 +1,10 @@
 //! The login transaction: from an authenticated user and a validated request to a [`Grant`]
 //! (what the tokens will say), through the post-login hooks.
 //!
-//! Every way a user gets tokens goes through [`transaction::run`]: the browser login (any
-//! response type, silent auth included), the password grants, and refresh-token exchanges, each
-//! with its [`crate::protocol::LoginFlow`]. Client credentials never do.
+//! Every login goes through [`transaction::run`]: the browser login (any response type, silent
+//! auth included), the password grants, and refresh-token exchanges, each with its
+//! [`crate::protocol::LoginFlow`]. Client credentials never do; scenario tokens, minted without a
+//! login, build their grant in `scenario` and run only the claim-only hooks.
 
 pub(crate) mod event;
 pub(crate) mod grant;

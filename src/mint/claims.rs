@@ -1,5 +1,6 @@
-//! The claims of each token Auth0 issues, in its shapes (see `auth0-protocol.md` §2): user
-//! access tokens, ID tokens and client-credentials tokens, for each access-token dialect.
+//! The claims of each token Auth0 issues, in its shapes (Auth0's "Access Token Profiles" and
+//! "ID Token Structure" docs): user access tokens, ID tokens and client-credentials tokens, for
+//! each access-token dialect.
 
 use crate::login::grant::Grant;
 use crate::protocol::TokenDialect;
@@ -143,9 +144,6 @@ pub(crate) fn client_access(
         c.insert("gty".into(), json!("client-credentials"));
         c.insert("azp".into(), json!(client_id));
     }
-    if dialect.has_permissions() {
-        c.insert("permissions".into(), json!(scope));
-    }
     c
 }
 
@@ -217,6 +215,10 @@ mod tests {
             assert!(c.get("azp").is_none() && c.get("gty").is_none());
             assert_eq!(c.get("permissions").is_some(), dialect.has_permissions());
             let m2m = client_access("https://t/", dialect, "m2m", "https://api", &[], 0, 60);
+            assert!(
+                m2m.get("permissions").is_none(),
+                "client tokens never had permissions"
+            );
             assert_eq!(m2m["client_id"], "m2m");
             assert!(m2m.get("gty").is_none() && m2m.get("azp").is_none());
         }

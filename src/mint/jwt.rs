@@ -29,17 +29,25 @@ impl UnsignedJwt {
     }
 }
 
-/// How a token is signed. Anything but `Valid` is a scenario defect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Signature {
-    /// RS256 with the current key.
-    Valid,
-    /// `alg: none`, empty signature.
-    None,
+/// How a token is signed; anything but [`Signature::VALID`] is a scenario defect. The defects
+/// combine: a stranger's key and a corrupted signature give a corrupted stranger's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Signature {
+    /// `alg: none`, empty signature (wins over the others).
+    pub unsigned: bool,
     /// RS256 with a key nobody published.
-    StrangerKey,
-    /// A valid signature with some bytes flipped.
-    Corrupted,
+    pub stranger_key: bool,
+    /// Some bytes of the signature flipped.
+    pub corrupted: bool,
+}
+
+impl Signature {
+    /// RS256 with the current key.
+    pub(crate) const VALID: Signature = Signature {
+        unsigned: false,
+        stranger_key: false,
+        corrupted: false,
+    };
 }
 
 /// Encodes and signs `jwt`.
@@ -54,18 +62,19 @@ pub(crate) fn seal(
     out.push_str(&b64url(&header));
     out.push('.');
     out.push_str(&b64url(&claims));
-    let signer = match signature {
-        Signature::None => {
-            out.push('.');
-            return Ok(out);
-        }
-        Signature::StrangerKey => stranger_key()?,
-        Signature::Valid | Signature::Corrupted => key,
+    if signature.unsigned {
+        out.push('.');
+        return Ok(out);
+    }
+    let signer = if signature.stranger_key {
+        stranger_key()?
+    } else {
+        key
     };
     let mut sig = signer
         .sign(out.as_bytes())
         .map_err(OAuthError::server_error)?;
-    if signature == Signature::Corrupted
+    if signature.corrupted
         && let Some(b) = sig.get_mut(10)
     {
         *b ^= 0x5a;
@@ -170,7 +179,7 @@ mod tests {
     #[test]
     fn a_token_it_signed_reads_back() {
         let k = keys();
-        let t = token(&k, 100, Signature::Valid);
+        let t = token(&k, 100, Signature::VALID);
         let claims = verify_own(&k, "http://mock/", &t, 50, Expiry::Enforced).unwrap();
         assert_eq!(claims["exp"], 100);
     }
@@ -178,7 +187,7 @@ mod tests {
     #[test]
     fn expiry_is_enforced_unless_ignored() {
         let k = keys();
-        let t = token(&k, 100, Signature::Valid);
+        let t = token(&k, 100, Signature::VALID);
         assert_eq!(
             verify_own(&k, "http://mock/", &t, 100, Expiry::Enforced),
             Err(Rejected::Expired)
@@ -189,7 +198,15 @@ mod tests {
     #[test]
     fn defective_signatures_and_other_issuers_are_refused() {
         let k = keys();
-        for sig in [Signature::None, Signature::Corrupted] {
+        let unsigned = Signature {
+            unsigned: true,
+            ..Signature::VALID
+        };
+        let corrupted = Signature {
+            corrupted: true,
+            ..Signature::VALID
+        };
+        for sig in [unsigned, corrupted] {
             let t = token(&k, 100, sig);
             assert_eq!(
                 verify_own(&k, "http://mock/", &t, 50, Expiry::Enforced),
@@ -197,7 +214,7 @@ mod tests {
                 "{sig:?}"
             );
         }
-        let t = token(&k, 100, Signature::Valid);
+        let t = token(&k, 100, Signature::VALID);
         assert_eq!(
             verify_own(&k, "http://other/", &t, 50, Expiry::Enforced),
             Err(Rejected::Invalid)

@@ -9,6 +9,7 @@ pub(crate) mod scenario;
 use crate::error::OAuthError;
 use crate::login::grant::Grant;
 use crate::mock::Mock;
+use crate::protocol::LoginFlow;
 use crate::scope;
 use crate::store::{OpaqueToken, RefreshGrant};
 use crate::tenant::Scenario;
@@ -48,7 +49,8 @@ pub(crate) struct MintOptions<'a> {
     pub id_token: bool,
     /// A refresh token, when `offline_access` is granted.
     pub refresh: bool,
-    /// The refresh token continues this family (a rotation).
+    /// The refresh token continues this family (a rotation); a family revoked meanwhile makes
+    /// the whole minting fail with `invalid_grant`.
     pub refresh_family: Option<u64>,
     /// The authorization code returned alongside (for `c_hash`).
     pub code: Option<&'a str>,
@@ -82,7 +84,7 @@ pub(crate) fn user_tokens(
         Some(api) => {
             let (claims, lifetime) = claims::user_access(issuer, api, grant, now);
             let mut jwt = UnsignedJwt::new(key, access_typ(api.dialect()), claims);
-            let signature = scenario.map_or(Signature::Valid, |s| {
+            let signature = scenario.map_or(Signature::VALID, |s| {
                 scenario::apply(s, &mut jwt, TokenKind::Access, now)
             });
             (seal(&jwt, key, signature)?, lifetime)
@@ -101,7 +103,9 @@ pub(crate) fn user_tokens(
         }
     };
     let client = tenant.client(&grant.client_id);
-    let id_token = if opts.id_token && scope::has(&grant.scope, "openid") {
+    // Scenario tokens always carry an ID token, whatever their scope (as they always have).
+    let wants_id = scope::has(&grant.scope, "openid") || grant.flow == LoginFlow::Minted;
+    let id_token = if opts.id_token && wants_id {
         let lifetime = client.map_or(36_000, |c| c.jwt_configuration.lifetime_in_seconds);
         let at = opts.at_hash.then_some(access_token.as_str());
         let claims = claims::id_token(issuer, grant, now, lifetime, at, opts.code);
@@ -109,7 +113,7 @@ pub(crate) fn user_tokens(
         if let Some(s) = scenario {
             scenario::apply(s, &mut jwt, TokenKind::Id, now);
         }
-        Some(seal(&jwt, key, Signature::Valid)?)
+        Some(seal(&jwt, key, Signature::VALID)?)
     } else {
         None
     };
@@ -122,10 +126,11 @@ pub(crate) fn user_tokens(
             scope: grant.scope.clone(),
             sid: grant.sid.clone(),
         };
-        Some(
-            mock.store()
-                .issue_refresh(&refresh, opts.refresh_family, now + lifetime, now),
-        )
+        let token = mock
+            .store()
+            .issue_refresh(&refresh, opts.refresh_family, now + lifetime, now)
+            .map_err(|_| OAuthError::invalid_grant("Unknown or invalid refresh token."))?;
+        Some(token)
     } else {
         None
     };
@@ -165,7 +170,7 @@ pub(crate) fn client_token(
     let keys = mock.keys();
     let key = keys.current();
     let mut jwt = UnsignedJwt::new(key, access_typ(dialect), claims);
-    let signature = scenario.map_or(Signature::Valid, |s| {
+    let signature = scenario.map_or(Signature::VALID, |s| {
         scenario::apply(s, &mut jwt, TokenKind::Access, now)
     });
     Ok(TokenSet {

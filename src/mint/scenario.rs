@@ -41,29 +41,36 @@ pub(crate) fn apply(s: &Scenario, jwt: &mut UnsignedJwt, kind: TokenKind, now: i
         claims.remove(k);
     }
     if kind == TokenKind::Id {
-        return Signature::Valid;
+        return Signature::VALID;
     }
+    // Saturating: `lifetime` and claim edits come from callers of the control API.
     let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or(now);
     if let Some(lifetime) = s.lifetime {
-        claims.insert("exp".into(), json!(iat + lifetime));
+        claims.insert("exp".into(), json!(iat.saturating_add(lifetime)));
     }
     let lifetime = claims
         .get("exp")
         .and_then(Value::as_i64)
-        .unwrap_or(iat + 86400)
-        - iat;
+        .unwrap_or(iat.saturating_add(86400))
+        .saturating_sub(iat);
     for d in &s.defects {
         match d {
             Defect::Expired => {
-                claims.insert("iat".into(), json!(iat - 3600 - lifetime));
-                claims.insert("exp".into(), json!(iat - 3600));
+                claims.insert(
+                    "iat".into(),
+                    json!(iat.saturating_sub(3600).saturating_sub(lifetime)),
+                );
+                claims.insert("exp".into(), json!(iat.saturating_sub(3600)));
             }
             Defect::NotYetValid => {
-                claims.insert("nbf".into(), json!(iat + 3600));
+                claims.insert("nbf".into(), json!(iat.saturating_add(3600)));
             }
             Defect::IssuedInFuture => {
-                claims.insert("iat".into(), json!(iat + 3600));
-                claims.insert("exp".into(), json!(iat + 3600 + lifetime));
+                claims.insert("iat".into(), json!(iat.saturating_add(3600)));
+                claims.insert(
+                    "exp".into(),
+                    json!(iat.saturating_add(3600).saturating_add(lifetime)),
+                );
             }
             Defect::WrongIssuer => {
                 claims.insert("iss".into(), json!(WRONG_ISSUER));
@@ -105,14 +112,9 @@ pub(crate) fn apply(s: &Scenario, jwt: &mut UnsignedJwt, kind: TokenKind, now: i
             Defect::UnknownKey | Defect::BadSignature => {}
         }
     }
-    // One signature defect wins: no signature at all, else a stranger's, else a broken one.
-    if s.defects.contains(&Defect::AlgNone) {
-        Signature::None
-    } else if s.defects.contains(&Defect::UnknownKey) {
-        Signature::StrangerKey
-    } else if s.defects.contains(&Defect::BadSignature) {
-        Signature::Corrupted
-    } else {
-        Signature::Valid
+    Signature {
+        unsigned: s.defects.contains(&Defect::AlgNone),
+        stranger_key: s.defects.contains(&Defect::UnknownKey),
+        corrupted: s.defects.contains(&Defect::BadSignature),
     }
 }

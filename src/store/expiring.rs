@@ -58,13 +58,14 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         let mut dropped = self.purge(now);
         self.remove(&key);
         while self.entries.len() >= self.cap {
-            let Some((_, oldest)) = self.by_age.first_key_value() else {
+            // Popping (not peeking) makes progress even if the indexes ever disagreed.
+            let Some((_, oldest)) = self.by_age.pop_first() else {
                 break;
             };
-            let oldest = oldest.clone();
-            if let Some(value) = self.remove(&oldest) {
+            if let Some(slot) = self.entries.remove(&oldest) {
+                self.by_expiry.remove(&(slot.expires_at, slot.seq));
                 self.note_eviction();
-                dropped.push((oldest, value));
+                dropped.push((oldest, slot.value));
             }
         }
         let seq = self.next_seq;

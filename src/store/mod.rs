@@ -25,7 +25,7 @@ mod expiring;
 mod refresh;
 mod users;
 
-pub(crate) use refresh::{Exchanged, RefreshGrant, RefreshRefusal, RevokeRefusal};
+pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
 pub(crate) use users::LoginRefusal;
 pub use users::UserError;
 
@@ -346,20 +346,20 @@ impl Store {
     // ---------------------------------------------------------------- refresh tokens
 
     /// Issues a refresh token valid until `expires_at`: the first of a new family, or the next
-    /// of `family` after a rotation.
+    /// of `family` after a rotation (refused if that family was revoked meanwhile).
     pub(crate) fn issue_refresh(
         &self,
         grant: &RefreshGrant,
         family: Option<u64>,
         expires_at: i64,
         now: i64,
-    ) -> String {
+    ) -> Result<String, FamilyGone> {
         let token = format!("v1.{}", random_id(48));
         self.state
             .lock()
             .refresh
-            .issue(&token, grant, family, expires_at, now);
-        token
+            .issue(&token, grant, family, expires_at, now)?;
+        Ok(token)
     }
 
     /// Accepts a refresh token for an exchange (spending it when the client rotates).

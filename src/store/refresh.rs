@@ -5,7 +5,7 @@
 
 use super::expiring::Expiring;
 use crate::protocol::RotationType;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 /// Auth0's limit of active refresh tokens per user per application ("If the limit is reached
@@ -46,6 +46,10 @@ pub enum RefreshRefusal {
     Reused,
 }
 
+/// A rotation found its family gone (revoked while the hooks ran): nothing was issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FamilyGone;
+
 /// Why a revocation was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevokeRefusal {
@@ -62,7 +66,8 @@ struct Token {
 #[derive(Debug)]
 struct Family {
     grant: Arc<RefreshGrant>,
-    tokens: Vec<Arc<str>>,
+    /// Oldest first: tokens leave in about the order they came (expiry, the cap).
+    tokens: VecDeque<Arc<str>>,
 }
 
 /// Every live refresh token and family. A token's text is allocated once and shared by the
@@ -71,7 +76,8 @@ struct Family {
 pub(crate) struct RefreshTokens {
     tokens: Expiring<Arc<str>, Token>,
     families: HashMap<u64, Family>,
-    grants: HashSet<Arc<RefreshGrant>>,
+    /// Each distinct grant with the number of families sharing it.
+    grants: HashMap<Arc<RefreshGrant>, usize>,
     /// Families per (user, client), oldest first.
     by_owner: HashMap<(String, String), VecDeque<u64>>,
     next_family: u64,
@@ -83,14 +89,15 @@ impl RefreshTokens {
         Self {
             tokens: Expiring::new("refresh tokens", cap),
             families: HashMap::new(),
-            grants: HashSet::new(),
+            grants: HashMap::new(),
             by_owner: HashMap::new(),
             next_family: 0,
         }
     }
 
     /// Issues `token`, valid until `expires_at`: the first of a new family for `grant`, or the
-    /// next one of `family` (a rotation).
+    /// next one of `family` (a rotation). A rotation whose family was revoked meanwhile (reuse
+    /// detected, `/oauth/revoke`, the user deleted) issues nothing: the family stays dead.
     pub(crate) fn issue(
         &mut self,
         token: &str,
@@ -98,14 +105,15 @@ impl RefreshTokens {
         family: Option<u64>,
         expires_at: i64,
         now: i64,
-    ) {
+    ) -> Result<(), FamilyGone> {
         let token: Arc<str> = Arc::from(token);
-        let family = match family.filter(|f| self.families.contains_key(f)) {
-            Some(f) => f,
+        let family = match family {
+            Some(f) if self.families.contains_key(&f) => f,
+            Some(_) => return Err(FamilyGone),
             None => self.start_family(grant),
         };
         if let Some(f) = self.families.get_mut(&family) {
-            f.tokens.push(token.clone());
+            f.tokens.push_back(token.clone());
         }
         let token_entry = Token {
             family,
@@ -115,24 +123,22 @@ impl RefreshTokens {
         for (token, entry) in dropped {
             self.forget(&token, entry.family);
         }
+        Ok(())
     }
 
     fn start_family(&mut self, grant: &RefreshGrant) -> u64 {
         let family = self.next_family;
         self.next_family += 1;
-        let grant = match self.grants.get(grant) {
-            Some(shared) => shared.clone(),
-            None => {
-                let shared = Arc::new(grant.clone());
-                self.grants.insert(shared.clone());
-                shared
-            }
+        let grant = match self.grants.get_key_value(grant) {
+            Some((shared, _)) => shared.clone(),
+            None => Arc::new(grant.clone()),
         };
+        *self.grants.entry(grant.clone()).or_insert(0) += 1;
         self.families.insert(
             family,
             Family {
                 grant: grant.clone(),
-                tokens: Vec::new(),
+                tokens: VecDeque::new(),
             },
         );
         let owner = (grant.user_id.clone(), grant.client_id.clone());
@@ -237,7 +243,11 @@ impl RefreshTokens {
         let Some(f) = self.families.get_mut(&family) else {
             return;
         };
-        f.tokens.retain(|t| &**t != token);
+        if f.tokens.front().is_some_and(|t| &**t == token) {
+            f.tokens.pop_front();
+        } else {
+            f.tokens.retain(|t| &**t != token);
+        }
         if f.tokens.is_empty()
             && let Some(f) = self.families.remove(&family)
         {
@@ -247,9 +257,11 @@ impl RefreshTokens {
 
     /// A family is gone: forget it under its owner, and its grant once no family shares it.
     fn disown(&mut self, grant: &Arc<RefreshGrant>, family: u64) {
-        // The family's own handle and the set's are the last two.
-        if Arc::strong_count(grant) <= 2 {
-            self.grants.remove(grant);
+        if let Some(n) = self.grants.get_mut(grant) {
+            *n -= 1;
+            if *n == 0 {
+                self.grants.remove(grant);
+            }
         }
         let owner = (grant.user_id.clone(), grant.client_id.clone());
         if let Some(owned) = self.by_owner.get_mut(&owner) {

@@ -158,13 +158,12 @@ impl Tenant {
                 "the tenant has no API to issue an access token for".into(),
             ));
         }
-        if let Some(v) = &s.expect.api
-            && v != "accept"
-            && v != "reject"
+        if s.lifetime
+            .is_some_and(|l| l.unsigned_abs() > MAX_TOKEN_LIFETIME)
         {
             return Err((
-                "expect.api".into(),
-                format!("'{v}' must be accept or reject"),
+                "lifetime".into(),
+                "must be within 100 years (in seconds)".into(),
             ));
         }
         Ok(())
@@ -175,6 +174,9 @@ impl Tenant {
         self.roles.iter().any(|r| r.name == name)
     }
 }
+
+/// The longest token lifetime a scenario may ask for: a century, in seconds.
+pub const MAX_TOKEN_LIFETIME: u64 = 100 * 365 * 86_400;
 
 /// A key as fixtures hold it: PEM text, and its certificate when one ships next to it.
 #[derive(Debug, Clone)]
@@ -187,7 +189,7 @@ pub struct KeyPem {
 
 impl KeyPem {
     /// Builds the signing key, using the shipped certificate when there is one.
-    pub fn load(&self) -> Result<crate::keys::SigningKey, crate::keys::KeyError> {
+    pub(crate) fn load(&self) -> Result<crate::keys::SigningKey, crate::keys::KeyError> {
         match &self.cert {
             Some(cert) => crate::keys::SigningKey::from_pem_with_cert(&self.key, cert),
             None => crate::keys::SigningKey::from_pem(&self.key),

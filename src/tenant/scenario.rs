@@ -35,12 +35,22 @@ pub enum Defect {
     DefaultRoleNotAllowed,
 }
 
+/// What an API verifying signature (by `kid`), issuer, audience and time does with a token.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiVerdict {
+    /// It accepts the token.
+    Accept,
+    /// It answers 401.
+    Reject,
+}
+
 /// What a correct verifier does with the scenario's token.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Expectation {
-    /// `accept` or `reject`, for an API verifying signature (by `kid`), issuer, audience, time.
+    /// What a strict API does.
     #[serde(default)]
-    pub api: Option<String>,
+    pub api: Option<ApiVerdict>,
     /// `ok`, or the Hasura error code (`invalid-jwt`, `jwt-invalid-claims`, `access-denied`…).
     #[serde(default)]
     pub hasura: Option<String>,

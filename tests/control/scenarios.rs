@@ -153,3 +153,35 @@ async fn an_impossible_mint_request_is_a_bad_request_saying_why() {
     }
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_lifetime_past_a_century_is_refused_instead_of_overflowing() {
+    let server = start().await;
+    let (status, body) = mint(
+        &server.base_url(),
+        json!({"user": "bob@example.com", "lifetime": i64::MAX}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("lifetime"),
+        "{body}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_user_token_without_openid_still_comes_with_an_id_token() {
+    let server = start().await;
+    let (status, body) = mint(
+        &server.base_url(),
+        json!({"user": "alice@example.com", "scope": "read:own"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["id_token"].is_string(), "{body}");
+    server.shutdown().await;
+}

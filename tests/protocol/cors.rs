@@ -49,3 +49,27 @@ async fn a_preflight_from_an_unknown_origin_is_forbidden() {
     assert_eq!(denied.status(), StatusCode::FORBIDDEN);
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_refused_preflight_says_why_in_auth0s_error_shape() {
+    let server = start().await;
+    let denied = client()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/oauth/token", server.base_url()),
+        )
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = denied.json().await.unwrap();
+    assert_eq!(body["error"], "access_denied");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("https://evil.example"),
+        "{body}"
+    );
+    server.shutdown().await;
+}

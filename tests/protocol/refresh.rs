@@ -72,3 +72,28 @@ async fn a_spent_refresh_token_used_again_revokes_its_family() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_refresh_asking_for_fewer_scopes_leaves_the_next_refresh_token_its_full_scope() {
+    // RFC 6749 §6: a new refresh token's scope is identical to the one it replaces.
+    let server = start().await;
+    let base = server.base_url();
+    let body = alice_tokens_with_scope(&base, "openid profile email offline_access").await;
+    let rt1 = body["refresh_token"].as_str().unwrap();
+    let (status, narrowed) = token(
+        &base,
+        &web_form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", rt1),
+            ("scope", "openid offline_access"),
+        ]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{narrowed}");
+    assert_eq!(narrowed["scope"], "openid offline_access");
+    let rt2 = narrowed["refresh_token"].as_str().unwrap();
+    let (status, full) = refresh_with(&base, rt2).await;
+    assert_eq!(status, StatusCode::OK, "{full}");
+    assert_eq!(full["scope"], "openid profile email offline_access");
+    server.shutdown().await;
+}

@@ -107,3 +107,18 @@ async fn userinfo_takes_the_access_token_from_a_form_body() {
     assert_eq!(res.json::<Value>().await.unwrap()["sub"], "auth0|alice");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn with_a_bearer_header_the_rest_of_the_request_does_not_matter() {
+    let server = start().await;
+    let base = server.base_url();
+    let at = opaque_access_token(&base).await;
+    let res = client()
+        .get(format!("{base}/userinfo?x=1&x=2"))
+        .bearer_auth(&at)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    server.shutdown().await;
+}

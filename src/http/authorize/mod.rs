@@ -13,6 +13,7 @@ use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found};
 use super::session;
 use crate::error::{ErrorPage, OAuthError};
 use crate::protocol::Prompt;
+use crate::store::Session;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -57,14 +58,26 @@ pub(crate) async fn authorize(
         mock.store().park_login(req, now, PARKED_SECS);
         return Ok(found(&location));
     };
+    finish(&mock, req, &sid, &s, &headers, &ip).await
+}
+
+/// Completes the login for the session's user, from where the browser is.
+async fn finish(
+    mock: &AppState,
+    req: crate::login::request::AuthorizeRequest,
+    sid: &str,
+    session: &Session,
+    headers: &HeaderMap,
+    ip: &PeerIp,
+) -> Result<Response, AuthorizeRefusal> {
     let browser = Browser {
-        sid: &sid,
-        user_id: &s.user_id,
-        auth_time: s.auth_time,
+        sid,
+        user_id: &session.user_id,
+        auth_time: session.auth_time,
         ip: &ip.text(),
-        user_agent: user_agent(&headers),
+        user_agent: user_agent(headers),
     };
-    Ok(complete(&mock, req, browser).await?)
+    Ok(complete(mock, req, browser).await?)
 }
 
 /// `GET /authorize/resume?state=…`: continues a parked login once the login page has started a
@@ -85,14 +98,7 @@ pub(crate) async fn resume(
     let Some((sid, s)) = session::current(&mock, &headers) else {
         return Err(login_required(&reply_for(&req)));
     };
-    let browser = Browser {
-        sid: &sid,
-        user_id: &s.user_id,
-        auth_time: s.auth_time,
-        ip: &ip.text(),
-        user_agent: user_agent(&headers),
-    };
-    Ok(complete(&mock, req, browser).await?)
+    finish(&mock, req, &sid, &s, &headers, &ip).await
 }
 
 fn urlencode(s: &str) -> String {
