@@ -48,6 +48,6 @@ pub use mock::{ControlAccess, NEXT_SCENARIO_MAX, NextScenario, NextScenarioError
 pub use scenario::{MintedScenario, TokenRequest};
 pub use server::{DEFAULT_PORT, MockServer, ServerConfig, StartError, server_runtime};
 pub use store::{
-    CODES_CAP, OPAQUE_CAP, PARKED_CAP, REFRESH_CAP, SESSIONS_CAP, StoreCounts, UserError,
+    CODES_CAP, OPAQUE_CAP, PARKED_CAP, REFRESH_CAP, SESSIONS_CAP, StoreCounts, USERS_CAP, UserError,
 };
 pub use tls::TlsError;

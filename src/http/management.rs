@@ -35,6 +35,9 @@ impl From<UserError> for ManagementError {
             UserError::NoLogin | UserError::UnknownRole(_) | UserError::Invalid(_) => {
                 Self::new(StatusCode::BAD_REQUEST, message, "invalid_body")
             }
+            UserError::Full => {
+                Self::new(StatusCode::TOO_MANY_REQUESTS, message, "too_many_entities")
+            }
         }
     }
 }

@@ -11,6 +11,7 @@
 //!
 //! | kind | cap | lifetime |
 //! | --- | --- | --- |
+//! | users | [`USERS_CAP`] (refused past it, never dropped) | until deleted or reset |
 //! | sessions | [`SESSIONS_CAP`] | 3 days |
 //! | parked logins | [`PARKED_CAP`] | 1 hour |
 //! | authorization codes | [`CODES_CAP`] | 5 minutes |
@@ -27,7 +28,7 @@ mod users;
 
 pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
 pub(crate) use users::LoginRefusal;
-pub use users::UserError;
+pub use users::{USERS_CAP, UserError};
 
 use crate::login::grant::Grant;
 use crate::login::request::AuthorizeRequest;

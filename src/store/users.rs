@@ -24,7 +24,14 @@ pub enum UserError {
     /// A change the Management API refuses, or a body that is not a user.
     #[error("Payload validation error: {0}")]
     Invalid(String),
+    /// The store holds [`USERS_CAP`] users already.
+    #[error("auth0-mock holds at most {USERS_CAP} users: delete some or reset first")]
+    Full,
 }
+
+/// At most this many users (fixtures included): users are only ever added on purpose, so past
+/// the cap a new one is refused rather than an old one dropped.
+pub const USERS_CAP: usize = 100_000;
 
 /// Why a user may not log in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +125,9 @@ impl Users {
         }
         user.normalize(now);
         self.check(&user, None, &role_exists)?;
+        if self.list.len() >= USERS_CAP {
+            return Err(UserError::Full);
+        }
         self.list.push(user.clone());
         Ok(user)
     }
@@ -134,6 +144,7 @@ impl Users {
         self.check(&user, existing, &role_exists)?;
         match existing {
             Some(i) => self.list[i] = user.clone(),
+            None if self.list.len() >= USERS_CAP => return Err(UserError::Full),
             None => self.list.push(user.clone()),
         }
         Ok(user)

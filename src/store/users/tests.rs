@@ -117,3 +117,19 @@ fn a_blocked_user_cannot_begin_a_login_and_a_refresh_does_not_count() {
         LoginRefusal::Unknown
     );
 }
+
+#[test]
+fn past_the_cap_a_new_user_is_refused_and_a_replacement_is_not() {
+    let mut u = Users::default();
+    for i in 0..USERS_CAP {
+        u.list.push(user(
+            json!({"user_id": format!("auth0|{i}"), "email": format!("{i}@x.test")}),
+        ));
+    }
+    assert_eq!(
+        u.create(user(json!({"email": "new@x.test"})), |_| true, 0),
+        Err(UserError::Full)
+    );
+    let replacement = user(json!({"user_id": "auth0|7", "email": "7@x.test", "name": "Seven"}));
+    assert!(u.upsert(replacement, |_| true, 0).is_ok());
+}
