@@ -16,6 +16,18 @@ pub struct OutboundResponse {
     pub body: String,
 }
 
+#[cfg(test)]
+impl OutboundResponse {
+    /// A reply with no headers, as the hooks' unit tests feed them.
+    pub(crate) fn plain(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            headers: vec![],
+            body: body.to_string(),
+        }
+    }
+}
+
 /// An outbound request.
 #[derive(Debug, Clone)]
 pub struct OutboundRequest {

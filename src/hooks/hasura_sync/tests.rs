@@ -9,11 +9,7 @@ fn build(settings: Value) -> Result<HasuraSync, String> {
 }
 
 fn response(status: u16, body: &str) -> OutboundResponse {
-    OutboundResponse {
-        status,
-        headers: vec![],
-        body: body.to_string(),
-    }
+    OutboundResponse::plain(status, body)
 }
 
 #[test]

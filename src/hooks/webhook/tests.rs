@@ -10,11 +10,7 @@ fn build(settings: Value) -> Result<Webhook, String> {
 }
 
 fn response(status: u16, body: &str) -> OutboundResponse {
-    OutboundResponse {
-        status,
-        headers: vec![],
-        body: body.to_string(),
-    }
+    OutboundResponse::plain(status, body)
 }
 
 #[test]
