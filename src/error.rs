@@ -75,6 +75,11 @@ impl OAuthError {
             description.to_string(),
         )
     }
+    /// `login_required` "Login required": `prompt=none` without a session, or a session whose
+    /// user is gone.
+    pub fn login_required() -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "login_required", "Login required")
+    }
     /// 401 `unauthorized` "user is blocked": Auth0's answer for a blocked user, which spa-js
     /// recognises and logs the user out on.
     pub fn user_blocked() -> Self {

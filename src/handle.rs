@@ -139,21 +139,21 @@ impl MockHandle {
         let jwk_url = jwk_url
             .map(str::to_string)
             .unwrap_or_else(|| format!("{issuer}.well-known/jwks.json"));
-        let mut v = json!({ "jwk_url": jwk_url, "issuer": issuer });
+        self.with_default_audience(json!({ "jwk_url": jwk_url, "issuer": issuer }))
+    }
+
+    /// A Hasura JWT config with the tenant's default audience, when it has an API.
+    fn with_default_audience(&self, mut config: serde_json::Value) -> String {
         if let Some(api) = self.mock.tenant().default_api() {
-            v["audience"] = json!(api.identifier);
+            config["audience"] = json!(api.identifier);
         }
-        v.to_string()
+        config.to_string()
     }
 
     /// The key-based `HASURA_GRAPHQL_JWT_SECRET` (no JWKS fetch): the signing certificate, as
     /// Hasura's Auth0 configurator builds it from `/pem`.
     pub fn hasura_jwt_secret_key_based(&self) -> String {
         let cert = self.mock.keys().current().cert_pem();
-        let mut v = json!({ "type": "RS256", "key": cert, "issuer": self.issuer() });
-        if let Some(api) = self.mock.tenant().default_api() {
-            v["audience"] = json!(api.identifier);
-        }
-        v.to_string()
+        self.with_default_audience(json!({ "type": "RS256", "key": cert, "issuer": self.issuer() }))
     }
 }

@@ -10,6 +10,7 @@ use crate::hooks::{HookRecords, Pipeline, PostLoginHook};
 use crate::keys::{KeyError, KeySet, SigningKey};
 use crate::store::Store;
 use crate::tenant::{Scenario, Tenant};
+use axum::http::HeaderValue;
 use parking_lot::{Mutex, RwLock};
 use std::sync::{Arc, OnceLock};
 
@@ -67,7 +68,8 @@ pub(crate) struct Mock {
     /// `<issuer>api/v2/`: the audience of Management API tokens.
     management_audience: String,
     https: bool,
-    jwks_max_age: u64,
+    /// The JWKS `Cache-Control` value, made once: every JWKS request sends it.
+    jwks_cache_control: HeaderValue,
     control: ControlAccess,
     extra_hooks: Vec<Arc<dyn PostLoginHook>>,
     key_override: Option<Arc<SigningKey>>,
@@ -97,7 +99,11 @@ impl Mock {
             management_audience: format!("{}api/v2/", options.issuer),
             issuer: options.issuer,
             https: options.https,
-            jwks_max_age: options.jwks_max_age,
+            jwks_cache_control: HeaderValue::from_str(&format!(
+                "public, max-age={}",
+                options.jwks_max_age
+            ))
+            .unwrap_or(HeaderValue::from_static("public, max-age=300")),
             control: options.control,
             extra_hooks: options.hooks,
             key_override,
@@ -129,9 +135,9 @@ impl Mock {
         self.https
     }
 
-    /// JWKS `Cache-Control: max-age` in seconds.
-    pub(crate) fn jwks_max_age(&self) -> u64 {
-        self.jwks_max_age
+    /// The JWKS `Cache-Control` header (`public, max-age=<--jwks-max-age>`).
+    pub(crate) fn jwks_cache_control(&self) -> HeaderValue {
+        self.jwks_cache_control.clone()
     }
 
     /// Who may use the control API.

@@ -9,7 +9,7 @@ use crate::mint::{self, MintOptions, TokenSet};
 use crate::mock::Mock;
 use crate::protocol::LoginFlow;
 use crate::scope::{granted_scopes, split_scope};
-use crate::tenant::{ClaimEdits, Expectation, Scenario, Tenant};
+use crate::tenant::{Expectation, Scenario, Tenant};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -75,17 +75,7 @@ pub(crate) fn resolve(tenant: &Tenant, req: &TokenRequest) -> Result<Scenario, S
         None => Scenario {
             name: "ad-hoc".into(),
             description: "ad-hoc token".into(),
-            user: None,
-            client: None,
-            client_id: None,
-            audience: None,
-            scope: None,
-            lifetime: None,
-            defects: vec![],
-            access_token: ClaimEdits::default(),
-            id_token: ClaimEdits::default(),
-            expect: Expectation::default(),
-            file: String::new(),
+            ..Scenario::default()
         },
     };
     if req.user.is_some() {

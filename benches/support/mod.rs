@@ -110,6 +110,20 @@ pub fn wrk_available() -> bool {
 
 /// Runs `wrk -t1 -c<conns> -d<secs>s --latency` against `url`, POSTing `form` when given.
 pub fn wrk(url: &str, conns: u32, secs: u64, form: Option<&str>) -> Load {
+    let lua = form.map(|body| {
+        format!(
+            "wrk.method = \"POST\"\nwrk.body = \"{body}\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n"
+        )
+    });
+    run_wrk(url, conns, secs, lua.as_deref())
+}
+
+/// Runs wrk with a Lua script (for requests that vary), like [`wrk`].
+pub fn wrk_script(url: &str, conns: u32, secs: u64, lua: &str) -> Load {
+    run_wrk(url, conns, secs, Some(lua))
+}
+
+fn run_wrk(url: &str, conns: u32, secs: u64, lua: Option<&str>) -> Load {
     let mut cmd = Command::new("wrk");
     cmd.args([
         "-t1",
@@ -117,16 +131,10 @@ pub fn wrk(url: &str, conns: u32, secs: u64, form: Option<&str>) -> Load {
         &format!("-d{secs}s"),
         "--latency",
     ]);
-    if let Some(body) = form {
+    if let Some(lua) = lua {
         let script =
             std::env::temp_dir().join(format!("auth0-mock-bench-{}.lua", std::process::id()));
-        std::fs::write(
-            &script,
-            format!(
-                "wrk.method = \"POST\"\nwrk.body = \"{body}\"\nwrk.headers[\"Content-Type\"] = \"application/x-www-form-urlencoded\"\n"
-            ),
-        )
-        .expect("wrk script written");
+        std::fs::write(&script, lua).expect("wrk script written");
         cmd.arg("-s").arg(script);
     }
     let out = cmd.arg(url).output().expect("wrk runs");
@@ -210,24 +218,4 @@ pub fn http(port: u16, method: &str, path: &str, json: Option<&str>) -> (u16, St
         .map(|(_, b)| b.to_string())
         .unwrap_or_default();
     (status, body)
-}
-
-/// Runs wrk with a Lua script (for requests that vary), like [`wrk`].
-pub fn wrk_script(url: &str, conns: u32, secs: u64, lua: &str) -> Load {
-    let script =
-        std::env::temp_dir().join(format!("auth0-mock-bench-s-{}.lua", std::process::id()));
-    std::fs::write(&script, lua).expect("wrk script written");
-    let out = Command::new("wrk")
-        .args([
-            "-t1",
-            &format!("-c{conns}"),
-            &format!("-d{secs}s"),
-            "--latency",
-            "-s",
-        ])
-        .arg(&script)
-        .arg(url)
-        .output()
-        .expect("wrk runs");
-    parse(&String::from_utf8_lossy(&out.stdout))
 }

@@ -10,15 +10,13 @@ use serde_json::json;
 
 /// `GET /.well-known/jwks.json`: the document serialised once per key set.
 pub(crate) async fn jwks(State(mock): State<AppState>) -> Response {
-    let cache = HeaderValue::from_str(&format!("public, max-age={}", mock.jwks_max_age()))
-        .unwrap_or(HeaderValue::from_static("public, max-age=300"));
     (
         [
             (
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             ),
-            (header::CACHE_CONTROL, cache),
+            (header::CACHE_CONTROL, mock.jwks_cache_control()),
         ],
         mock.keys().jwks_bytes(),
     )

@@ -8,7 +8,7 @@ use super::authorize::unknown_transaction;
 use super::extract::{AppState, Body, Page, Query};
 use super::pages::{ListedUser, login_page};
 use super::params::Params;
-use super::reply::{found, unframeable};
+use super::reply::{found, unframeable, urlencode};
 use super::session;
 use crate::error::ErrorPage;
 use crate::mock::Mock;
@@ -56,10 +56,7 @@ fn render(
     } else {
         prefill.to_string()
     };
-    let action = format!(
-        "/u/login?state={}",
-        url::form_urlencoded::byte_serialize(txid.as_bytes()).collect::<String>()
-    );
+    let action = format!("/u/login?state={}", urlencode(txid));
     Ok(login_page(
         &action,
         &client_name,
@@ -121,9 +118,6 @@ pub(crate) async fn submit(
         return Err(unknown_transaction());
     }
     let cookie = session::start(&mock, &user_id);
-    let location = format!(
-        "/authorize/resume?state={}",
-        url::form_urlencoded::byte_serialize(txid.as_bytes()).collect::<String>()
-    );
+    let location = format!("/authorize/resume?state={}", urlencode(&txid));
     Ok(([(header::SET_COOKIE, cookie)], found(&location)).into_response())
 }

@@ -3,7 +3,7 @@
 
 use super::extract::{AppState, Body, Page, Query};
 use super::params::Params;
-use super::reply::{found, html};
+use super::reply::{found, html, urlencode};
 use super::session;
 use crate::error::ErrorPage;
 use crate::mint::jwt::{Expiry, verify_own};
@@ -106,8 +106,7 @@ fn oidc(mock: &Mock, headers: &HeaderMap, params: &Params) -> Result<Response, E
     let target = target.map(|t| match params.get("state") {
         Some(state) => {
             let sep = if t.contains('?') { '&' } else { '?' };
-            let state: String = url::form_urlencoded::byte_serialize(state.as_bytes()).collect();
-            format!("{t}{sep}state={state}")
+            format!("{t}{sep}state={}", urlencode(state))
         }
         None => t,
     });

@@ -90,6 +90,11 @@ impl Reply {
     }
 }
 
+/// One value form-encoded for a query string.
+pub(crate) fn urlencode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
 fn form_encode(params: &[(String, String)]) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(params.iter())

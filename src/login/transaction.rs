@@ -65,11 +65,7 @@ impl LoginError {
                     OAuthError::invalid_grant("Wrong email or password.")
                 }
                 LoginFlow::BrowserCode | LoginFlow::BrowserHybrid | LoginFlow::BrowserImplicit => {
-                    OAuthError::new(
-                        axum::http::StatusCode::UNAUTHORIZED,
-                        "login_required",
-                        "Login required",
-                    )
+                    OAuthError::login_required()
                 }
                 LoginFlow::Minted => OAuthError::invalid_request("no such user"),
             },

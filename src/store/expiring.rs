@@ -112,6 +112,15 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
             .map(|s| &s.value)
     }
 
+    /// The entry for `key`, live or expired but not yet purged.
+    pub(crate) fn get_any<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.entries.get(key).map(|s| &s.value)
+    }
+
     /// The live entry for `key` at `now`, to change in place.
     pub(crate) fn get_mut<Q>(&mut self, key: &Q, now: i64) -> Option<&mut V>
     where

@@ -400,7 +400,7 @@ impl Store {
         let s = self.state.lock();
         match s.opaque.get(token, now) {
             Some(t) => Some(Ok(t.clone())),
-            None if s.opaque.get(token, i64::MIN).is_some() => Some(Err(Expired)),
+            None if s.opaque.get_any(token).is_some() => Some(Err(Expired)),
             None => None,
         }
     }

@@ -82,7 +82,7 @@ pub struct HasuraOverride {
 }
 
 /// One named situation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Name (the file stem unless given).

@@ -34,18 +34,20 @@ async fn a_preflight_from_a_loopback_origin_is_allowed_with_the_auth0_client_hea
     server.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_preflight_from_an_unknown_origin_is_forbidden() {
-    let server = start().await;
-    let denied = client()
-        .request(
-            reqwest::Method::OPTIONS,
-            format!("{}/oauth/token", server.base_url()),
-        )
+/// The preflight a page on a foreign site would send before calling the token endpoint.
+async fn preflight_from_an_unknown_origin(base: &str) -> reqwest::Response {
+    client()
+        .request(reqwest::Method::OPTIONS, format!("{base}/oauth/token"))
         .header("origin", "https://evil.example")
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_preflight_from_an_unknown_origin_is_forbidden() {
+    let server = start().await;
+    let denied = preflight_from_an_unknown_origin(&server.base_url()).await;
     assert_eq!(denied.status(), StatusCode::FORBIDDEN);
     server.shutdown().await;
 }
@@ -53,15 +55,7 @@ async fn a_preflight_from_an_unknown_origin_is_forbidden() {
 #[tokio::test]
 async fn a_refused_preflight_says_why_in_auth0s_error_shape() {
     let server = start().await;
-    let denied = client()
-        .request(
-            reqwest::Method::OPTIONS,
-            format!("{}/oauth/token", server.base_url()),
-        )
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let denied = preflight_from_an_unknown_origin(&server.base_url()).await;
     let body: serde_json::Value = denied.json().await.unwrap();
     assert_eq!(body["error"], "access_denied");
     assert!(

@@ -9,13 +9,13 @@ mod complete;
 mod validate;
 
 use super::extract::{AppState, Page, PeerIp, Query, user_agent};
-use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found};
+use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found, urlencode};
 use super::session;
 use crate::error::{ErrorPage, OAuthError};
 use crate::protocol::Prompt;
 use crate::store::Session;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use complete::{Browser, complete, reply_for};
 
@@ -23,11 +23,7 @@ use complete::{Browser, complete, reply_for};
 const PARKED_SECS: i64 = 3600;
 
 fn login_required(reply: &Reply) -> AuthorizeRefusal {
-    AuthorizeError::new(
-        reply,
-        OAuthError::new(StatusCode::BAD_REQUEST, "login_required", "Login required"),
-    )
-    .into()
+    AuthorizeError::new(reply, OAuthError::login_required()).into()
 }
 
 /// The transaction a parked login is no longer known by.
@@ -99,8 +95,4 @@ pub(crate) async fn resume(
         return Err(login_required(&reply_for(&req)));
     };
     finish(&mock, req, &sid, &s, &headers, &ip).await
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
