@@ -19,12 +19,19 @@ impl Clock {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
-        real + self.offset_secs.load(Ordering::Relaxed)
+        real.saturating_add(self.offset_secs.load(Ordering::Relaxed))
     }
 
     /// Moves the clock forward (or backward, with a negative value) and returns the new offset.
+    /// Saturates: callers that need a sane range (the control API) check it first.
     pub fn advance(&self, secs: i64) -> i64 {
-        self.offset_secs.fetch_add(secs, Ordering::Relaxed) + secs
+        let old = self
+            .offset_secs
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |o| {
+                Some(o.saturating_add(secs))
+            })
+            .unwrap_or_else(|o| o);
+        old.saturating_add(secs)
     }
 
     /// The current offset from wall time, in seconds.

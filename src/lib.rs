@@ -32,6 +32,7 @@ mod mock;
 pub mod protocol;
 mod scenario;
 mod scope;
+mod serve;
 mod server;
 mod store;
 pub mod tenant;
@@ -46,8 +47,10 @@ pub use keys::{KeyError, new_signing_key_pem};
 pub use mint::TokenSet;
 pub use mock::{ControlAccess, NEXT_SCENARIO_MAX, NextScenario, NextScenarioError};
 pub use scenario::{MintedScenario, TokenRequest};
+pub use serve::{DEFAULT_READ_TIMEOUT, Limits, MAX_CONNECTIONS};
 pub use server::{DEFAULT_PORT, MockServer, ServerConfig, StartError, server_runtime};
 pub use store::{
-    CODES_CAP, OPAQUE_CAP, PARKED_CAP, REFRESH_CAP, SESSIONS_CAP, StoreCounts, USERS_CAP, UserError,
+    AUTHORIZE_QUERY_MAX, CODES_CAP, OPAQUE_CAP, PARKED_BYTES, PARKED_CAP, REFRESH_CAP,
+    SESSIONS_CAP, StoreCounts, USERS_CAP, UserError,
 };
 pub use tls::TlsError;

@@ -24,6 +24,12 @@ pub struct ControlAccess {
     pub allow_remote: bool,
     /// When set, callers presenting `Authorization: Bearer <token>` are accepted from anywhere.
     pub token: Option<String>,
+    /// Browser origins (`https://ci.example.test`) whose pages may call these APIs besides the
+    /// mock's own hosts: the guard refuses every other cross-site page.
+    pub allowed_origins: Vec<String>,
+    /// Host names besides loopback names and the issuer's host under which these APIs answer
+    /// (a container name, say): the guard against DNS rebinding refuses every other `Host`.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// A scenario chosen for the next logins, with how many logins remain.

@@ -2,6 +2,7 @@
 
 use crate::protocol::GrantType;
 use crate::tenant::{Client, Tenant};
+use std::collections::HashSet;
 
 /// OIDC scopes a user token may carry without an API defining them.
 pub const OIDC_SCOPES: &[&str] = &[
@@ -13,15 +14,16 @@ pub const OIDC_SCOPES: &[&str] = &[
     "offline_access",
 ];
 
-/// Splits a space-separated scope string, dropping repeats.
+/// Splits a space-separated scope string, dropping repeats (in one pass: a request may carry
+/// thousands of values).
 pub fn split_scope(scope: Option<&str>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in scope.unwrap_or("").split(' ').filter(|s| !s.is_empty()) {
-        if !out.iter().any(|o| o == s) {
-            out.push(s.to_string());
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    scope
+        .unwrap_or("")
+        .split(' ')
+        .filter(|s| !s.is_empty() && seen.insert(*s))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether a list of scopes holds `scope`.
@@ -40,6 +42,14 @@ pub fn granted_scopes(
     requested: &[String],
 ) -> Vec<String> {
     let api = audience.and_then(|a| tenant.api(a));
+    let permitted: HashSet<String> = match api {
+        Some(api) if api.enforce_policies => tenant
+            .permissions_for(roles, &api.identifier)
+            .into_iter()
+            .collect(),
+        _ => HashSet::new(),
+    };
+    let mut seen = HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for s in requested {
         let keep = if OIDC_SCOPES.contains(&s.as_str()) {
@@ -48,14 +58,14 @@ pub fn granted_scopes(
                     && api.is_none_or(|a| a.allow_offline_access))
         } else if let Some(api) = api {
             if api.enforce_policies {
-                tenant.permissions_for(roles, &api.identifier).contains(s)
+                permitted.contains(s)
             } else {
                 api.has_scope(s)
             }
         } else {
             false
         };
-        if keep && !out.contains(s) {
+        if keep && seen.insert(s.as_str()) {
             out.push(s.clone());
         }
     }

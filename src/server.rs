@@ -6,6 +6,7 @@ use crate::handle::MockHandle;
 use crate::hooks::PostLoginHook;
 use crate::keys::{KeyError, SigningKey};
 use crate::mock::{ControlAccess, Mock, MockOptions};
+use crate::serve::Limits;
 use crate::tenant::Tenant;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -56,6 +57,8 @@ pub struct ServerConfig {
     pub control: ControlAccess,
     /// JWKS `Cache-Control: max-age` in seconds.
     pub jwks_max_age: u64,
+    /// Read deadlines and the connection limit.
+    pub limits: Limits,
 }
 
 impl Default for ServerConfig {
@@ -72,6 +75,7 @@ impl Default for ServerConfig {
             hooks: Vec::new(),
             control: ControlAccess::default(),
             jwks_max_age: 300,
+            limits: Limits::default(),
         }
     }
 }
@@ -118,7 +122,6 @@ pub struct MockServer {
     ca_path: Option<PathBuf>,
     mock: Arc<Mock>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    tls_handle: Option<axum_server::Handle<SocketAddr>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -186,12 +189,9 @@ impl MockServer {
             .map_err(|source| StartError::Bind { addr, source })?;
         let issuer = cfg.issuer_for(local.port())?;
         let mock = Arc::new(cfg.mock(tenant, issuer.clone())?);
-        let app =
-            crate::http::router(mock.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let mut ca_path = None;
-        let mut tls_handle = None;
-        let task = if cfg.tls {
+        let acceptor = if cfg.tls {
             let host = url::Url::parse(&issuer)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_string))
@@ -202,37 +202,19 @@ impl MockServer {
                 .unwrap_or_else(|| std::env::temp_dir().join("auth0-mock-tls"));
             let material = crate::tls::material(&dir, &[host])?;
             ca_path = Some(material.ca_path.clone());
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem(
-                material.cert_chain_pem.into_bytes(),
-                material.key_pem.into_bytes(),
-            )
-            .await
-            .map_err(|e| crate::tls::TlsError::Cert(e.to_string()))?;
-            let handle = axum_server::Handle::new();
-            tls_handle = Some(handle.clone());
-            let server = axum_server::from_tcp_rustls(listener, config)
-                .map_err(|source| StartError::Bind { addr, source })?
-                .handle(handle);
-            tokio::spawn(async move {
-                if let Err(e) = server.serve(app).await {
-                    tracing::error!("https server stopped: {e}");
-                }
-            })
+            Some(crate::tls::acceptor(&material)?)
         } else {
-            let listener = tokio::net::TcpListener::from_std(listener)
-                .map_err(|source| StartError::Bind { addr, source })?;
-            tokio::spawn(async move {
-                let shutdown = async {
-                    let _ = rx.await;
-                };
-                if let Err(e) = axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-                {
-                    tracing::error!("http server stopped: {e}");
-                }
-            })
+            None
         };
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|source| StartError::Bind { addr, source })?;
+        let app = crate::http::router(mock.clone());
+        let shutdown = async {
+            let _ = rx.await;
+        };
+        let task = tokio::spawn(crate::serve::serve(
+            listener, acceptor, app, cfg.limits, shutdown,
+        ));
         // Off the startup path: seed the crypto library's random generator (its first use
         // takes tens of milliseconds; the first token would pay it) and build the outbound
         // HTTP client (loading root certificates).
@@ -249,7 +231,6 @@ impl MockServer {
             ca_path,
             mock,
             shutdown: Some(tx),
-            tls_handle,
             task,
         })
     }
@@ -292,9 +273,6 @@ impl MockServer {
     pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
-        }
-        if let Some(h) = &self.tls_handle {
-            h.graceful_shutdown(Some(std::time::Duration::from_secs(1)));
         }
         let _ = (&mut self.task).await;
     }

@@ -28,6 +28,11 @@ fn stack() -> (String, String, String) {
     )
 }
 
+/// The compose stack's control token: the host reaches the container from a Docker address.
+fn control_token() -> String {
+    std::env::var("AUTH0_MOCK_CONTROL_TOKEN").unwrap_or_else(|_| "dev-control-token".into())
+}
+
 async fn graphql(hasura: &str, header: Option<(&str, String)>, query: &str) -> Value {
     let mut req = reqwest::Client::new()
         .post(format!("{hasura}/v1/graphql"))
@@ -44,13 +49,14 @@ async fn story_against_real_hasura() {
     let (mock, hasura, secret) = stack();
     let reset = reqwest::Client::new()
         .post(format!("{mock}/__mock/reset"))
+        .bearer_auth(control_token())
         .send()
         .await
         .unwrap();
     assert_eq!(
         reset.status(),
         StatusCode::OK,
-        "the control API must be reachable (AUTH0_MOCK_CONTROL_REMOTE in compose)"
+        "the control API must answer the compose stack's control token (AUTH0_MOCK_CONTROL_TOKEN)"
     );
     for (email, password) in [
         ("alice@example.com", "alice-password"),
@@ -80,6 +86,7 @@ async fn story_against_real_hasura() {
     assert_eq!(none["errors"][0]["extensions"]["code"], "invalid-headers");
     let expired: Value = reqwest::Client::new()
         .post(format!("{mock}/__mock/token"))
+        .bearer_auth(control_token())
         .json(&json!({ "scenario": "expired" }))
         .send()
         .await

@@ -1,23 +1,21 @@
 //! The control API under `/__mock/`, clearly apart from Auth0's paths: reset, hook records,
 //! key rotation, clock, injected faults, scenario tokens and next-login scenarios.
-//! Only loopback callers are served unless `--control-remote` or a control token allows more.
+//! Who may call it is [`super::trust`]'s rule.
 
 use super::extract::{AppState, ControlJson};
+use super::trust;
 use crate::error::OAuthError;
 use crate::faults::Fault;
-use crate::mock::{ControlAccess, NextScenarioError};
+use crate::mock::NextScenarioError;
 use crate::scenario::{self, TokenRequest};
-use crate::util::constant_time_eq;
 use axum::Json;
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use std::net::SocketAddr;
 
 /// Routes of the control API.
 pub(crate) fn routes(mock: AppState) -> Router<AppState> {
@@ -37,44 +35,7 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
             post(next_scenario).delete(clear_next),
         )
         .route("/__mock/token", post(mint))
-        .route_layer(middleware::from_fn_with_state(mock, guard))
-}
-
-/// Refuses callers the control settings do not allow.
-pub(crate) async fn guard(State(mock): State<AppState>, req: Request, next: Next) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
-    match check_access(mock.control(), req.headers(), peer) {
-        Ok(()) => next.run(req).await,
-        Err(e) => e.into_response(),
-    }
-}
-
-/// Allows loopback callers, callers with the control token, or everyone with `allow_remote`.
-fn check_access(
-    access: &ControlAccess,
-    headers: &HeaderMap,
-    peer: Option<SocketAddr>,
-) -> Result<(), OAuthError> {
-    if let Some(token) = &access.token {
-        let given = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if given.is_some_and(|g| constant_time_eq(g.trim(), token)) {
-            return Ok(());
-        }
-    }
-    if access.allow_remote || peer.is_none_or(|p| p.ip().is_loopback()) {
-        return Ok(());
-    }
-    Err(OAuthError::new(
-        StatusCode::FORBIDDEN,
-        "access_denied",
-        "The control API only answers loopback clients; start auth0-mock with --control-remote or --control-token",
-    ))
+        .route_layer(middleware::from_fn_with_state(mock, trust::control_guard))
 }
 
 async fn summary(State(mock): State<AppState>) -> Json<Value> {
@@ -134,16 +95,19 @@ struct ClockBody {
     reset: bool,
 }
 
-/// The clock moves at most this far either way (a century, in seconds).
+/// The clock stays at most this far from wall time either way (a century, in seconds).
 const CLOCK_RANGE: i64 = 100 * 365 * 86400;
 
 async fn set_clock(
     State(mock): State<AppState>,
     ControlJson(b): ControlJson<ClockBody>,
 ) -> Result<Json<Value>, OAuthError> {
-    if b.advance.is_some_and(|secs| secs.abs() > CLOCK_RANGE) {
+    // The range applies to where the clock ends up, so repeated advances cannot overflow it.
+    let from = if b.reset { 0 } else { mock.clock().offset() };
+    let to = b.advance.map_or(Some(from), |secs| from.checked_add(secs));
+    if to.is_none_or(|t| !(-CLOCK_RANGE..=CLOCK_RANGE).contains(&t)) {
         return Err(OAuthError::invalid_request(
-            "advance must be within ±100 years (in seconds)",
+            "the clock may move at most ±100 years (in seconds) from wall time",
         ));
     }
     if !b.reset && b.advance.is_none() {
@@ -223,33 +187,4 @@ async fn mint(
     let scenario = scenario::resolve(&mock.tenant(), &req).map_err(OAuthError::invalid_request)?;
     let minted = scenario::mint(&mock, &scenario).await?;
     Ok(Json(json!(minted)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_loopback_unless_allowed() {
-        let remote: SocketAddr = "10.1.2.3:5000".parse().unwrap();
-        let local: SocketAddr = "127.0.0.1:5000".parse().unwrap();
-        let closed = ControlAccess::default();
-        assert!(check_access(&closed, &HeaderMap::new(), Some(local)).is_ok());
-        let err = check_access(&closed, &HeaderMap::new(), Some(remote)).unwrap_err();
-        assert_eq!(err.status, StatusCode::FORBIDDEN);
-        let open = ControlAccess {
-            allow_remote: true,
-            token: None,
-        };
-        assert!(check_access(&open, &HeaderMap::new(), Some(remote)).is_ok());
-        let with_token = ControlAccess {
-            allow_remote: false,
-            token: Some("t0k3n".into()),
-        };
-        let mut headers = HeaderMap::new();
-        headers.insert(header::AUTHORIZATION, "Bearer t0k3n".parse().unwrap());
-        assert!(check_access(&with_token, &headers, Some(remote)).is_ok());
-        headers.insert(header::AUTHORIZATION, "Bearer wrong".parse().unwrap());
-        assert!(check_access(&with_token, &headers, Some(remote)).is_err());
-    }
 }

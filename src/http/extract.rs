@@ -4,6 +4,7 @@
 use super::params::Params;
 use crate::error::{ErrorPage, ManagementError, OAuthError};
 use crate::mock::Mock;
+use crate::serve::{BodyDeadline, DEFAULT_READ_TIMEOUT};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -67,17 +68,41 @@ fn content_type(req: &Request) -> String {
         .to_ascii_lowercase()
 }
 
-/// The body, refused past [`MAX_BODY`] without reading further.
+/// The body, refused past [`MAX_BODY`] without reading further, and past the connection's
+/// read deadline (a client that stops sending mid-body must not hold the request open).
 async fn read_body(req: Request) -> Result<Bytes, OAuthError> {
-    axum::body::to_bytes(req.into_body(), MAX_BODY)
-        .await
-        .map_err(|_| {
-            OAuthError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "invalid_request",
-                "Request entity too large",
-            )
-        })
+    let deadline = req
+        .extensions()
+        .get::<BodyDeadline>()
+        .map_or(DEFAULT_READ_TIMEOUT, |d| d.0);
+    let read = axum::body::to_bytes(req.into_body(), MAX_BODY);
+    match tokio::time::timeout(deadline, read).await {
+        Err(_) => Err(OAuthError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "invalid_request",
+            "The request body did not arrive in time",
+        )),
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) if is_length_limit(&e) => Err(OAuthError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request",
+            "Request entity too large",
+        )),
+        Ok(Err(_)) => Err(OAuthError::invalid_request("The request body is malformed")),
+    }
+}
+
+/// Whether reading stopped at [`MAX_BODY`] rather than on a malformed body (bad chunking, a
+/// connection closed early).
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// A browser endpoint's parameters: a malformed request gets Auth0's HTML error page, since a
@@ -114,6 +139,18 @@ where
     }
 }
 
+/// Why a JSON endpoint refuses other bodies: a page of any site may send `text/plain` without
+/// asking the browser's CORS check first, but never `application/json`.
+const NOT_JSON: &str = "Content-Type must be application/json";
+
+/// Whether the body is declared JSON (`application/json`, or a `+json` type).
+fn is_json(req: &Request) -> bool {
+    let ct = content_type(req);
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
 /// A control-API JSON body, decoded into `T` with the path of the first mismatch in the error.
 /// An empty body reads as `{}`.
 pub(crate) struct ControlJson<T>(pub T);
@@ -122,7 +159,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ControlJson<T> {
     type Rejection = OAuthError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, OAuthError> {
+        let json = is_json(&req);
         let raw = read_body(req).await?;
+        if !json && !raw.is_empty() {
+            return Err(OAuthError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "invalid_request",
+                NOT_JSON,
+            ));
+        }
         let raw = if raw.iter().all(u8::is_ascii_whitespace) {
             b"{}".as_slice()
         } else {
@@ -144,12 +189,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ManagementJson<T> {
     type Rejection = ManagementError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, ManagementError> {
+        let json = is_json(&req);
         let raw = read_body(req)
             .await
             .map_err(|e| ManagementError::new(e.status, e.description, "invalid_body"))?;
+        if !json && !raw.is_empty() {
+            return Err(ManagementError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                NOT_JSON,
+                "invalid_body",
+            ));
+        }
         serde_json::from_slice(&raw)
             .map(ManagementJson)
             .map_err(ManagementError::invalid_body)
+    }
+}
+
+/// A Management API path segment (`{id}`); one that is not valid percent-encoded UTF-8 is
+/// Auth0's 400 rather than axum's plain-text rejection.
+pub(crate) struct ManagementPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ManagementPath {
+    type Rejection = ManagementError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ManagementError> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(p)| ManagementPath(p))
+            .map_err(|e| {
+                ManagementError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!("Path validation error: {}", e.body_text()),
+                    "invalid_uri",
+                )
+            })
     }
 }
 

@@ -1,16 +1,16 @@
 //! A stateful subset of Auth0's Management API (`/api/v2/users`), so tools and tests that speak
 //! it can create, change and delete users at runtime. Changes show in the next login's claims.
-//! Guarded like the control API (loopback, or the control token).
+//! Guarded like the control API ([`super::trust`]).
 
-use super::control::guard;
-use super::extract::{AppState, ManagementJson, Query};
+use super::extract::{AppState, ManagementJson, ManagementPath, Query};
 use super::params::Params;
+use super::trust::management_guard;
 use crate::error::{ManagementError, OAuthError};
 use crate::store::UserError;
 use crate::tenant::User;
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::get;
@@ -23,7 +23,7 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
         .route("/api/v2/users", get(list).post(create))
         .route("/api/v2/users/{id}", get(read).patch(update).delete(remove))
         .route("/api/v2/users-by-email", get(by_email))
-        .route_layer(middleware::from_fn_with_state(mock, guard))
+        .route_layer(middleware::from_fn_with_state(mock, management_guard))
 }
 
 impl From<UserError> for ManagementError {
@@ -91,7 +91,7 @@ async fn by_email(
 
 async fn read(
     State(mock): State<AppState>,
-    Path(id): Path<String>,
+    ManagementPath(id): ManagementPath,
 ) -> Result<Json<Value>, ManagementError> {
     let user = mock
         .store()
@@ -123,7 +123,7 @@ async fn create(
 
 async fn update(
     State(mock): State<AppState>,
-    Path(id): Path<String>,
+    ManagementPath(id): ManagementPath,
     ManagementJson(patch): ManagementJson<Value>,
 ) -> Result<Json<Value>, ManagementError> {
     let Value::Object(patch) = patch else {
@@ -137,7 +137,7 @@ async fn update(
     Ok(Json(user.to_auth0_json()))
 }
 
-async fn remove(State(mock): State<AppState>, Path(id): Path<String>) -> StatusCode {
+async fn remove(State(mock): State<AppState>, ManagementPath(id): ManagementPath) -> StatusCode {
     mock.store().delete_user(&id);
     StatusCode::NO_CONTENT
 }

@@ -18,6 +18,7 @@ mod respond;
 mod revoke;
 mod session;
 mod token;
+mod trust;
 mod userinfo;
 
 use crate::error::OAuthError;

@@ -45,6 +45,28 @@ impl AuthorizeRequest {
         self.prompts.contains(&p)
     }
 
+    /// Roughly the bytes this request holds, to count it against the parked-login budget
+    /// (its strings plus a fixed overhead; close enough to bound memory, cheap to compute).
+    pub fn approx_bytes(&self) -> usize {
+        let strings = [
+            Some(self.client_id.as_str()),
+            Some(self.redirect_uri.as_str()),
+            self.audience.as_deref(),
+            self.state.as_deref(),
+            self.nonce.as_deref(),
+            self.login_hint.as_deref(),
+            Some(self.transaction_id.as_str()),
+        ];
+        let query: usize = self
+            .query
+            .iter()
+            .map(|(k, v)| k.len() + v.as_str().map_or(16, str::len) + 64)
+            .sum();
+        512 + strings.iter().flatten().map(|s| s.len()).sum::<usize>()
+            + self.scope.iter().map(|s| s.len() + 24).sum::<usize>()
+            + query
+    }
+
     /// The connection the request names (`connection=`), if any.
     pub fn connection(&self) -> Option<&str> {
         self.query.get("connection").and_then(Value::as_str)

@@ -18,12 +18,18 @@ struct Slot<V> {
     value: V,
     expires_at: i64,
     seq: u64,
+    /// Bytes this entry is counted for against the budget.
+    weight: usize,
 }
 
 /// Entries with an expiry time, bounded by `cap`.
 pub(crate) struct Expiring<K, V> {
     kind: &'static str,
     cap: usize,
+    /// Most bytes the entries may be counted for (`usize::MAX`: only the count is capped).
+    budget: usize,
+    /// Bytes the entries are counted for now.
+    used: usize,
     entries: HashMap<K, Slot<V>>,
     /// `(expires_at, seq)` of every entry: the first one is the next to expire.
     by_expiry: BTreeSet<(i64, u64)>,
@@ -41,6 +47,8 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         Self {
             kind,
             cap: cap.max(1),
+            budget: usize::MAX,
+            used: 0,
             entries: HashMap::new(),
             by_expiry: BTreeSet::new(),
             by_age: BTreeMap::new(),
@@ -51,19 +59,42 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         }
     }
 
+    /// The same map, also bounded to entries counted for `bytes` in all (see
+    /// [`Expiring::insert_weighed`]): for entries whose size the caller controls.
+    pub(crate) fn with_budget(mut self, bytes: usize) -> Self {
+        self.budget = bytes;
+        self
+    }
+
     /// Stores `value` under `key` until `expires_at`, replacing an entry with the same key.
     /// Returns what had to go to make room: entries expired at `now`, then the oldest ones past
     /// the cap (callers that index entries elsewhere forget them).
     pub(crate) fn insert(&mut self, key: K, value: V, expires_at: i64, now: i64) -> Vec<(K, V)> {
+        self.insert_weighed(key, value, 0, expires_at, now)
+    }
+
+    /// [`Expiring::insert`] for an entry counted for `weight` bytes against the budget: the
+    /// oldest entries also go while the budget would be exceeded.
+    pub(crate) fn insert_weighed(
+        &mut self,
+        key: K,
+        value: V,
+        weight: usize,
+        expires_at: i64,
+        now: i64,
+    ) -> Vec<(K, V)> {
         let mut dropped = self.purge(now);
         self.remove(&key);
-        while self.entries.len() >= self.cap {
+        while self.entries.len() >= self.cap
+            || (!self.entries.is_empty() && self.used.saturating_add(weight) > self.budget)
+        {
             // Popping (not peeking) makes progress even if the indexes ever disagreed.
             let Some((_, oldest)) = self.by_age.pop_first() else {
                 break;
             };
             if let Some(slot) = self.entries.remove(&oldest) {
                 self.by_expiry.remove(&(slot.expires_at, slot.seq));
+                self.used -= slot.weight;
                 self.note_eviction();
                 dropped.push((oldest, slot.value));
             }
@@ -72,12 +103,14 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         self.next_seq += 1;
         self.by_expiry.insert((expires_at, seq));
         self.by_age.insert(seq, key.clone());
+        self.used = self.used.saturating_add(weight);
         self.entries.insert(
             key,
             Slot {
                 value,
                 expires_at,
                 seq,
+                weight,
             },
         );
         dropped
@@ -94,6 +127,7 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
             if let Some(key) = self.by_age.remove(&seq)
                 && let Some(slot) = self.entries.remove(&key)
             {
+                self.used -= slot.weight;
                 dropped.push((key, slot.value));
             }
         }
@@ -142,6 +176,7 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         let slot = self.entries.remove(key)?;
         self.by_expiry.remove(&(slot.expires_at, slot.seq));
         self.by_age.remove(&slot.seq);
+        self.used -= slot.weight;
         Some(slot.value)
     }
 
@@ -173,6 +208,11 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
     /// Entries held, live or not yet purged.
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Bytes the entries are counted for.
+    pub(crate) fn weight(&self) -> usize {
+        self.used
     }
 
     /// Entries dropped to respect the cap since this map was made.
@@ -224,6 +264,19 @@ mod tests {
         assert_eq!(dropped, vec![("old", 1)]);
         assert_eq!(m.len(), 2);
         assert_eq!(m.get("new", 500), Some(&2));
+    }
+
+    #[test]
+    fn past_the_byte_budget_the_oldest_goes_first() {
+        let mut m = Expiring::new("thing", 100).with_budget(10);
+        m.insert_weighed("first", 1, 4, 1000, 0);
+        m.insert_weighed("second", 2, 4, 1000, 0);
+        let dropped = m.insert_weighed("third", 3, 4, 1000, 0);
+        assert_eq!(dropped, vec![("first", 1)]);
+        assert_eq!(m.weight(), 8);
+        m.remove("second");
+        m.take("third", 0);
+        assert_eq!(m.weight(), 0);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! | --- | --- | --- |
 //! | users | [`USERS_CAP`] (refused past it, never dropped) | until deleted or reset |
 //! | sessions | [`SESSIONS_CAP`] | 3 days |
-//! | parked logins | [`PARKED_CAP`] | 1 hour |
+//! | parked logins | [`PARKED_CAP`] and [`PARKED_BYTES`] | 1 hour |
 //! | authorization codes | [`CODES_CAP`] | 5 minutes |
 //! | refresh tokens | [`REFRESH_CAP`] (and 200 families per user and client, as Auth0) | the client's `token_lifetime` |
 //! | opaque access tokens | [`OPAQUE_CAP`] | 24 h (2 h implicit) |
@@ -45,6 +45,11 @@ use users::Users;
 pub const SESSIONS_CAP: usize = 10_000;
 /// At most this many logins waiting at the login page.
 pub const PARKED_CAP: usize = 5_000;
+/// Most bytes of parked logins: their size is the caller's (`/authorize` queries, up to
+/// [`AUTHORIZE_QUERY_MAX`] each), so a count alone would not bound them.
+pub const PARKED_BYTES: usize = 32 * 1024 * 1024;
+/// Longest `/authorize` query accepted, as Auth0's edge (Cloudflare) refuses longer URLs.
+pub const AUTHORIZE_QUERY_MAX: usize = 16 * 1024;
 /// At most this many authorization codes not yet exchanged.
 pub const CODES_CAP: usize = 10_000;
 /// At most this many refresh tokens (spent ones included: reuse detection needs them).
@@ -95,7 +100,7 @@ impl State {
         Self {
             users: Users::new(users),
             sessions: Expiring::new("sessions", SESSIONS_CAP),
-            parked: Expiring::new("parked logins", PARKED_CAP),
+            parked: Expiring::new("parked logins", PARKED_CAP).with_budget(PARKED_BYTES),
             codes: Expiring::new("authorization codes", CODES_CAP),
             refresh: RefreshTokens::new(REFRESH_CAP),
             opaque: Expiring::new("opaque access tokens", OPAQUE_CAP),
@@ -112,6 +117,8 @@ pub struct StoreCounts {
     pub sessions: usize,
     /// Logins parked at the login page.
     pub parked_logins: usize,
+    /// Bytes the parked logins are counted for (bounded by [`PARKED_BYTES`]).
+    pub parked_bytes: usize,
     /// Authorization codes.
     pub codes: usize,
     /// Refresh tokens.
@@ -147,6 +154,7 @@ impl Store {
             users: s.users.all().len(),
             sessions: s.sessions.len(),
             parked_logins: s.parked.len(),
+            parked_bytes: s.parked.weight(),
             codes: s.codes.len(),
             refresh_tokens: s.refresh.len(),
             opaque_tokens: s.opaque.len(),
@@ -311,10 +319,11 @@ impl Store {
     /// the login page.
     pub(crate) fn park_login(&self, request: AuthorizeRequest, now: i64, lifetime: i64) {
         let txid = request.transaction_id.clone();
+        let weight = request.approx_bytes();
         self.state
             .lock()
             .parked
-            .insert(txid, request, now + lifetime, now);
+            .insert_weighed(txid, request, weight, now + lifetime, now);
     }
 
     /// The parked request `txid`, left parked (the login page shows it again on a retry).

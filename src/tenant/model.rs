@@ -117,6 +117,15 @@ impl Tenant {
     /// Checks a scenario against this tenant: the user or client, the client a user token goes
     /// to and the audience must exist. `Err((path, reason))`, the path inside the scenario.
     pub fn check_scenario(&self, s: &Scenario) -> Result<(), (String, String)> {
+        if s.lifetime
+            .is_some_and(|l| !(-MAX_LIFETIME..=MAX_LIFETIME).contains(&l))
+        {
+            return Err((
+                "lifetime".into(),
+                "must be within ±100 years (in seconds): an `exp` past that breaks JWT libraries"
+                    .into(),
+            ));
+        }
         match (&s.user, &s.client) {
             (Some(_), Some(_)) => {
                 return Err(("user".into(), "give either user or client, not both".into()));
@@ -382,6 +391,9 @@ pub fn origin_of(url: &str) -> Option<String> {
         url::Origin::Opaque(_) => None,
     }
 }
+
+/// Longest token lifetime a scenario may ask for, either way (a century, in seconds).
+pub const MAX_LIFETIME: i64 = 100 * 365 * 86400;
 
 /// Whether a URL points at this machine over http(s) (`localhost`, `127.0.0.1`, `[::1]`).
 pub fn is_loopback_url(url: &str) -> bool {

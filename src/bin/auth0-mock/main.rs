@@ -7,11 +7,14 @@ mod commands;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use auth0_mock::{ControlAccess, DEFAULT_PORT, ServerConfig, TokenRequest};
+use auth0_mock::{
+    ControlAccess, DEFAULT_PORT, DEFAULT_READ_TIMEOUT, Limits, ServerConfig, TokenRequest,
+};
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// An offline imitation of Auth0 for end-to-end tests and local development (with Hasura).
 #[derive(Parser)]
@@ -104,9 +107,24 @@ struct ServeArgs {
     /// Accept control API calls carrying `Authorization: Bearer <token>` from anywhere.
     #[arg(long, env = "AUTH0_MOCK_CONTROL_TOKEN")]
     control_token: Option<String>,
+    /// A browser origin whose pages may call the control and Management APIs besides the
+    /// mock's own hosts (repeat, or comma-separated in the environment).
+    #[arg(long, env = "AUTH0_MOCK_CONTROL_ALLOW_ORIGINS", value_delimiter = ',')]
+    control_allow_origin: Vec<String>,
+    /// A host name the control and Management APIs answer besides loopback names and the
+    /// issuer's host (repeat, or comma-separated in the environment).
+    #[arg(long, env = "AUTH0_MOCK_ALLOWED_HOSTS", value_delimiter = ',')]
+    allowed_host: Vec<String>,
     /// JWKS Cache-Control max-age in seconds.
     #[arg(long, env = "AUTH0_MOCK_JWKS_MAX_AGE", default_value_t = 300)]
     jwks_max_age: u64,
+    /// Seconds a client may take to send a request's headers or body, or to finish a TLS
+    /// handshake; idle keep-alive connections close after it too.
+    #[arg(long, env = "AUTH0_MOCK_READ_TIMEOUT", default_value_t = DEFAULT_READ_TIMEOUT.as_secs())]
+    read_timeout: u64,
+    /// Most connections open at once (default: 10,000, or less if the open-file limit is lower).
+    #[arg(long, env = "AUTH0_MOCK_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
 }
 
 #[derive(Args)]
@@ -160,8 +178,14 @@ impl ServeArgs {
             control: ControlAccess {
                 allow_remote: self.control_remote,
                 token: self.control_token.clone(),
+                allowed_origins: self.control_allow_origin.clone(),
+                allowed_hosts: self.allowed_host.clone(),
             },
             jwks_max_age: self.jwks_max_age,
+            limits: Limits {
+                read_timeout: Duration::from_secs(self.read_timeout.max(1)),
+                max_connections: self.max_connections.map(|n| n.max(1)),
+            },
         })
     }
 }

@@ -13,9 +13,9 @@ use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found, urlencode};
 use super::session;
 use crate::error::{ErrorPage, OAuthError};
 use crate::protocol::Prompt;
-use crate::store::Session;
+use crate::store::{AUTHORIZE_QUERY_MAX, Session};
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use complete::{Browser, complete, reply_for};
 
@@ -37,10 +37,22 @@ pub(crate) fn unknown_transaction() -> ErrorPage {
 /// `GET /authorize`.
 pub(crate) async fn authorize(
     State(mock): State<AppState>,
+    uri: Uri,
     headers: HeaderMap,
     ip: PeerIp,
     Page(Query(params)): Page<Query>,
 ) -> Result<Response, AuthorizeRefusal> {
+    // A parked login holds its query for an hour, so its size is bounded before anything else.
+    if uri.query().is_some_and(|q| q.len() > AUTHORIZE_QUERY_MAX) {
+        return Err(ErrorPage::new(
+            "invalid_request",
+            format!(
+                "The request URL is too long: /authorize takes at most {} KB of query",
+                AUTHORIZE_QUERY_MAX / 1024
+            ),
+        )
+        .into());
+    }
     let (req, reply) = validate::validate(&mock.tenant(), &params)?;
     let now = mock.clock().now();
     let session = session::current(&mock, &headers).filter(|(_, s)| {
