@@ -59,7 +59,7 @@ fn banner(server: &MockServer, tenant: &Tenant) -> String {
     ));
     out.push_str("\n  Control API         ");
     out.push_str(&format!(
-        "{issuer}__mock  (loopback only unless --control-remote)\n"
+        "{issuer}__mock  (loopback or the control token; the mock's own host names; no cross-site pages)\n"
     ));
     out
 }
