@@ -219,3 +219,42 @@ pub fn http(port: u16, method: &str, path: &str, json: Option<&str>) -> (u16, St
         .unwrap_or_default();
     (status, body)
 }
+
+/// CPU time (user + system) the process `pid` has used, in seconds, from /proc.
+pub fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name (field 2) may hold spaces; the fields after its ')' start at field 3,
+    // so utime and stime (fields 14 and 15) are the 12th and 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // /proc counts in USER_HZ, which Linux fixes at 100 for user space.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// CPU time the whole machine has spent busy (not idle or waiting on I/O), in core-seconds,
+/// from /proc/stat.
+pub fn machine_busy_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal [guest guest_nice, already in user/nice]
+    let busy: f64 = ticks.iter().take(8).sum::<f64>()
+        - ticks.get(3).copied().unwrap_or(0.0)
+        - ticks.get(4).copied().unwrap_or(0.0);
+    busy / 100.0
+}
