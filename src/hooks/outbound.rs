@@ -223,10 +223,14 @@ async fn exchange(
             return Err(OutboundError::TooLarge { status });
         }
     }
+    // Taken, not copied: a reply may be a MiB, and the record keeps its own cut of it.
+    let bytes = std::mem::take(&mut reply.bytes);
+    let body = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     Ok(OutboundResponse {
         status,
         headers,
-        body: reply.text(),
+        body,
     })
 }
 
