@@ -1,8 +1,15 @@
 //! The `api` object a hook acts through, modelled on Auth0's post-login `api`.
 
 use super::claims::restricted_reason;
+use super::console::{Console, ConsoleCut};
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+/// Bytes of call bodies one run's record keeps in all (each body is already cut to 16 KiB by
+/// `outbound::RECORD_BODY_BYTES`): an Action may make 1,000 calls, and 1,000 kept bodies
+/// would make one record the size of the whole store. Past it, calls are recorded without
+/// their bodies (marked).
+pub const CALL_BODIES_PER_RUN: usize = 256 * 1024;
 
 /// Everything a hook asked for. Merged across hooks by the pipeline.
 #[derive(Debug, Default, Clone)]
@@ -63,10 +70,72 @@ pub struct OutboundCall {
     pub status: Option<u16>,
     /// Response body (parsed JSON where possible).
     pub response_body: Value,
-    /// Transport error (timeout, connection refused…).
+    /// Transport error (timeout, connection refused, a reply over the read limit…).
     pub error: Option<String>,
     /// Milliseconds the call took.
     pub duration_ms: f64,
+    /// Set when the record keeps only part of the request body, or none of it.
+    pub request_body_truncated: Option<BodyCut>,
+    /// Set when the record keeps only part of the response body, or its read stopped at the
+    /// limit, so a test can tell a cut body from a short one.
+    pub response_body_truncated: Option<BodyCut>,
+}
+
+/// How a body in a call record was cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BodyCut {
+    /// Bytes of the body the record keeps (as text in the body field; 0 when it keeps none).
+    pub kept_bytes: usize,
+    /// Bytes the body had, when known: a reply whose read stopped at the limit has no known
+    /// size unless its `Content-Length` gave one.
+    pub total_bytes: Option<u64>,
+}
+
+impl OutboundCall {
+    /// Bytes the record spends on this call's bodies.
+    fn body_bytes(&self) -> usize {
+        value_bytes(&self.request_body) + value_bytes(&self.response_body)
+    }
+
+    /// Forgets both bodies, marking each as cut to nothing.
+    fn drop_bodies(&mut self) {
+        for (body, cut) in [
+            (&mut self.request_body, &mut self.request_body_truncated),
+            (&mut self.response_body, &mut self.response_body_truncated),
+        ] {
+            if body.is_null() {
+                continue;
+            }
+            let total = cut
+                .and_then(|c| c.total_bytes)
+                .unwrap_or(value_bytes(body) as u64);
+            *cut = Some(BodyCut {
+                kept_bytes: 0,
+                total_bytes: Some(total),
+            });
+            *body = Value::Null;
+        }
+    }
+}
+
+/// The bytes a body takes in a record: its text, or its JSON.
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::Null => 0,
+        Value::String(s) => s.len(),
+        other => other.to_string().len(),
+    }
+}
+
+/// What a run leaves for its record besides its effects.
+#[derive(Debug, Default)]
+pub(crate) struct Trace {
+    /// The outbound calls, bodies within the run's budget.
+    pub calls: Vec<OutboundCall>,
+    /// The console lines kept, ending with a notice when some were cut.
+    pub logs: Vec<String>,
+    /// What the console budget cut, if anything.
+    pub console_cut: Option<ConsoleCut>,
 }
 
 /// The `api` handed to a hook. Claims and scopes follow Auth0's rules: restricted claims are
@@ -75,7 +144,8 @@ pub struct Api {
     effects: Effects,
     http: reqwest::Client,
     calls: Vec<OutboundCall>,
-    logs: Vec<String>,
+    call_body_bytes: usize,
+    console: Console,
 }
 
 impl Api {
@@ -84,7 +154,8 @@ impl Api {
             effects: Effects::default(),
             http,
             calls: Vec::new(),
-            logs: Vec::new(),
+            call_body_bytes: 0,
+            console: Console::default(),
         }
     }
 
@@ -151,21 +222,35 @@ impl Api {
         &self.http
     }
 
-    /// Records an outbound call for the hook record.
-    pub fn record_call(&mut self, call: OutboundCall) {
+    /// Records an outbound call for the hook record; past [`CALL_BODIES_PER_RUN`] its bodies
+    /// are left out (marked as cut).
+    pub fn record_call(&mut self, mut call: OutboundCall) {
+        let bytes = call.body_bytes();
+        match self.call_body_bytes.checked_add(bytes) {
+            Some(total) if total <= CALL_BODIES_PER_RUN => self.call_body_bytes = total,
+            _ => call.drop_bodies(),
+        }
         self.calls.push(call);
     }
 
-    /// A line for the mock's log and the hook record (`console.log` in Actions).
+    /// A line for the mock's log and the hook record (`console.log` in Actions). Lines past the
+    /// run's console budget are counted, not kept, and not logged one by one either: a flood
+    /// would fill the mock's own log.
     pub fn log(&mut self, line: impl Into<String>) {
-        let line = line.into();
-        tracing::info!(target: "auth0_mock::hooks", "{line}");
-        self.logs.push(line);
+        if let Some(kept) = self.console.push(line.into()) {
+            tracing::info!(target: "auth0_mock::hooks", "{kept}");
+        }
     }
 
     fn warn(&mut self, line: String) {
-        tracing::warn!(target: "auth0_mock::hooks", "{line}");
-        self.logs.push(format!("warning: {line}"));
+        if self.console.push(format!("warning: {line}")).is_some() {
+            tracing::warn!(target: "auth0_mock::hooks", "{line}");
+        }
+    }
+
+    /// Counts console lines an Action's worker cut before they reached this run.
+    pub(crate) fn note_console_cut(&mut self, cut: ConsoleCut) {
+        self.console.note_cut(cut);
     }
 
     /// What the hook did so far (for hooks that need to read back their own claims).
@@ -173,7 +258,70 @@ impl Api {
         &self.effects
     }
 
-    pub(crate) fn into_parts(self) -> (Effects, Vec<OutboundCall>, Vec<String>) {
-        (self.effects, self.calls, self.logs)
+    pub(crate) fn into_parts(self) -> (Effects, Trace) {
+        let (logs, console_cut) = self.console.finish();
+        let trace = Trace {
+            calls: self.calls,
+            logs,
+            console_cut,
+        };
+        (self.effects, trace)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call_with_reply(body: &str) -> OutboundCall {
+        OutboundCall {
+            method: "GET".into(),
+            url: "http://upstream.test/".into(),
+            request_headers: Map::new(),
+            request_body: Value::Null,
+            status: Some(200),
+            response_body: Value::String(body.into()),
+            error: None,
+            duration_ms: 0.0,
+            request_body_truncated: None,
+            response_body_truncated: None,
+        }
+    }
+
+    fn recorded(api: Api) -> Vec<OutboundCall> {
+        api.into_parts().1.calls
+    }
+
+    #[test]
+    fn calls_keep_their_bodies_within_the_runs_budget() {
+        let mut api = Api::new(reqwest::Client::new());
+        api.record_call(call_with_reply(&"x".repeat(CALL_BODIES_PER_RUN)));
+        let calls = recorded(api);
+        assert_eq!(calls[0].response_body_truncated, None);
+    }
+
+    #[test]
+    fn a_call_past_the_runs_body_budget_is_recorded_without_its_body() {
+        let mut api = Api::new(reqwest::Client::new());
+        api.record_call(call_with_reply(&"x".repeat(CALL_BODIES_PER_RUN)));
+        api.record_call(call_with_reply("one more"));
+        let calls = recorded(api);
+        assert_eq!(calls.len(), 2, "the call itself is still recorded");
+        assert_eq!(calls[1].response_body, Value::Null);
+    }
+
+    #[test]
+    fn a_body_left_out_is_marked_with_its_size() {
+        let mut api = Api::new(reqwest::Client::new());
+        api.record_call(call_with_reply(&"x".repeat(CALL_BODIES_PER_RUN)));
+        api.record_call(call_with_reply("one more"));
+        let calls = recorded(api);
+        assert_eq!(
+            calls[1].response_body_truncated,
+            Some(BodyCut {
+                kept_bytes: 0,
+                total_bytes: Some(8)
+            })
+        );
     }
 }

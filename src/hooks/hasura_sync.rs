@@ -12,7 +12,7 @@
 use super::api::Api;
 use super::event::Event;
 use super::hook::{HookError, PostLoginHook};
-use super::outbound::{self, OutboundRequest, OutboundResponse};
+use super::outbound::{self, OutboundError, OutboundRequest, OutboundResponse};
 use crate::tenant::{HookBinding, Tenant};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -105,14 +105,14 @@ pub(crate) fn validate_timeout(timeout_ms: u64) -> Result<(), String> {
     }
 }
 
-/// Turns an `outbound::send` transport error into the phrase used in denial reasons.
-pub(crate) fn transport_reason(error: &str, timeout_ms: u64) -> String {
-    if error == "timed out" {
-        format!("timed out after {timeout_ms} ms")
-    } else if error.starts_with("connection failed") {
-        error.to_string()
-    } else {
-        format!("request failed: {error}")
+/// Turns an `outbound::send` error into the phrase used in denial reasons.
+pub(crate) fn transport_reason(error: &OutboundError, timeout_ms: u64) -> String {
+    match error {
+        OutboundError::TimedOut => format!("timed out after {timeout_ms} ms"),
+        OutboundError::Connect(_) | OutboundError::TooLarge { .. } => error.to_string(),
+        OutboundError::InvalidMethod(_) | OutboundError::Other(_) => {
+            format!("request failed: {error}")
+        }
     }
 }
 

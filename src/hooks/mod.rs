@@ -8,6 +8,7 @@
 mod action;
 mod api;
 mod claims;
+mod console;
 mod event;
 mod hasura_claims;
 mod hasura_sync;
@@ -17,8 +18,9 @@ mod pipeline;
 mod record;
 mod webhook;
 
-pub use api::{Api, Effects, OutboundCall};
+pub use api::{Api, BodyCut, Effects, OutboundCall};
 pub use claims::{is_restricted_claim, restricted_reason};
+pub use console::ConsoleCut;
 pub use event::Event;
 pub use hook::{HookError, PostLoginHook};
 pub use pipeline::{Pipeline, PipelineResult};

@@ -1,9 +1,47 @@
 //! Outbound HTTP for hooks (Hasura sync, webhooks, `fetch` in Actions): one shared client so
-//! connections are reused, a hard timeout, and a record of every call with secrets redacted.
+//! connections are reused, a hard timeout, a bounded read of every reply, and a record of every
+//! call with secrets redacted and bodies cut to a size a record can hold.
 
-use super::api::{Api, OutboundCall};
+use super::api::{Api, BodyCut, OutboundCall};
+use super::console::floor_char_boundary;
 use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
+
+/// Most bytes of an upstream's reply the mock reads. Hasura mutations and webhook replies are a
+/// few KB; 1 MiB leaves room for any honest reply, and the read stops there, so a runaway
+/// upstream (a 50 MB reply was once read whole and kept) costs at most this per call in flight.
+/// A reply over it fails the call, as a transport error would.
+pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+
+/// Most bytes of each request or response body a hook record keeps: enough for the JSON a test
+/// asserts on, while a record stays small next to the store's byte cap.
+pub const RECORD_BODY_BYTES: usize = 16 * 1024;
+
+/// Why an outbound call brought back no usable reply.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutboundError {
+    /// The method is not an HTTP token.
+    #[error("invalid HTTP method '{0}'")]
+    InvalidMethod(String),
+    /// The call's timeout passed (connecting, waiting or reading).
+    #[error("timed out")]
+    TimedOut,
+    /// No connection could be made.
+    #[error("connection failed: {0}")]
+    Connect(String),
+    /// The reply's body is longer than [`MAX_RESPONSE_BYTES`]; the read stopped there, or did
+    /// not start when `Content-Length` said so.
+    #[error(
+        "HTTP {status} reply with a body over the {MAX_RESPONSE_BYTES} bytes auth0-mock reads from an upstream"
+    )]
+    TooLarge {
+        /// The reply's status.
+        status: u16,
+    },
+    /// Anything else the HTTP client reported, at its root cause.
+    #[error("{0}")]
+    Other(String),
+}
 
 /// What came back from an outbound call.
 #[derive(Debug, Clone)]
@@ -67,15 +105,16 @@ fn parse_or_text(text: &str) -> Value {
 
 /// Sends a request with the hook's shared client and records it (redacted) on `api`.
 /// Header names containing `secret`, `authorization`, `key`, `token` or `cookie` are always
-/// redacted, as are the given secret values anywhere in headers and bodies.
+/// redacted, as are the given secret values anywhere in headers and bodies. The reply is read
+/// up to [`MAX_RESPONSE_BYTES`] only.
 pub async fn send(
     api: &mut Api,
     req: OutboundRequest,
     secrets: &[String],
-) -> Result<OutboundResponse, String> {
+) -> Result<OutboundResponse, OutboundError> {
     let started = Instant::now();
     let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
-        .map_err(|_| format!("invalid HTTP method '{}'", req.method))?;
+        .map_err(|_| OutboundError::InvalidMethod(req.method.clone()))?;
     let mut builder = api.http().request(method, &req.url).timeout(req.timeout);
     for (k, v) in &req.headers {
         builder = builder.header(k, v);
@@ -96,66 +135,137 @@ pub async fn send(
         };
         recorded_headers.insert(lower, Value::String(shown));
     }
-    let request_body = req
-        .body
-        .as_deref()
-        .map(|b| parse_or_text(&redact(b, secrets)))
-        .unwrap_or(Value::Null);
-    let outcome = async {
-        let res = builder.send().await.map_err(describe)?;
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    v.to_str().unwrap_or_default().to_string(),
-                )
-            })
-            .collect();
-        let body = res.text().await.map_err(describe)?;
-        Ok::<_, String>(OutboundResponse {
-            status,
-            headers,
-            body,
-        })
-    }
-    .await;
-    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let call = match &outcome {
-        Ok(r) => OutboundCall {
-            method: req.method.to_ascii_uppercase(),
-            url: redact(&req.url, secrets),
-            request_headers: recorded_headers,
-            request_body,
-            status: Some(r.status),
-            response_body: parse_or_text(&redact(&r.body, secrets)),
-            error: None,
-            duration_ms,
-        },
-        Err(e) => OutboundCall {
-            method: req.method.to_ascii_uppercase(),
-            url: redact(&req.url, secrets),
-            request_headers: recorded_headers,
-            request_body,
-            status: None,
-            response_body: Value::Null,
-            error: Some(e.clone()),
-            duration_ms,
-        },
+    let (request_body, request_body_truncated) = match req.body.as_deref() {
+        Some(b) => keep_body(b, b.len() as u64, secrets),
+        None => (Value::Null, None),
+    };
+    let mut reply = Reply::default();
+    let outcome = exchange(builder, &mut reply).await;
+    let (response_body, response_body_truncated) = match &outcome {
+        Err(OutboundError::TooLarge { .. }) if reply.bytes.is_empty() => {
+            let cut = BodyCut {
+                kept_bytes: 0,
+                total_bytes: reply.declared,
+            };
+            (Value::Null, Some(cut))
+        }
+        Err(OutboundError::TooLarge { .. }) => {
+            let (body, cut) = keep_body(&reply.text(), 0, secrets);
+            let cut = BodyCut {
+                kept_bytes: cut.map_or(reply.bytes.len(), |c| c.kept_bytes),
+                total_bytes: reply.declared,
+            };
+            (body, Some(cut))
+        }
+        Err(_) => (Value::Null, None),
+        Ok(r) => keep_body(&r.body, r.body.len() as u64, secrets),
+    };
+    let call = OutboundCall {
+        method: req.method.to_ascii_uppercase(),
+        url: redact(&req.url, secrets),
+        request_headers: recorded_headers,
+        request_body,
+        status: reply.status,
+        response_body,
+        error: outcome.as_ref().err().map(ToString::to_string),
+        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+        request_body_truncated,
+        response_body_truncated,
     };
     api.record_call(call);
     outcome
 }
 
-fn describe(e: reqwest::Error) -> String {
+/// What arrived of a reply, kept for the record even when the call fails.
+#[derive(Default)]
+struct Reply {
+    status: Option<u16>,
+    /// The reply's `Content-Length`, when it gave one.
+    declared: Option<u64>,
+    bytes: Vec<u8>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+/// Sends the request and reads the reply into `reply`, stopping at [`MAX_RESPONSE_BYTES`]:
+/// a `Content-Length` over it is refused before reading, and a body without one is read
+/// chunk by chunk and left unread (its connection dropped) once past it.
+async fn exchange(
+    builder: reqwest::RequestBuilder,
+    reply: &mut Reply,
+) -> Result<OutboundResponse, OutboundError> {
+    let mut res = builder.send().await.map_err(describe)?;
+    let status = res.status().as_u16();
+    reply.status = Some(status);
+    reply.declared = res.content_length();
+    if reply
+        .declared
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(OutboundError::TooLarge { status });
+    }
+    let headers = res
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                v.to_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    while let Some(chunk) = res.chunk().await.map_err(describe)? {
+        if !take_within(&mut reply.bytes, &chunk, MAX_RESPONSE_BYTES) {
+            return Err(OutboundError::TooLarge { status });
+        }
+    }
+    // Taken, not copied: a reply may be a MiB, and the record keeps its own cut of it.
+    let bytes = std::mem::take(&mut reply.bytes);
+    let body = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    Ok(OutboundResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Appends `chunk` to `buf` as far as `cap` allows; false when the chunk did not fit whole
+/// (the caller stops reading: what is in `buf` is all it will ever hold).
+fn take_within(buf: &mut Vec<u8>, chunk: &[u8], cap: usize) -> bool {
+    let room = cap.saturating_sub(buf.len());
+    let fits = chunk.len() <= room;
+    buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    fits
+}
+
+/// A body as a record keeps it: redacted first (so a secret cannot straddle the cut), then
+/// parsed as JSON when whole, or its first [`RECORD_BODY_BYTES`] as text with a cut marker
+/// naming `total` bytes (0: unknown).
+fn keep_body(text: &str, total: u64, secrets: &[String]) -> (Value, Option<BodyCut>) {
+    let redacted = redact(text, secrets);
+    if redacted.len() <= RECORD_BODY_BYTES {
+        return (parse_or_text(&redacted), None);
+    }
+    let kept = &redacted[..floor_char_boundary(&redacted, RECORD_BODY_BYTES)];
+    let cut = BodyCut {
+        kept_bytes: kept.len(),
+        total_bytes: (total > 0).then_some(total),
+    };
+    (Value::String(kept.to_string()), Some(cut))
+}
+
+fn describe(e: reqwest::Error) -> OutboundError {
     if e.is_timeout() {
-        "timed out".to_string()
+        OutboundError::TimedOut
     } else if e.is_connect() {
-        format!("connection failed: {}", root_cause(&e))
+        OutboundError::Connect(root_cause(&e))
     } else {
-        root_cause(&e)
+        OutboundError::Other(root_cause(&e))
     }
 }
 
@@ -182,5 +292,48 @@ mod tests {
             "ab",
             "tiny secrets are not redacted (would shred text)"
         );
+    }
+
+    #[test]
+    fn a_chunk_within_the_cap_is_taken_whole() {
+        let mut buf = vec![0; 6];
+        assert!(take_within(&mut buf, &[1; 4], 10));
+        assert_eq!(buf.len(), 10);
+    }
+
+    #[test]
+    fn a_chunk_past_the_cap_stops_the_read_with_the_buffer_full() {
+        let mut buf = vec![0; 6];
+        assert!(!take_within(&mut buf, &[1; 5], 10));
+        assert_eq!(buf.len(), 10, "never more than the cap");
+    }
+
+    #[test]
+    fn a_small_body_is_kept_whole_as_json() {
+        let (body, cut) = keep_body(r#"{"a":1}"#, 7, &[]);
+        assert_eq!((body, cut), (serde_json::json!({"a": 1}), None));
+    }
+
+    #[test]
+    fn a_large_body_keeps_its_head_with_a_cut_marker() {
+        let text = "é".repeat(RECORD_BODY_BYTES);
+        let (body, cut) = keep_body(&text, text.len() as u64, &[]);
+        assert!(body.as_str().is_some_and(|s| s.len() <= RECORD_BODY_BYTES));
+        assert_eq!(
+            cut,
+            Some(BodyCut {
+                kept_bytes: RECORD_BODY_BYTES,
+                total_bytes: Some(2 * RECORD_BODY_BYTES as u64)
+            })
+        );
+    }
+
+    #[test]
+    fn a_secret_across_the_cut_is_redacted_before_cutting() {
+        let secret = "s3cr3t-value".to_string();
+        let text = format!("{}{secret}", "x".repeat(RECORD_BODY_BYTES - 4));
+        let (body, _) = keep_body(&text, 0, std::slice::from_ref(&secret));
+        let kept = body.as_str().unwrap_or_default();
+        assert!(!kept.contains("s3cr"), "no part of the secret is kept");
     }
 }

@@ -2,16 +2,29 @@
 
 use super::action;
 use super::api::{self, Api};
+use super::console::cut_marked;
 use super::event::Event;
 use super::hasura_claims;
 use super::hasura_sync;
 use super::hook::{BoundHook, HookFactory, PostLoginHook};
+use super::outbound;
 use super::record::{HookOutcome, HookRecord, HookRecords};
 use super::webhook;
 use crate::error::FixtureError;
 use crate::tenant::Tenant;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// Longest denial or failure reason a login answers and a record keeps. Reasons are a
+/// sentence or two; an Action can throw a message megabytes long, and that must not become a
+/// megabytes-long `error_description` or record.
+pub const MAX_REASON_BYTES: usize = 2 * 1024;
+
+/// A hook's denial or failure reason as it may leave the mock (`error_description`, the hook
+/// record, the log): its secrets redacted, as in console lines, then cut to [`MAX_REASON_BYTES`].
+fn reason_shown(reason: &str, secrets: &[String]) -> String {
+    cut_marked(outbound::redact(reason, secrets), MAX_REASON_BYTES)
+}
 
 /// The built-in hook kinds.
 pub(crate) fn builtin_factory(kind: &str) -> Option<HookFactory> {
@@ -93,7 +106,7 @@ impl Pipeline {
                 .await
                 .is_ok()
             {
-                let (e, _, _) = api.into_parts();
+                let (e, _) = api.into_parts();
                 event.apply(&e);
                 effects.merge(e);
             }
@@ -116,12 +129,14 @@ impl Pipeline {
             let started = Instant::now();
             let outcome = bound.hook.on_execute_post_login(&event, &mut api).await;
             let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-            let (effects, calls, logs) = api.into_parts();
+            let (effects, trace) = api.into_parts();
             let (hook_outcome, error) = match (&outcome, &effects.deny) {
-                (Err(e), _) => (HookOutcome::Failed, Some(e.0.clone())),
-                (Ok(()), Some(reason)) => (HookOutcome::Denied, Some(reason.clone())),
+                (Err(e), _) => (HookOutcome::Failed, Some(e.0.as_str())),
+                (Ok(()), Some(reason)) => (HookOutcome::Denied, Some(reason.as_str())),
                 (Ok(()), None) => (HookOutcome::Ok, None),
             };
+            let secrets = outbound::secret_values(&event.secrets);
+            let error = error.map(|e| reason_shown(e, &secrets));
             tracing::info!(
                 hook = %bound.name,
                 kind = bound.hook.kind(),
@@ -139,8 +154,7 @@ impl Pipeline {
                 hook_outcome,
                 duration_ms,
                 error.clone(),
-                calls,
-                logs,
+                trace,
             ));
             if let Some(reason) = error {
                 result.denied = Some(reason);
@@ -150,5 +164,23 @@ impl Pipeline {
             result.api.merge(effects);
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_shown_has_its_secrets_redacted() {
+        let shown = reason_shown("token hunter2 rejected", &["hunter2".into()]);
+        assert_eq!(shown, "token [REDACTED] rejected");
+    }
+
+    #[test]
+    fn a_long_reason_is_cut_with_a_marker() {
+        let shown = reason_shown(&"x".repeat(10 * MAX_REASON_BYTES), &[]);
+        assert!(shown.len() < MAX_REASON_BYTES + 64, "{}", shown.len());
+        assert!(shown.ends_with("[truncated by auth0-mock]"));
     }
 }

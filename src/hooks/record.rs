@@ -1,11 +1,27 @@
 //! A record of every hook run, so a test in any language can assert "the sync mutation ran with
 //! these variables" through the control API.
+//!
+//! The store is bounded in count and in bytes (each record's size as `GET /__mock/hooks` sends
+//! it): three flooding logins once made that answer 468 MB. The oldest records leave first.
 
-use super::api::OutboundCall;
+use super::api::{OutboundCall, Trace};
+use super::console::ConsoleCut;
 use super::event::Event;
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+/// Records kept at most: far more than one test's logins, few enough to list quickly.
+const KEEP: usize = 1000;
+
+/// Bytes of records kept at most, as serialised JSON. A run keeps at most 64 KiB of console and
+/// 256 KiB of call bodies, so this holds dozens of the largest runs and thousands of ordinary
+/// ones, while listing the store (which copies it a few times over) stays under ~100 MB.
+pub const MAX_STORE_BYTES: usize = 16 * 1024 * 1024;
+
+/// How often, at most, the log repeats that the store is dropping records to stay in bounds.
+const EVICTION_LOG_EVERY: Duration = Duration::from_secs(10);
 
 /// How a hook run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -44,14 +60,15 @@ pub struct HookRecord {
     pub duration_ms: f64,
     /// Outbound calls, secrets redacted.
     pub calls: Vec<OutboundCall>,
-    /// `console.log` lines and warnings.
+    /// `console.log` lines and warnings, within the per-run console budget.
     pub logs: Vec<String>,
+    /// What the console budget cut (`null` when nothing was); `logs` then ends with a notice.
+    pub console_truncated: Option<ConsoleCut>,
     /// Unix time the record was made.
     pub at: i64,
 }
 
 impl HookRecord {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         hook: &str,
         kind: &str,
@@ -59,8 +76,7 @@ impl HookRecord {
         outcome: HookOutcome,
         duration_ms: f64,
         error: Option<String>,
-        calls: Vec<OutboundCall>,
-        logs: Vec<String>,
+        trace: Trace,
     ) -> Self {
         Self {
             id: 0,
@@ -73,8 +89,9 @@ impl HookRecord {
             outcome,
             error,
             duration_ms,
-            calls,
-            logs,
+            calls: trace.calls,
+            logs: trace.logs,
+            console_truncated: trace.console_cut,
             at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs() as i64)
@@ -83,33 +100,209 @@ impl HookRecord {
     }
 }
 
-/// The most recent hook records (bounded).
-#[derive(Debug, Default)]
+/// The most recent hook records, bounded by count and bytes.
+#[derive(Debug)]
 pub struct HookRecords {
-    inner: Mutex<(u64, VecDeque<HookRecord>)>,
+    inner: Mutex<Store>,
 }
 
-const KEEP: usize = 1000;
+impl Default for HookRecords {
+    fn default() -> Self {
+        Self::with_bounds(KEEP, MAX_STORE_BYTES)
+    }
+}
+
+#[derive(Debug)]
+struct Store {
+    next_id: u64,
+    /// Each record with its serialised size.
+    records: VecDeque<(HookRecord, usize)>,
+    bytes: usize,
+    max_records: usize,
+    max_bytes: usize,
+    evicted: u64,
+    evicted_since_log: u64,
+    last_log: Option<Instant>,
+}
+
+impl Store {
+    fn evict_oldest(&mut self) {
+        if let Some((_, size)) = self.records.pop_front() {
+            self.bytes -= size;
+            self.evicted += 1;
+            self.evicted_since_log += 1;
+        }
+    }
+
+    /// Says, at most every [`EVICTION_LOG_EVERY`], how many records left to stay in bounds:
+    /// a long load test evicts on every login and must not flood the log with it.
+    fn log_evictions(&mut self) {
+        let due = self
+            .last_log
+            .is_none_or(|at| at.elapsed() >= EVICTION_LOG_EVERY);
+        if self.evicted_since_log > 0 && due {
+            tracing::warn!(
+                max_records = self.max_records,
+                max_bytes = self.max_bytes,
+                dropped = self.evicted_since_log,
+                total_dropped = self.evicted,
+                "hook records full: dropped the oldest records to stay within the cap"
+            );
+            self.last_log = Some(Instant::now());
+            self.evicted_since_log = 0;
+        }
+    }
+}
+
+/// Bytes `value` takes as JSON, without building the text.
+fn json_size(value: &impl Serialize) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // A record is plain data: serialising it cannot fail, and a failure would only
+    // under-count one record.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
 
 impl HookRecords {
-    /// Appends a record, dropping the oldest past the bound.
-    pub(crate) fn push(&self, mut record: HookRecord) {
-        let mut guard = self.inner.lock();
-        guard.0 += 1;
-        record.id = guard.0;
-        guard.1.push_back(record);
-        while guard.1.len() > KEEP {
-            guard.1.pop_front();
+    /// A store keeping at most `max_records` records and `max_bytes` of them as JSON (the
+    /// newest record is kept even when it alone is larger).
+    pub(crate) fn with_bounds(max_records: usize, max_bytes: usize) -> Self {
+        Self {
+            inner: Mutex::new(Store {
+                next_id: 0,
+                records: VecDeque::new(),
+                bytes: 0,
+                max_records: max_records.max(1),
+                max_bytes,
+                evicted: 0,
+                evicted_since_log: 0,
+                last_log: None,
+            }),
         }
+    }
+
+    /// Appends a record, dropping the oldest past either bound.
+    pub(crate) fn push(&self, mut record: HookRecord) {
+        let size = json_size(&record);
+        let mut store = self.inner.lock();
+        store.next_id += 1;
+        record.id = store.next_id;
+        store.bytes += size;
+        store.records.push_back((record, size));
+        while store.records.len() > 1
+            && (store.records.len() > store.max_records || store.bytes > store.max_bytes)
+        {
+            store.evict_oldest();
+        }
+        store.log_evictions();
     }
 
     /// All kept records, oldest first.
     pub fn list(&self) -> Vec<HookRecord> {
-        self.inner.lock().1.iter().cloned().collect()
+        self.inner
+            .lock()
+            .records
+            .iter()
+            .map(|(r, _)| r.clone())
+            .collect()
     }
 
     /// Forgets every record.
     pub fn clear(&self) {
-        self.inner.lock().1.clear();
+        let mut store = self.inner.lock();
+        store.records.clear();
+        store.bytes = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(log: &str) -> HookRecord {
+        let trace = Trace {
+            logs: vec![log.to_string()],
+            ..Default::default()
+        };
+        HookRecord::new(
+            "h",
+            "action",
+            &Event::empty(),
+            HookOutcome::Ok,
+            0.0,
+            None,
+            trace,
+        )
+    }
+
+    fn kept_logs(records: &HookRecords) -> Vec<String> {
+        records.list().iter().map(|r| r.logs[0].clone()).collect()
+    }
+
+    #[test]
+    fn past_the_byte_cap_the_oldest_records_leave_first() {
+        let one = json_size(&record(&"x".repeat(1000)));
+        let records = HookRecords::with_bounds(100, 2 * one);
+        for n in 0..4 {
+            records.push(record(&format!("{n}{}", "x".repeat(999))));
+        }
+        let kept: Vec<char> = kept_logs(&records)
+            .iter()
+            .filter_map(|l| l.chars().next())
+            .collect();
+        assert_eq!(kept, vec!['2', '3']);
+    }
+
+    #[test]
+    fn past_the_count_cap_the_oldest_records_leave_first() {
+        let records = HookRecords::with_bounds(2, usize::MAX);
+        for n in ["a", "b", "c"] {
+            records.push(record(n));
+        }
+        assert_eq!(kept_logs(&records), vec!["b", "c"]);
+    }
+
+    #[test]
+    fn the_newest_record_is_kept_even_when_larger_than_the_cap() {
+        let records = HookRecords::with_bounds(100, 10);
+        records.push(record("larger than ten bytes"));
+        assert_eq!(records.list().len(), 1);
+    }
+
+    #[test]
+    fn the_store_stays_within_its_bytes_as_listed() {
+        let records = HookRecords::with_bounds(1000, 50_000);
+        for _ in 0..200 {
+            records.push(record(&"y".repeat(2000)));
+        }
+        let listed = json_size(&records.list());
+        assert!(listed <= 50_000, "{listed}");
+    }
+
+    #[test]
+    fn evictions_are_counted() {
+        let records = HookRecords::with_bounds(1, usize::MAX);
+        for n in ["a", "b", "c"] {
+            records.push(record(n));
+        }
+        assert_eq!(records.inner.lock().evicted, 2);
+    }
+
+    #[test]
+    fn clearing_forgets_the_bytes_too() {
+        let records = HookRecords::with_bounds(100, 10_000);
+        records.push(record(&"z".repeat(5000)));
+        records.clear();
+        assert_eq!(records.inner.lock().bytes, 0);
     }
 }

@@ -150,3 +150,73 @@ async fn a_refused_connection_is_a_fetch_error_naming_the_url() {
         "{errors:?}"
     );
 }
+
+/// What one login leaves when its Action fetches a 2 MB reply (past the 1 MiB the mock reads)
+/// and catches the error: the ID-token payload and the hook record.
+async fn oversized_fetch() -> (Value, Value, String) {
+    let huge = Upstream::start(|_, _| {
+        Answer::Now(axum::response::IntoResponse::into_response(
+            "y".repeat(2 * 1024 * 1024),
+        ))
+    })
+    .await;
+    let code = r#"exports.onExecutePostLogin = async (event, api) => {
+  try { await fetch(event.secrets.HUGE); api.idToken.setCustomClaim('https://x/error', 'none'); }
+  catch (e) { api.idToken.setCustomClaim('https://x/error', `${e.name} ${e.type}: ${e.message}`); }
+};"#;
+    let secret = format!("{{ name: HUGE, value: \"{}\" }}", huge.url("/huge"));
+    let secrets = [secret.as_str()];
+    let mut action = Action::new("greedy", code);
+    action.secrets = &secrets;
+    let (server, _dir) = start_with(action).await;
+    let (_, id) = tokens(&server.base_url()).await;
+    let record = last_record(&server.base_url()).await;
+    server.shutdown().await;
+    (id, record, huge.url("/huge"))
+}
+
+#[tokio::test]
+async fn a_reply_over_the_read_limit_is_node_fetchs_max_size_error() {
+    let (id, _, url) = oversized_fetch().await;
+    assert_eq!(
+        id["https://x/error"],
+        format!("FetchError max-size: content size at {url} over limit: 1048576")
+    );
+}
+
+#[tokio::test]
+async fn a_reply_over_the_read_limit_is_recorded_as_a_failed_call_with_its_size() {
+    let (_, record, _) = oversized_fetch().await;
+    let call = &record["calls"][0];
+    assert!(
+        call["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("1048576")),
+        "{call}"
+    );
+    assert_eq!(call["response_body"], Value::Null, "refused before reading");
+    assert_eq!(
+        call["response_body_truncated"]["total_bytes"],
+        2 * 1024 * 1024
+    );
+}
+
+#[tokio::test]
+async fn a_large_request_body_is_recorded_cut_to_16_kib_with_its_size() {
+    let local = local_server().await;
+    let code = r#"exports.onExecutePostLogin = async (event, api) => {
+  await fetch(`${event.secrets.BASE}/text`, { method: 'POST', body: 'q'.repeat(100000) });
+};"#;
+    let secret = format!("{{ name: BASE, value: \"{}\" }}", local.base());
+    let secrets = [secret.as_str()];
+    let mut action = Action::new("sender", code);
+    action.secrets = &secrets;
+    let (server, _dir) = start_with(action).await;
+    tokens(&server.base_url()).await;
+    let record = last_record(&server.base_url()).await;
+    server.shutdown().await;
+    assert_eq!(
+        record["calls"][0]["request_body_truncated"],
+        json!({"kept_bytes": 16 * 1024, "total_bytes": 100000})
+    );
+}

@@ -1,4 +1,5 @@
-//! `event.secrets`: declared secrets, `${NAME}` read from the environment, redacted in logs.
+//! `event.secrets`: declared secrets, `${NAME}` read from the environment, redacted in logs, in
+//! `error_description` and in the hook records.
 
 use crate::support::*;
 use crate::{Action, start_with, tokens};
@@ -49,4 +50,46 @@ async fn event_secrets_holds_exactly_the_declared_names() {
 async fn secret_values_are_redacted_in_the_logged_lines() {
     let (_, record) = secretive().await;
     assert_eq!(logs(&record), vec!["the secret is [REDACTED]".to_string()]);
+}
+
+const LEAKER: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+  throw new Error(`upstream refused key ${event.secrets.KEY}`);
+};"#;
+
+/// A secret that an Action puts in the message it throws.
+const LEAKED: &str = "leaky-secret-value-123";
+
+async fn leaker() -> (auth0_mock::MockServer, tempfile::TempDir) {
+    let mut action = Action::new("leaker", LEAKER);
+    action.secrets = &["{ name: KEY, value: leaky-secret-value-123 }"];
+    start_with(action).await
+}
+
+#[tokio::test]
+async fn a_secret_in_a_thrown_message_is_redacted_in_error_description() {
+    let (server, _dir) = leaker().await;
+    let (status, body) = alice_login(&server.base_url()).await;
+    crate::assert_denied(status, &body, "upstream refused key [REDACTED]");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_secret_in_a_thrown_message_never_reaches_the_hook_records() {
+    let (server, _dir) = leaker().await;
+    let base = server.base_url();
+    alice_login(&base).await;
+    let listed = client()
+        .get(format!("{base}/__mock/hooks"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        listed.contains("upstream refused key [REDACTED]"),
+        "{listed}"
+    );
+    assert!(!listed.contains(LEAKED), "{listed}");
+    server.shutdown().await;
 }

@@ -1,5 +1,6 @@
 //! Failing upstreams, for both outbound hooks: each failure mode (a stalled upstream, HTTP 500,
-//! a GraphQL `errors` body under 200, a body that is not JSON, a refused connection) with
+//! a GraphQL `errors` body under 200, a body that is not JSON, a refused connection, a reply
+//! larger than the 1 MiB the mock reads) with
 //! `on_failure: deny` and `on_failure: continue`. One module per hook kind and failure mode,
 //! one test per behaviour.
 
@@ -39,7 +40,12 @@ pub enum Mode {
     GraphqlErrors,
     Garbage,
     Refused,
+    /// A 3 MB reply (the 50 MB one, scaled), with its `Content-Length`.
+    Oversized,
 }
+
+/// Bytes of the [`Mode::Oversized`] reply.
+pub const OVERSIZED_BYTES: usize = 3 * 1024 * 1024;
 
 /// The path each hook kind is configured with.
 fn path(kind: &str) -> &'static str {
@@ -69,6 +75,10 @@ async fn failing_upstream(kind: &str, mode: Mode) -> (Option<Upstream>, String) 
             )
                 .into_response(),
         ),
+        Mode::Oversized => Answer::Now(json_response(
+            UpstreamStatus::OK,
+            json!({"pad": "z".repeat(OVERSIZED_BYTES)}),
+        )),
         Mode::Refused => unreachable!("nothing listens"),
     };
     if mode == Mode::Refused {
@@ -92,6 +102,9 @@ fn expected_reason(kind: &str, mode: Mode) -> String {
             "with a body that is not JSON: <html><body>Bad Gateway</body></html>".into()
         }
         (_, Mode::Refused) => "connection failed".into(),
+        (_, Mode::Oversized) => {
+            "HTTP 200 reply with a body over the 1048576 bytes auth0-mock reads".into()
+        }
     }
 }
 
@@ -182,7 +195,9 @@ pub async fn check_the_failed_call_is_recorded_without_the_secret(kind: &str, mo
                 assert!(call["error"].is_string(), "{ctx}: {call}");
             }
             Mode::Status500 => assert_eq!(call["status"], 500, "{ctx}"),
-            Mode::GraphqlErrors | Mode::Garbage => assert_eq!(call["status"], 200, "{ctx}"),
+            Mode::GraphqlErrors | Mode::Garbage | Mode::Oversized => {
+                assert_eq!(call["status"], 200, "{ctx}")
+            }
         }
         let all = r.to_string();
         assert!(
@@ -342,3 +357,13 @@ failure_mode!(webhook_500, "webhook", Mode::Status500);
 failure_mode!(webhook_unusable_json_reply, "webhook", Mode::GraphqlErrors);
 failure_mode!(webhook_garbage, "webhook", Mode::Garbage);
 failure_mode!(webhook_connection_refused, "webhook", Mode::Refused);
+failure_mode!(
+    hasura_sync_reply_over_the_read_limit,
+    "hasura-sync",
+    Mode::Oversized
+);
+failure_mode!(
+    webhook_reply_over_the_read_limit,
+    "webhook",
+    Mode::Oversized
+);

@@ -15,6 +15,7 @@ mod client_credentials;
 mod failures;
 mod fixtures;
 mod hasura_sync;
+mod oversized;
 mod records;
 mod waiting;
 mod webhook;

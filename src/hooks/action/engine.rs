@@ -9,7 +9,8 @@
 //! `fetch` or a timer the worker blocks on the fetch replies with the deadline as timeout.
 
 use super::host::{self, JsFailure, RunState, Shared};
-use super::messages::{FetchReply, Job, Msg, Op, Spec};
+use super::messages::{FetchReply, Job, Msg, Spec};
+use crate::hooks::outbound::{MAX_RESPONSE_BYTES, OutboundError};
 use rquickjs::{
     CatchResultExt, CaughtError, Context, Ctx, Function, Module, Object, Persistent, Runtime,
     Value, WriteOptions, context::EvalOptions,
@@ -141,6 +142,18 @@ fn eval_options(filename: &str, strict: bool) -> EvalOptions {
     o.strict = strict;
     o.filename = Some(filename.to_string());
     o
+}
+
+/// node-fetch's `FetchError.type` for an outbound failure, which the prelude turns into the
+/// error node-fetch would throw.
+fn fetch_error_type(e: &OutboundError) -> &'static str {
+    match e {
+        OutboundError::TimedOut => "request-timeout",
+        OutboundError::TooLarge { .. } => "max-size",
+        OutboundError::InvalidMethod(_) | OutboundError::Connect(_) | OutboundError::Other(_) => {
+            "system"
+        }
+    }
 }
 
 /// The prelude compiled once per process: parsing its source costs most of a context's setup
@@ -297,18 +310,15 @@ impl Engine {
             job.out.clone(),
             deadline,
             self.spec.limits.fetch_timeout,
+            job.secrets.clone(),
         ));
         self.deadline.set(Some(deadline));
         let result = self.drive(&prepared, job, deadline);
         self.deadline.set(None);
-        let mut ops = prepared
-            .state
-            .borrow_mut()
-            .take()
-            .map(|run| run.ops)
-            .unwrap_or_default();
+        let mut run = prepared.state.borrow_mut().take();
         let poisoned = result.as_ref().err().is_some_and(Failure::poisons);
-        let outcome = result.map_err(|f| self.describe(f, &mut ops));
+        let outcome = result.map_err(|f| self.describe(f, run.as_mut()));
+        let ops = run.map(RunState::into_ops).unwrap_or_default();
         let _ = job.out.send(Msg::Done(ops, outcome));
         Ran { prepared, poisoned }
     }
@@ -336,7 +346,9 @@ impl Engine {
         usable
     }
 
-    fn describe(&self, failure: Failure, ops: &mut Vec<Op>) -> String {
+    /// The failure's message for the login; a JavaScript error's trace also goes to the
+    /// run's console (redacted and budgeted like any line).
+    fn describe(&self, failure: Failure, run: Option<&mut RunState>) -> String {
         let name = &self.spec.name;
         match failure {
             Failure::Js(f) => {
@@ -350,7 +362,9 @@ impl Engine {
                 } else {
                     format!("{head}\n{}", f.stack.trim_end())
                 };
-                ops.push(Op::Log(format!("uncaught {trace}")));
+                if let Some(run) = run {
+                    run.log(&format!("uncaught {trace}"));
+                }
                 if f.message.is_empty() {
                     format!("Action \"{name}\" failed")
                 } else {
@@ -489,7 +503,11 @@ impl Engine {
                     "body": r.body,
                 })
             }
-            Err(e) => serde_json::json!({ "error": e }),
+            Err(e) => serde_json::json!({
+                "error": e.to_string(),
+                "type": fetch_error_type(&e),
+                "limit": MAX_RESPONSE_BYTES,
+            }),
         };
         self.call(
             p,

@@ -4,7 +4,8 @@
 
 use super::messages::{Msg, Op, Spec};
 use super::modules::require_error;
-use crate::hooks::outbound::OutboundRequest;
+use crate::hooks::console::{Budget, bound_line};
+use crate::hooks::outbound::{OutboundRequest, redact};
 use rquickjs::{Ctx, Exception, Function, Object};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -38,10 +39,21 @@ pub(super) struct RunState {
     pub outcome: Option<Result<(), JsFailure>>,
     /// `api` calls and logs not yet sent to the login.
     pub ops: Vec<Op>,
+    /// `api` calls made so far (console lines are budgeted apart, so they never crowd these out).
+    pub api_calls: usize,
+    /// The console bytes this run may still send to the login.
+    pub console: Budget,
+    /// `event.secrets` values, redacted from console lines.
+    pub secrets: Vec<String>,
 }
 
 impl RunState {
-    pub fn new(out: UnboundedSender<Msg>, deadline: Instant, fetch_timeout: Duration) -> Self {
+    pub fn new(
+        out: UnboundedSender<Msg>,
+        deadline: Instant,
+        fetch_timeout: Duration,
+        secrets: Vec<String>,
+    ) -> Self {
         Self {
             out,
             deadline,
@@ -51,7 +63,28 @@ impl RunState {
             timers: Vec::new(),
             outcome: None,
             ops: Vec::new(),
+            api_calls: 0,
+            console: Budget::default(),
+            secrets,
         }
+    }
+
+    /// Queues a console line for the login if the run's console budget has room for it, else
+    /// counts it. Redacted before it is cut, so a secret across the cut leaves no prefix behind.
+    pub fn log(&mut self, line: &str) {
+        let line = bound_line(redact(line, &self.secrets));
+        if self.console.admit(line.len()) {
+            self.ops.push(Op::Log(line));
+        }
+    }
+
+    /// What is left to send once the run is over, with what the console budget cut.
+    pub fn into_ops(self) -> Vec<Op> {
+        let mut ops = self.ops;
+        if let Some(cut) = self.console.cut() {
+            ops.push(Op::ConsoleCut(cut));
+        }
+        ops
     }
 }
 
@@ -68,36 +101,12 @@ fn millis(ms: f64) -> Duration {
     }
 }
 
-/// Bounds on what one run may queue outside the engine's memory limit, so a runaway loop of
-/// `console.log` or `fetch` cannot exhaust the mock's own memory or flood a server.
-const MAX_OPS: usize = 10_000;
-const MAX_LOG_LINE_BYTES: usize = 16 * 1024;
+/// `api` calls one run may make: they are queued outside the engine's memory limit, so a
+/// runaway loop of them must stop somewhere. Past it the call throws (never a silent drop): a
+/// claim that did not apply must fail the login, not vanish.
+const MAX_API_CALLS: usize = 10_000;
+/// `fetch` calls one run may make, so a loop cannot flood a server.
 const MAX_FETCHES: u32 = 1_000;
-
-fn push(state: &Shared, op: Op) {
-    if let Some(run) = state.borrow_mut().as_mut() {
-        match run.ops.len() {
-            n if n < MAX_OPS => run.ops.push(op),
-            n if n == MAX_OPS => run.ops.push(Op::Log(format!(
-                "auth0-mock: more than {MAX_OPS} api calls and console lines in one run; the rest are dropped"
-            ))),
-            _ => {}
-        }
-    }
-}
-
-/// A console line cut to a sane length (on a character boundary).
-fn bounded(mut line: String) -> String {
-    if line.len() > MAX_LOG_LINE_BYTES {
-        let mut cut = MAX_LOG_LINE_BYTES;
-        while !line.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        line.truncate(cut);
-        line.push_str(" … [truncated by auth0-mock]");
-    }
-    line
-}
 
 /// Builds the `host` object for a fresh context. The closures hold only the shared run state
 /// and the Action's immutable description, never engine handles, so dropping the context
@@ -114,14 +123,32 @@ pub(super) fn install<'js>(
         "op",
         Function::new(
             ctx.clone(),
-            move |kind: String, name: String, json: Option<String>| {
+            move |ctx: Ctx<'js>,
+                  kind: String,
+                  name: String,
+                  json: Option<String>|
+                  -> rquickjs::Result<()> {
+                let mut guard = st.borrow_mut();
+                let Some(run) = guard.as_mut() else {
+                    return Ok(());
+                };
+                if run.api_calls >= MAX_API_CALLS {
+                    return Err(Exception::throw_message(
+                        &ctx,
+                        &format!(
+                            "auth0-mock allows at most {MAX_API_CALLS} api calls per Action run"
+                        ),
+                    ));
+                }
                 let value = json
                     .as_deref()
                     .and_then(|j| serde_json::from_str(j).ok())
                     .unwrap_or(Value::Null);
                 if let Some(op) = make_op(&kind, name, value) {
-                    push(&st, op);
+                    run.api_calls += 1;
+                    run.ops.push(op);
                 }
+                Ok(())
             },
         )?,
     )?;
@@ -130,7 +157,9 @@ pub(super) fn install<'js>(
     host.set(
         "log",
         Function::new(ctx.clone(), move |line: String| {
-            push(&st, Op::Log(bounded(line)));
+            if let Some(run) = st.borrow_mut().as_mut() {
+                run.log(&line);
+            }
         })?,
     )?;
 

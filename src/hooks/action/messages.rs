@@ -2,7 +2,8 @@
 //! `api` calls it makes ([`Op`]) and the messages between the worker thread and the login.
 
 use super::cache::Cache;
-use crate::hooks::outbound::{OutboundRequest, OutboundResponse};
+use crate::hooks::console::ConsoleCut;
+use crate::hooks::outbound::{OutboundError, OutboundRequest, OutboundResponse};
 use serde_json::Value as Json;
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
@@ -40,6 +41,8 @@ pub(super) enum Op {
     AppMetadata(String, Json),
     UserMetadata(String, Json),
     Log(String),
+    /// Console lines the worker did not send, past the run's console budget.
+    ConsoleCut(ConsoleCut),
 }
 
 /// Worker → login messages. `api` calls are batched (one wake-up per run when the Action makes
@@ -55,12 +58,14 @@ pub(super) enum Msg {
 #[derive(Debug)]
 pub(super) struct FetchReply {
     pub id: u32,
-    pub result: Result<OutboundResponse, String>,
+    pub result: Result<OutboundResponse, OutboundError>,
 }
 
 /// One login to run.
 pub(super) struct Job {
     pub event_json: String,
+    /// The values of `event.secrets`, redacted from console lines before they are cut.
+    pub secrets: Vec<String>,
     pub out: UnboundedSender<Msg>,
     pub replies: Receiver<FetchReply>,
 }

@@ -5,8 +5,10 @@
 //! `exports.onExecutePostLogin = async (event, api) => { … }` gets the pipeline's `event` (with
 //! its `secrets`) and an `api` whose calls land in the same [`Api`] native hooks use, so Auth0's
 //! rules (restricted claims dropped with a warning, deny, metadata) hold for both.
-//! `console.*` goes to the hook record; `fetch` and `require('node-fetch')` go through
-//! [`outbound::send`] (shared client, timeouts, secrets redacted in records).
+//! `console.*` goes to the hook record, redacted and within the run's console budget (lines past
+//! it are counted, never queued, and never crowd out `api` calls); `fetch` and
+//! `require('node-fetch')` go through [`outbound::send`] (shared client, timeouts, replies read
+//! up to 1 MiB, secrets redacted in records).
 //!
 //! Isolation: the engine has no file system, process or environment access (no std/os
 //! modules are loaded); each runtime has a memory limit and an interrupt handler that stops code
@@ -165,6 +167,7 @@ impl PostLoginHook for ActionHook {
         let (reply_tx, reply_rx) = std::sync::mpsc::channel();
         self.pool.submit(Job {
             event_json,
+            secrets: secrets.clone(),
             out: out_tx,
             replies: reply_rx,
         })?;
@@ -176,7 +179,7 @@ impl PostLoginHook for ActionHook {
                 msg = out_rx.recv() => match msg {
                     Some(Msg::Ops(ops)) => {
                         for op in ops {
-                            apply(api, op, &secrets);
+                            apply(api, op);
                         }
                     }
                     Some(Msg::Fetch { id, req }) => {
@@ -185,13 +188,13 @@ impl PostLoginHook for ActionHook {
                         fetches.spawn(async move {
                             let mut scratch = Api::new(http);
                             let result = outbound::send(&mut scratch, req, &secrets).await;
-                            let (_, calls, _) = scratch.into_parts();
-                            (id, result, calls)
+                            let (_, trace) = scratch.into_parts();
+                            (id, result, trace.calls)
                         });
                     }
                     Some(Msg::Done(ops, outcome)) => {
                         for op in ops {
-                            apply(api, op, &secrets);
+                            apply(api, op);
                         }
                         return outcome.map_err(HookError);
                     }
@@ -225,7 +228,8 @@ fn record(api: &mut Api, calls: Vec<OutboundCall>) {
 }
 
 /// Applies one `api` call of the script to the login's `Api`, so the native rules apply.
-fn apply(api: &mut Api, op: Op, secrets: &[String]) {
+/// Console lines arrive redacted and within the run's budget (the worker saw to both).
+fn apply(api: &mut Api, op: Op) {
     match op {
         Op::AccessClaim(name, value) => api.access_token_set_custom_claim(&name, value),
         Op::IdClaim(name, value) => api.id_token_set_custom_claim(&name, value),
@@ -234,7 +238,8 @@ fn apply(api: &mut Api, op: Op, secrets: &[String]) {
         Op::Deny(reason) => api.access_deny(&reason),
         Op::AppMetadata(key, value) => api.user_set_app_metadata(&key, value),
         Op::UserMetadata(key, value) => api.user_set_user_metadata(&key, value),
-        Op::Log(line) => api.log(outbound::redact(&line, secrets)),
+        Op::Log(line) => api.log(line),
+        Op::ConsoleCut(cut) => api.note_console_cut(cut),
     }
 }
 

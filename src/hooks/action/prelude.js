@@ -199,10 +199,14 @@
     inflight.delete(id);
     const r = parse(outcomeJson);
     if (r.error !== undefined) {
-      const timedOut = r.error === 'timed out';
-      pending.reject(timedOut
-        ? new FetchError(`network timeout at: ${pending.url}`, 'request-timeout')
-        : new FetchError(`request to ${pending.url} failed, reason: ${r.error}`, 'system', { code: 'ECONNREFUSED' }));
+      // The errors node-fetch throws for a timeout, a body over its `size` limit, and the rest.
+      if (r.type === 'request-timeout') {
+        pending.reject(new FetchError(`network timeout at: ${pending.url}`, 'request-timeout'));
+      } else if (r.type === 'max-size') {
+        pending.reject(new FetchError(`content size at ${pending.url} over limit: ${r.limit}`, 'max-size'));
+      } else {
+        pending.reject(new FetchError(`request to ${pending.url} failed, reason: ${r.error}`, 'system', { code: 'ECONNREFUSED' }));
+      }
       return;
     }
     pending.resolve(new Response(r.body, { status: r.status, statusText: r.statusText, headers: r.headers, url: pending.url }));

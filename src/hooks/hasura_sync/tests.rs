@@ -155,12 +155,19 @@ fn graphql_errors_under_200_are_failures() {
 #[test]
 fn transport_reasons_are_clear() {
     assert_eq!(
-        transport_reason("timed out", 2000),
+        transport_reason(&OutboundError::TimedOut, 2000),
         "timed out after 2000 ms"
     );
     assert_eq!(
-        transport_reason("connection failed: Connection refused (os error 111)", 5),
+        transport_reason(
+            &OutboundError::Connect("Connection refused (os error 111)".into()),
+            5
+        ),
         "connection failed: Connection refused (os error 111)"
+    );
+    assert_eq!(
+        transport_reason(&OutboundError::TooLarge { status: 200 }, 5),
+        "HTTP 200 reply with a body over the 1048576 bytes auth0-mock reads from an upstream"
     );
     assert_eq!(snippet(&"x".repeat(300), 5), "xxxxx…");
     assert_eq!(snippet("  a\nb ", 50), "a b");
