@@ -94,7 +94,7 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
             };
             if let Some(slot) = self.entries.remove(&oldest) {
                 self.by_expiry.remove(&(slot.expires_at, slot.seq));
-                self.used -= slot.weight;
+                self.used = self.used.saturating_sub(slot.weight);
                 self.note_eviction();
                 dropped.push((oldest, slot.value));
             }
@@ -127,7 +127,7 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
             if let Some(key) = self.by_age.remove(&seq)
                 && let Some(slot) = self.entries.remove(&key)
             {
-                self.used -= slot.weight;
+                self.used = self.used.saturating_sub(slot.weight);
                 dropped.push((key, slot.value));
             }
         }
@@ -176,7 +176,7 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         let slot = self.entries.remove(key)?;
         self.by_expiry.remove(&(slot.expires_at, slot.seq));
         self.by_age.remove(&slot.seq);
-        self.used -= slot.weight;
+        self.used = self.used.saturating_sub(slot.weight);
         Some(slot.value)
     }
 
