@@ -110,7 +110,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn expect(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>, DerError> {
+    fn take(&mut self, tag: u8, what: &str) -> Result<Tlv<'a>, DerError> {
         let tlv = self.next()?;
         if tlv.tag != tag {
             return Err(DerError(format!("expected {what}")));
@@ -129,8 +129,8 @@ fn unsigned(integer: &[u8]) -> Vec<u8> {
 
 /// The `SubjectPublicKeyInfo` element of an X.509 certificate (DER).
 pub fn certificate_spki(cert: &[u8]) -> Result<&[u8], DerError> {
-    let certificate = Reader::new(cert).expect(SEQUENCE, "a certificate SEQUENCE")?;
-    let tbs = Reader::new(certificate.value).expect(SEQUENCE, "a TBSCertificate SEQUENCE")?;
+    let certificate = Reader::new(cert).take(SEQUENCE, "a certificate SEQUENCE")?;
+    let tbs = Reader::new(certificate.value).take(SEQUENCE, "a TBSCertificate SEQUENCE")?;
     let mut fields = Reader::new(tbs.value);
     let mut field = fields.next()?;
     if field.tag == 0xa0 {
@@ -145,23 +145,23 @@ pub fn certificate_spki(cert: &[u8]) -> Result<&[u8], DerError> {
         "a validity",
         "a subject",
     ] {
-        fields.expect(SEQUENCE, what)?;
+        fields.take(SEQUENCE, what)?;
     }
-    Ok(fields.expect(SEQUENCE, "a SubjectPublicKeyInfo")?.whole)
+    Ok(fields.take(SEQUENCE, "a SubjectPublicKeyInfo")?.whole)
 }
 
 /// Reads a `SubjectPublicKeyInfo`.
 pub fn parse_spki(spki: &[u8]) -> Result<SpkiKey, DerError> {
-    let outer = Reader::new(spki).expect(SEQUENCE, "a SubjectPublicKeyInfo SEQUENCE")?;
+    let outer = Reader::new(spki).take(SEQUENCE, "a SubjectPublicKeyInfo SEQUENCE")?;
     let mut parts = Reader::new(outer.value);
-    let algorithm = parts.expect(SEQUENCE, "an AlgorithmIdentifier")?;
-    let bits = parts.expect(BIT_STRING, "a BIT STRING")?;
+    let algorithm = parts.take(SEQUENCE, "an AlgorithmIdentifier")?;
+    let bits = parts.take(BIT_STRING, "a BIT STRING")?;
     let key = match bits.value.split_first() {
         Some((0, key)) => key,
         _ => return Err(err("a BIT STRING with unused bits")),
     };
     let mut algorithm = Reader::new(algorithm.value);
-    let oid = algorithm.expect(OID, "an algorithm OID")?;
+    let oid = algorithm.take(OID, "an algorithm OID")?;
     match oid.value {
         OID_RSA => {
             let (n, e) = parse_pkcs1_rsa(key)?;
@@ -197,10 +197,10 @@ pub fn parse_spki(spki: &[u8]) -> Result<SpkiKey, DerError> {
 
 /// Reads a PKCS#1 `RSAPublicKey` (`SEQUENCE { n INTEGER, e INTEGER }`).
 pub fn parse_pkcs1_rsa(der: &[u8]) -> Result<(Vec<u8>, Vec<u8>), DerError> {
-    let outer = Reader::new(der).expect(SEQUENCE, "an RSAPublicKey SEQUENCE")?;
+    let outer = Reader::new(der).take(SEQUENCE, "an RSAPublicKey SEQUENCE")?;
     let mut parts = Reader::new(outer.value);
-    let n = parts.expect(INTEGER, "a modulus")?;
-    let e = parts.expect(INTEGER, "an exponent")?;
+    let n = parts.take(INTEGER, "a modulus")?;
+    let e = parts.take(INTEGER, "an exponent")?;
     if !parts.is_empty() {
         return Err(err("Could not decode public key"));
     }

@@ -76,6 +76,7 @@ impl Session {
     }
 }
 
+/// Hasura's `invalidJWTError`: jose's error after "Could not verify JWT: ".
 pub(crate) fn invalid_jwt(detail: impl std::fmt::Display) -> HasuraError {
     HasuraError::bad_request(
         ErrorCode::InvalidJwt,
@@ -83,6 +84,7 @@ pub(crate) fn invalid_jwt(detail: impl std::fmt::Display) -> HasuraError {
     )
 }
 
+/// Hasura's `JWTInvalidClaims` (`jwt-invalid-claims`) error.
 pub(crate) fn invalid_claims(message: impl Into<String>) -> HasuraError {
     HasuraError::bad_request(ErrorCode::JwtInvalidClaims, message)
 }

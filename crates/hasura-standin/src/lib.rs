@@ -37,6 +37,8 @@
 //! Known deviations: Hasura serves requests while its first JWKS poll is
 //! still pending (answering `JWSError NoUsableKeys` for about a second);
 //! the stand-in completes that first poll before it starts listening.
+//! Hasura retries a failed startup JWKS fetch five times (backoff from
+//! 200 ms) before giving up; the stand-in gives up at once.
 //! graphql-parser keeps object fields sorted, so several columns inside one
 //! `order_by` object sort alphabetically (use a list for a fixed order).
 
