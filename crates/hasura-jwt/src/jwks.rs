@@ -8,109 +8,19 @@
 //!   fetched, a non-empty one is refetched once `now >= expiry`;
 //! - the expiry comes from `Cache-Control` (see [`determine_expiry`]) or else
 //!   `Expires`; with neither, keys are never refreshed; a refetch failure
-//!   keeps the old keys.
+//!   keeps the old keys;
+//! - the body is parsed all or nothing ([`JwkSet::from_json`]): one entry
+//!   jose refuses is a parse error for the whole document, fatal at startup
+//!   and "keep the old keys" on a refresh.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
-use jsonwebtoken::DecodingKey;
-use jsonwebtoken::jwk::Jwk;
 use parking_lot::RwLock;
 use url::Url;
 
-/// One public key Hasura can verify signatures with.
-///
-/// `kid` is kept for diagnostics only: Hasura (through `jose`) tries every
-/// key of the set, whatever the token's `kid` says.
-#[derive(Clone)]
-pub struct VerificationKey {
-    /// The key material in `jsonwebtoken`'s form.
-    pub key: DecodingKey,
-    /// The `kid` the JWK carried, if any.
-    pub kid: Option<String>,
-}
-
-impl std::fmt::Debug for VerificationKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerificationKey")
-            .field("family", &self.key.family())
-            .field("kid", &self.kid)
-            .finish()
-    }
-}
-
-/// A set of verification keys (Hasura's `JWKSet`).
-#[derive(Debug, Clone, Default)]
-pub struct JwkSet {
-    keys: Vec<VerificationKey>,
-    skipped: usize,
-}
-
-impl JwkSet {
-    /// An empty set: what Hasura holds before its poller's first fetch.
-    pub fn empty() -> Self {
-        JwkSet::default()
-    }
-
-    /// A set holding the given keys (the `key` form of the config is one key).
-    pub fn from_keys(keys: Vec<VerificationKey>) -> Self {
-        JwkSet { keys, skipped: 0 }
-    }
-
-    /// Parses a JWK Set document: a JSON object with a `keys` array.
-    ///
-    /// A document that is not an object with a `keys` array is an error.
-    /// Individual keys that cannot be used (unknown `kty`, bad parameters) are
-    /// skipped, as RFC 7517 §5 asks; [`JwkSet::skipped`] counts them.
-    pub fn from_json(bytes: &[u8]) -> Result<Self, String> {
-        let document: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| format!("Error in $: {e}"))?;
-        let Some(object) = document.as_object() else {
-            return Err("Error in $: parsing JWKSet failed, expected Object".to_string());
-        };
-        let Some(entries) = object.get("keys") else {
-            return Err("Error in $: key \"keys\" not found".to_string());
-        };
-        let Some(entries) = entries.as_array() else {
-            return Err("Error in $.keys: parsing [] failed, expected Array".to_string());
-        };
-        let mut set = JwkSet::default();
-        for entry in entries {
-            let parsed = serde_json::from_value::<Jwk>(entry.clone())
-                .ok()
-                .and_then(|jwk| DecodingKey::from_jwk(&jwk).ok().map(|key| (jwk, key)));
-            match parsed {
-                Some((jwk, key)) => set.keys.push(VerificationKey {
-                    key,
-                    kid: jwk.common.key_id,
-                }),
-                None => set.skipped += 1,
-            }
-        }
-        Ok(set)
-    }
-
-    /// The usable keys, in document order.
-    pub fn keys(&self) -> &[VerificationKey] {
-        &self.keys
-    }
-
-    /// Whether there is no usable key (Hasura then answers `NoUsableKeys`).
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
-    /// How many usable keys the set holds.
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// How many entries of the document were skipped as unusable.
-    pub fn skipped(&self) -> usize {
-        self.skipped
-    }
-}
+pub use crate::jwk_set::{BrokenKey, JwkSet, JwkSetError, VerificationKey};
 
 /// Why fetching a JWK set failed; the messages are Hasura's.
 #[derive(Debug, thiserror::Error)]
@@ -126,14 +36,25 @@ pub enum JwksError {
         /// The status received.
         status: u16,
     },
-    /// The body is not a JWK set.
+    /// The body is not a JWK set Hasura accepts.
     #[error("Error parsing JWK from url: {url}")]
     Parse {
         /// The `jwk_url`.
         url: String,
-        /// What was wrong with the body.
-        detail: String,
+        /// What was wrong with the body, and which key.
+        error: JwkSetError,
     },
+}
+
+impl JwksError {
+    /// Hasura's message followed by what Hasura only logs (and which key
+    /// broke the set, which it does not say at all).
+    pub fn diagnostic(&self) -> String {
+        match self {
+            JwksError::Parse { error, .. } => format!("{self} ({error})"),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// A successful fetch: the keys and the response headers (for the expiry).
@@ -173,9 +94,9 @@ pub async fn fetch_jwks(client: &reqwest::Client, url: &Url) -> Result<FetchedJw
         .bytes()
         .await
         .map_err(|e| JwksError::Http(error_chain(&e)))?;
-    let keys = JwkSet::from_json(&body).map_err(|detail| JwksError::Parse {
+    let keys = JwkSet::from_json(&body).map_err(|error| JwksError::Parse {
         url: url.to_string(),
-        detail,
+        error,
     })?;
     Ok(FetchedJwks { keys, headers })
 }
@@ -497,8 +418,9 @@ impl JwksCache {
     pub async fn refresh(&self) {
         match fetch_jwks(&self.client, &self.url).await {
             Err(error) => {
-                tracing::warn!(url = %self.url, %error, "JWKS refetch failed; keeping old keys");
-                self.state.write().last_error = Some(error.to_string());
+                let diagnostic = error.diagnostic();
+                tracing::warn!(url = %self.url, error = %diagnostic, "JWKS refetch failed; keeping old keys");
+                self.state.write().last_error = Some(diagnostic);
             }
             Ok(fetched) => {
                 let expiry = determine_expiry(&fetched.headers, SystemTime::now());

@@ -10,8 +10,12 @@
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::json_path::JsonPath;
-use super::jwks::{JwkSet, VerificationKey};
+use crate::haskell::type_of;
+use crate::json_path::JsonPath;
+use crate::jwk::KeyMaterial;
+use crate::jwk_set::{JwkSet, VerificationKey};
+use crate::pem_key::from_raw_pem;
+use crate::uri::{parse_audience, parse_string_or_uri};
 
 /// The claims namespace Hasura uses when none is configured.
 pub const DEFAULT_CLAIMS_NAMESPACE: &str = "https://hasura.io/jwt/claims";
@@ -138,21 +142,10 @@ pub struct JwtConfig {
     pub header: TokenLocation,
 }
 
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "Null",
-        Value::Bool(_) => "Boolean",
-        Value::Number(_) => "Number",
-        Value::String(_) => "String",
-        Value::Array(_) => "Array",
-        Value::Object(_) => "Object",
-    }
-}
-
 fn expected(what: &str, kind: &str, value: &Value) -> String {
     format!(
         "parsing {what} failed, expected {kind}, but encountered {}",
-        type_name(value)
+        type_of(value)
     )
 }
 
@@ -170,17 +163,6 @@ fn text_field(object: &Map<String, Value>, key: &str) -> Result<Option<String>, 
             expected("Text", "String", other),
         )),
     }
-}
-
-/// jose's `StringOrURI`: any string, but one containing `:` must be a URI.
-pub(crate) fn parse_string_or_uri(value: &Value) -> Result<String, String> {
-    let Value::String(s) = value else {
-        return Err(expected("StringOrURI", "String", value));
-    };
-    if s.contains(':') && Url::parse(s).is_err() {
-        return Err("not a StringOrURI".to_string());
-    }
-    Ok(s.clone())
 }
 
 fn parse_role_name(value: &Value) -> Result<String, String> {
@@ -284,10 +266,7 @@ fn parse_header(value: &Value) -> Result<TokenLocation, String> {
 /// Builds the single key of the `key` form (Hasura's `parseKey`).
 fn parse_static_key(key_type: &str, raw: &str) -> Result<JwkSet, String> {
     let invalid = |m: String| format!("Invalid JWK: {m}");
-    let pem = |r: Result<jsonwebtoken::DecodingKey, jsonwebtoken::errors::Error>| {
-        r.map_err(|e| invalid(format!("Could not decode PEM: {e}")))
-    };
-    let key = match key_type {
+    let material = match key_type {
         "HS256" | "HS384" | "HS512" => {
             let bits: usize = key_type[2..].parse().unwrap_or(256);
             if raw.len() < bits / 8 {
@@ -296,23 +275,16 @@ fn parse_static_key(key_type: &str, raw: &str) -> Result<JwkSet, String> {
                     bits / 8
                 )));
             }
-            jsonwebtoken::DecodingKey::from_secret(raw.as_bytes())
+            KeyMaterial::Oct(raw.as_bytes().to_vec())
         }
-        "RS256" | "RS384" | "RS512" => {
-            pem(jsonwebtoken::DecodingKey::from_rsa_pem(raw.as_bytes()))?
-        }
-        "ES256" | "ES384" => pem(jsonwebtoken::DecodingKey::from_ec_pem(raw.as_bytes()))?,
-        "Ed25519" => pem(jsonwebtoken::DecodingKey::from_ed_pem(raw.as_bytes()))?,
-        "ES512" => {
-            return Err(invalid(
-                "Key type: ES512 is accepted by Hasura but not supported by auth0-mock's \
-                 Hasura emulation (jsonwebtoken has no P-521)"
-                    .to_string(),
-            ));
+        "RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "ES512" | "Ed25519" => {
+            from_raw_pem(raw).map_err(|e| invalid(format!("Could not decode PEM: {e}")))?
         }
         other => return Err(invalid(format!("Key type: {other} is not supported"))),
     };
-    Ok(JwkSet::from_keys(vec![VerificationKey { key, kid: None }]))
+    Ok(JwkSet::from_keys(vec![VerificationKey::new(
+        material, None,
+    )]))
 }
 
 impl JwtConfig {
@@ -332,19 +304,9 @@ impl JwtConfig {
         let raw_key = text_field(o, "key")?;
         let claims_ns = text_field(o, "claims_namespace")?;
         let claims_ns_path = text_field(o, "claims_namespace_path")?;
-        let audience = match optional(o, "audience") {
-            None => None,
-            Some(Value::Array(items)) => Some(
-                items
-                    .iter()
-                    .map(parse_string_or_uri)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| ConfigError::at("$.audience", e))?,
-            ),
-            Some(v) => Some(vec![
-                parse_string_or_uri(v).map_err(|e| ConfigError::at("$.audience", e))?,
-            ]),
-        };
+        let audience = optional(o, "audience")
+            .map(|v| parse_audience(v).map_err(|e| ConfigError::at("$.audience", e)))
+            .transpose()?;
         let issuer = match optional(o, "issuer") {
             None => None,
             Some(v) => Some(parse_string_or_uri(v).map_err(|e| ConfigError::at("$.issuer", e))?),

@@ -5,19 +5,35 @@
 //! accepted by Hasura. This module answers "what would Hasura do with this
 //! token?" offline, byte for byte where the behaviour is known:
 //! - [`jwt_config`] parses `HASURA_GRAPHQL_JWT_SECRET` with Hasura's rules;
-//! - [`jwks`] fetches `jwk_url` and refreshes it on Hasura's schedule;
+//! - [`jwks`] fetches `jwk_url` and refreshes it on Hasura's schedule, and
+//!   [`jwk_set`]/[`jwk`] parse what it fetches the way Hasura and jose do
+//!   (one bad key fails the whole set);
 //! - [`verify`] turns request headers into a role and session variables, or
-//!   into Hasura's exact `{code, message}` error;
+//!   into Hasura's exact `{code, message}` error, with jose's checks in
+//!   [`jws`] and [`claims_set`];
 //! - [`verify_cli`] backs the `auth0-mock hasura-verify` subcommand.
 
+pub mod claims_set;
+pub mod der;
 pub mod error;
+pub mod haskell;
+mod hasura_claims;
 pub mod json_path;
+pub mod jwk;
+pub mod jwk_set;
 pub mod jwks;
+pub mod jws;
 pub mod jwt_config;
+pub mod pem_key;
+pub mod signature;
+pub mod uri;
 pub mod verify;
 
 #[cfg(test)]
 pub(crate) mod test_keys;
+
+#[cfg(test)]
+mod findings;
 
 use std::time::SystemTime;
 
@@ -35,6 +51,22 @@ fn startup_error(code: &str, message: String) -> String {
     json!({"errors": [{"message": message, "extensions": {"path": "$", "code": code}}]}).to_string()
 }
 
+/// A JWKS failure as a startup error body: Hasura's message, and under
+/// `extensions.internal` what Hasura logs (`jwk-refresh-log`) plus which key
+/// broke the set.
+fn jwks_error(error: &JwksError) -> String {
+    let mut body = json!({"errors": [{"message": error.to_string(),
+        "extensions": {"path": "$", "code": "jwks-fetch-failed"}}]});
+    if let JwksError::Parse { error: parse, .. } = error {
+        body["errors"][0]["extensions"]["internal"] = json!({
+            "error": parse.message,
+            "key_index": parse.key.as_ref().map(|k| k.index),
+            "kid": parse.key.as_ref().and_then(|k| k.kid.clone()),
+        });
+    }
+    body.to_string()
+}
+
 /// Verifies `token` against a `HASURA_GRAPHQL_JWT_SECRET` value as Hasura
 /// would, for the `hasura-verify` CLI subcommand.
 ///
@@ -45,7 +77,8 @@ fn startup_error(code: &str, message: String) -> String {
 /// `Ok` is `{"role":..,"session_variables":{..}}`; `Err` is Hasura's body
 /// `{"errors":[{"message":..,"extensions":{"path":"$","code":..}}]}`.
 /// Configuration and JWKS failures use the codes `invalid-configuration` and
-/// `jwks-fetch-failed` (Hasura would refuse to start instead).
+/// `jwks-fetch-failed` (Hasura would refuse to start instead); a JWK Set
+/// Hasura cannot parse also says which key broke it (`extensions.internal`).
 pub async fn verify_cli(
     secret_json: &str,
     token: &str,
@@ -56,11 +89,10 @@ pub async fn verify_cli(
     let keys = match &config.keys {
         KeySource::Static(set) => set.clone(),
         KeySource::JwkUrl(url) => {
-            let client = jwks::http_client()
-                .map_err(|e| startup_error("jwks-fetch-failed", e.to_string()))?;
+            let client = jwks::http_client().map_err(|e| jwks_error(&e))?;
             jwks::fetch_jwks(&client, url)
                 .await
-                .map_err(|e| startup_error("jwks-fetch-failed", e.to_string()))?
+                .map_err(|e| jwks_error(&e))?
                 .keys
         }
     };

@@ -12,35 +12,34 @@
 //! 3. Issuer pre-match on the *unverified* payload: a token whose `iss`
 //!    differs from the configured issuer gives `JWTNotInIssuer`, before any
 //!    signature check. No token → the unauthorized role, or `invalid-headers`.
-//! 4. Signature: every key of the set is tried (the `kid` is ignored); an
-//!    empty set gives `NoUsableKeys`, no match `JWSInvalidSignature`.
-//! 5. jose claim checks in order `exp`, `iat`, `nbf`, `iss`, `aud`, each with
-//!    `allowed_skew`; absent claims are not errors.
+//! 4. jose's verification ([`crate::jws`]): the claims set is decoded before
+//!    the signature is checked; every key of the set is tried (the `kid` is
+//!    ignored); then `exp`, `iat`, `nbf`, `iss`, `aud` with `allowed_skew`,
+//!    absent claims passing.
 //! 6. Hasura claims (namespace or `claims_map`), allowed roles, default role,
 //!    requested role, then every other `x-hasura-*` claim must be a string.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::HeaderMap;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use super::error::{ErrorCode, HasuraError};
-use super::jwks::JwkSet;
-use super::jwt_config::{
-    ClaimsConfig, ClaimsFormat, ClaimsMapValue, ClaimsNamespace, JwtConfig, TokenLocation,
-    parse_role_list, parse_single_role, parse_string_or_uri,
-};
+use crate::claims_set::{ClaimsSet, Validation};
+use crate::error::{ErrorCode, HasuraError};
+use crate::haskell::type_of;
+use crate::hasura_claims::extract_claims;
+use crate::jwk_set::JwkSet;
+use crate::jws::verify_claims_at;
+use crate::jwt_config::{JwtConfig, TokenLocation, parse_role_list, parse_single_role};
 
 const ADMIN_SECRET_HEADER: &str = "x-hasura-admin-secret";
 const ACCESS_KEY_HEADER: &str = "x-hasura-access-key";
 const ROLE_HEADER: &str = "x-hasura-role";
 const ALLOWED_ROLES: &str = "x-hasura-allowed-roles";
 const DEFAULT_ROLE: &str = "x-hasura-default-role";
-const REGISTERED_CLAIMS: [&str; 7] = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti"];
 
 /// Server-side settings besides the JWT config that change the outcome.
 #[derive(Debug, Clone, Default)]
@@ -77,14 +76,16 @@ impl Session {
     }
 }
 
-fn invalid_jwt(detail: impl std::fmt::Display) -> HasuraError {
+/// Hasura's `invalidJWTError`: jose's error after "Could not verify JWT: ".
+pub(crate) fn invalid_jwt(detail: impl std::fmt::Display) -> HasuraError {
     HasuraError::bad_request(
         ErrorCode::InvalidJwt,
         format!("Could not verify JWT: {detail}"),
     )
 }
 
-fn invalid_claims(message: impl Into<String>) -> HasuraError {
+/// Hasura's `JWTInvalidClaims` (`jwt-invalid-claims`) error.
+pub(crate) fn invalid_claims(message: impl Into<String>) -> HasuraError {
     HasuraError::bad_request(ErrorCode::JwtInvalidClaims, message)
 }
 
@@ -243,19 +244,19 @@ fn process_jwt(
     };
 
     let verified = verify_token(config, keys, &token, now)?;
-    let claims = extract_claims(config, &verified)?;
+    let claims = extract_claims(&config.claims, &verified)?;
 
     // parseHasuraClaims: allowed roles first, then the default role.
     let allowed_roles = match claims.get(ALLOWED_ROLES) {
         None => {
             return Err(HasuraError::bad_request(
                 ErrorCode::JwtMissingRoleClaims,
-                format!("JWT claim does not contain {ALLOWED_ROLES}"),
+                format!("JWT claim does not contain \"{ALLOWED_ROLES}\""),
             ));
         }
         Some(value) => parse_role_list(value).map_err(|e| {
             invalid_claims(format!(
-                "invalid {ALLOWED_ROLES}; should be a list of roles: {e}"
+                "invalid \"{ALLOWED_ROLES}\"; should be a list of roles: {e}"
             ))
         })?,
     };
@@ -263,12 +264,12 @@ fn process_jwt(
         None => {
             return Err(HasuraError::bad_request(
                 ErrorCode::JwtMissingRoleClaims,
-                format!("JWT claim does not contain {DEFAULT_ROLE}"),
+                format!("JWT claim does not contain \"{DEFAULT_ROLE}\""),
             ));
         }
         Some(value) => parse_single_role(value).map_err(|e| {
             invalid_claims(format!(
-                "invalid {DEFAULT_ROLE}; should be a single role name: {e}"
+                "invalid \"{DEFAULT_ROLE}\"; should be a single role name: {e}"
             ))
         })?,
     };
@@ -295,7 +296,7 @@ fn process_jwt(
             other => {
                 return Err(invalid_claims(format!(
                     "x-hasura-* claims: parsing Text failed, expected String, but encountered {}",
-                    json_type(&other)
+                    type_of(&other)
                 )));
             }
         }
@@ -304,108 +305,17 @@ fn process_jwt(
         requested_role,
         variables,
         false,
-        verified.exp,
+        verified.expiry(),
     ))
 }
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "Null",
-        Value::Bool(_) => "Boolean",
-        Value::Number(_) => "Number",
-        Value::String(_) => "String",
-        Value::Array(_) => "Array",
-        Value::Object(_) => "Object",
-    }
-}
-
 /// Hasura's `tokenIssuer`: the `iss` of a payload decoded without checks;
-/// `None` when the token or its claims cannot be decoded.
+/// `None` when the token or its claims cannot be decoded (then the token
+/// matches every config and its real error surfaces in verification).
 fn unverified_issuer(token: &str) -> Option<String> {
     let mut parts = token.split('.');
     let (_, payload, _) = (parts.next()?, parts.next()?, parts.next()?);
     let bytes = URL_SAFE_NO_PAD.decode(payload).ok()?;
-    let claims = parse_claims_set(&bytes).ok()?;
-    claims.iss
-}
-
-/// The registered claims jose decodes, plus the whole payload.
-#[derive(Debug, Clone)]
-struct ClaimsSet {
-    iss: Option<String>,
-    aud: Option<Vec<String>>,
-    exp: Option<f64>,
-    nbf: Option<f64>,
-    iat: Option<f64>,
-    payload: Map<String, Value>,
-}
-
-/// jose's `FromJSON ClaimsSet`: an object whose registered claims have the
-/// right types (`null` counts as absent).
-fn parse_claims_set(bytes: &[u8]) -> Result<ClaimsSet, String> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| format!("Error in $: {e}"))?;
-    let Value::Object(payload) = value else {
-        return Err(format!(
-            "Error in $: parsing ClaimsSet failed, expected Object, but encountered {}",
-            json_type(&value)
-        ));
-    };
-    let field = |name: &str| payload.get(name).filter(|v| !v.is_null());
-    let string_or_uri = |name: &str| -> Result<Option<String>, String> {
-        field(name)
-            .map(|v| parse_string_or_uri(v).map_err(|e| format!("Error in $.{name}: {e}")))
-            .transpose()
-    };
-    let numeric_date = |name: &str| -> Result<Option<f64>, String> {
-        match field(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(other) => Err(format!(
-                "Error in $.{name}: parsing NumericDate failed, expected Number, but encountered {}",
-                json_type(other)
-            )),
-        }
-    };
-    let iss = string_or_uri("iss")?;
-    string_or_uri("sub")?;
-    let aud = match field("aud") {
-        None => None,
-        Some(Value::Array(items)) => Some(
-            items
-                .iter()
-                .map(|v| parse_string_or_uri(v).map_err(|e| format!("Error in $.aud: {e}")))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        Some(v) => Some(vec![
-            parse_string_or_uri(v).map_err(|e| format!("Error in $.aud: {e}"))?,
-        ]),
-    };
-    let exp = numeric_date("exp")?;
-    let nbf = numeric_date("nbf")?;
-    let iat = numeric_date("iat")?;
-    if let Some(jti) = field("jti")
-        && !jti.is_string()
-    {
-        return Err(format!(
-            "Error in $.jti: parsing Text failed, expected String, but encountered {}",
-            json_type(jti)
-        ));
-    }
-    Ok(ClaimsSet {
-        iss,
-        aud,
-        exp,
-        nbf,
-        iat,
-        payload,
-    })
-}
-
-/// The outcome of signature and claim verification.
-#[derive(Debug, Clone)]
-struct VerifiedToken {
-    payload: Map<String, Value>,
-    exp: Option<f64>,
+    ClaimsSet::decode(&bytes).ok()?.iss
 }
 
 fn seconds_since_epoch(time: SystemTime) -> f64 {
@@ -415,202 +325,20 @@ fn seconds_since_epoch(time: SystemTime) -> f64 {
     }
 }
 
-/// Hasura's `verifyJwt` = jose's `decodeCompact` + `verifyClaimsAt`.
+/// Hasura's `verifyJwt`: jose's `decodeCompact` + `verifyClaimsAt` with the
+/// config's skew, issuer and audience.
 fn verify_token(
     config: &JwtConfig,
     keys: &JwkSet,
     token: &str,
     now: SystemTime,
-) -> Result<VerifiedToken, HasuraError> {
-    let parts: Vec<&str> = token.split('.').collect();
-    let [header_b64, payload_b64, signature_b64] = parts.as_slice() else {
-        return Err(invalid_jwt(format!(
-            "JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got {})",
-            parts.len()
-        )));
+) -> Result<ClaimsSet, HasuraError> {
+    let settings = Validation {
+        skew: config.allowed_skew.unwrap_or(0.0),
+        issuer: config.issuer.as_deref(),
+        audience: config.audience.as_deref(),
     };
-    let decode = |part: &str| {
-        URL_SAFE_NO_PAD.decode(part).map_err(|e| {
-            invalid_jwt(format!(
-                "JWSError (CompactDecodeError Invalid base64url: {e})"
-            ))
-        })
-    };
-    let header_bytes = decode(header_b64)?;
-    let payload_bytes = decode(payload_b64)?;
-    decode(signature_b64)?;
-    let header: Value = serde_json::from_slice(&header_bytes)
-        .map_err(|e| invalid_jwt(format!("JWSError (JSONDecodeError {:?})", e.to_string())))?;
-    let alg = header.get("alg").and_then(Value::as_str).ok_or_else(|| {
-        invalid_jwt("JWSError (JSONDecodeError \"Error in $: key \\\"alg\\\" not found\")")
-    })?;
-
-    if keys.is_empty() {
-        return Err(invalid_jwt("JWSError NoUsableKeys"));
-    }
-    let message = format!("{header_b64}.{payload_b64}");
-    let verified = match jsonwebtoken::Algorithm::from_str(alg) {
-        Ok(algorithm) => keys.keys().iter().any(|key| {
-            matches!(
-                jsonwebtoken::crypto::verify(
-                    signature_b64,
-                    message.as_bytes(),
-                    &key.key,
-                    algorithm
-                ),
-                Ok(true)
-            )
-        }),
-        Err(_) => false,
-    };
-    if !verified {
-        return Err(invalid_jwt("JWSError JWSInvalidSignature"));
-    }
-
-    let claims = parse_claims_set(&payload_bytes)
-        .map_err(|e| invalid_jwt(format!("JWTClaimsSetDecodeError {e:?}")))?;
-    let now = seconds_since_epoch(now);
-    let skew = config.allowed_skew.unwrap_or(0.0).abs();
-    // jose: valid while now < exp + skew; iat <= now + skew; nbf <= now + skew.
-    if claims.exp.is_some_and(|exp| now >= exp + skew) {
-        return Err(invalid_jwt("JWTExpired"));
-    }
-    if claims.iat.is_some_and(|iat| iat > now + skew) {
-        return Err(invalid_jwt("JWTIssuedAtFuture"));
-    }
-    if claims.nbf.is_some_and(|nbf| nbf > now + skew) {
-        return Err(invalid_jwt("JWTNotYetValid"));
-    }
-    if let (Some(expected), Some(actual)) = (&config.issuer, &claims.iss)
-        && expected != actual
-    {
-        return Err(invalid_jwt("JWTNotInIssuer"));
-    }
-    if let Some(token_audiences) = &claims.aud {
-        let accepted = token_audiences.iter().any(|aud| match &config.audience {
-            None => true,
-            Some(configured) => configured.contains(aud),
-        });
-        if !accepted {
-            return Err(invalid_jwt("JWTNotInAudience"));
-        }
-    }
-    Ok(VerifiedToken {
-        payload: claims.payload,
-        exp: claims.exp,
-    })
-}
-
-/// Hasura's `parseClaimsMap`: the `x-hasura-*` claims by lower-cased name.
-fn extract_claims(
-    config: &JwtConfig,
-    token: &VerifiedToken,
-) -> Result<BTreeMap<String, Value>, HasuraError> {
-    match &config.claims {
-        ClaimsConfig::Namespace { namespace, format } => {
-            let unregistered: Map<String, Value> = token
-                .payload
-                .iter()
-                .filter(|(k, _)| !REGISTERED_CLAIMS.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let unregistered = Value::Object(unregistered);
-            let (found, location, not_found) = match namespace {
-                ClaimsNamespace::Key(key) => (
-                    unregistered.get(key),
-                    format!("claims_namespace {key}"),
-                    format!("claims key: '{key}' not found"),
-                ),
-                ClaimsNamespace::Path(path) => (
-                    path.lookup(&unregistered),
-                    format!("claims_namespace_path {}", path.encode()),
-                    format!(
-                        "claims not found at claims_namespace_path: '{}'",
-                        path.encode()
-                    ),
-                ),
-            };
-            let found = found.ok_or_else(|| invalid_claims(not_found))?;
-            let object = match (format, found) {
-                (ClaimsFormat::Json, Value::Object(o)) => o.clone(),
-                (ClaimsFormat::Json, _) => {
-                    return Err(invalid_claims(
-                        "expecting a json object when claims_format is json",
-                    ));
-                }
-                (ClaimsFormat::StringifiedJson, Value::String(s)) => {
-                    match serde_json::from_str::<Value>(s) {
-                        Ok(Value::Object(o)) => o,
-                        _ => {
-                            return Err(invalid_claims(format!(
-                                "expecting stringified json at: '{location}', but found: {s}"
-                            )));
-                        }
-                    }
-                }
-                (ClaimsFormat::StringifiedJson, _) => {
-                    return Err(invalid_claims(
-                        "expecting a string when claims_format is stringified_json",
-                    ));
-                }
-            };
-            Ok(object
-                .into_iter()
-                .map(|(k, v)| (k.to_lowercase(), v))
-                .filter(|(k, _)| k.starts_with("x-hasura-"))
-                .collect())
-        }
-        ClaimsConfig::Map(map) => {
-            let whole = Value::Object(token.payload.clone());
-            let missing = |name: &str| {
-                HasuraError::bad_request(
-                    ErrorCode::JwtMissingRoleClaims,
-                    format!("JWT claim does not contain {name}"),
-                )
-            };
-            let allowed = match &map.allowed_roles {
-                ClaimsMapValue::Static(roles) => roles.clone(),
-                ClaimsMapValue::Path { path, default } => match path.lookup(&whole) {
-                    Some(v) => parse_role_list(v).map_err(|e| {
-                        invalid_claims(format!(
-                            "invalid {ALLOWED_ROLES}; should be a list of roles: {e}"
-                        ))
-                    })?,
-                    None => default.clone().ok_or_else(|| missing(ALLOWED_ROLES))?,
-                },
-            };
-            let default_role = match &map.default_role {
-                ClaimsMapValue::Static(role) => role.clone(),
-                ClaimsMapValue::Path { path, default } => match path.lookup(&whole) {
-                    Some(v) => parse_single_role(v).map_err(|e| {
-                        invalid_claims(format!("invalid {DEFAULT_ROLE}; should be a role: {e}"))
-                    })?,
-                    None => default.clone().ok_or_else(|| missing(DEFAULT_ROLE))?,
-                },
-            };
-            let mut claims = BTreeMap::new();
-            claims.insert(ALLOWED_ROLES.to_string(), json!(allowed));
-            claims.insert(DEFAULT_ROLE.to_string(), json!(default_role));
-            for (name, value) in &map.other {
-                let value = match value {
-                    ClaimsMapValue::Static(s) => json!(s),
-                    ClaimsMapValue::Path { path, default } => match path.lookup(&whole) {
-                        Some(v) => v.clone(),
-                        None => match default {
-                            Some(d) => json!(d),
-                            None => {
-                                return Err(invalid_claims(format!(
-                                    "JWT claim from claims_map, {name} not found"
-                                )));
-                            }
-                        },
-                    },
-                };
-                claims.insert(name.clone(), value);
-            }
-            Ok(claims)
-        }
-    }
+    verify_claims_at(token, keys, &settings, seconds_since_epoch(now)).map_err(invalid_jwt)
 }
 
 #[cfg(test)]

@@ -7,8 +7,15 @@
 //! permissions behave. The stand-in uses the `hasura-jwt` crate for
 //! authentication — Hasura's exact validation order, error codes and
 //! messages, admin-secret precedence, and JWKS fetching (startup fetch is
-//! fatal; refreshed per `Cache-Control`/`Expires` by a 1 s poller) — and a
+//! fatal; refreshed per `Cache-Control`/`Expires` by a 1 s poller; one key
+//! Hasura cannot parse fails the whole set, fatally at startup, "keep the
+//! old keys" on a refresh, and the startup error names that key) — and a
 //! real GraphQL parser plus real SQL against Postgres for data.
+//!
+//! Because the stand-in authenticates with the very verifier it is meant to
+//! check, its end-to-end tests cannot catch a verifier bug on their own:
+//! `tests/hasura_cases.rs` runs the Hasura case table of `hasura-jwt`
+//! (derived from Hasura's and jose's source) through `/v1/graphql`.
 //!
 //! Supported GraphQL (root fields named like Hasura's, per role):
 //! - query: `<table>(where, order_by, limit, offset)`, `<table>_by_pk(pk…)`;
@@ -30,6 +37,8 @@
 //! Known deviations: Hasura serves requests while its first JWKS poll is
 //! still pending (answering `JWSError NoUsableKeys` for about a second);
 //! the stand-in completes that first poll before it starts listening.
+//! Hasura retries a failed startup JWKS fetch five times (backoff from
+//! 200 ms) before giving up; the stand-in gives up at once.
 //! graphql-parser keeps object fields sorted, so several columns inside one
 //! `order_by` object sort alphabetically (use a list for a fixed order).
 
@@ -148,7 +157,7 @@ impl HasuraStandin {
                 let cache = Arc::new(
                     JwksCache::start(url.clone())
                         .await
-                        .map_err(|e| e.to_string())?,
+                        .map_err(|e| e.diagnostic())?,
                 );
                 cache.tick().await;
                 background.push(cache.spawn_poller(options.jwks_poll_interval));

@@ -353,7 +353,7 @@ fn claim_shapes() {
         &c,
         &bearer(&t),
         ErrorCode::JwtMissingRoleClaims,
-        "JWT claim does not contain x-hasura-allowed-roles",
+        r#"JWT claim does not contain "x-hasura-allowed-roles""#,
     );
     let t = key().sign(
         &with(claims(), &[ns, "x-hasura-default-role"], Value::Null),
@@ -363,7 +363,7 @@ fn claim_shapes() {
         &c,
         &bearer(&t),
         ErrorCode::JwtMissingRoleClaims,
-        "JWT claim does not contain x-hasura-default-role",
+        r#"JWT claim does not contain "x-hasura-default-role""#,
     );
     let t = key().sign(
         &with(claims(), &[ns, "x-hasura-allowed-roles"], json!("user")),
@@ -373,7 +373,7 @@ fn claim_shapes() {
         &c,
         &bearer(&t),
         ErrorCode::JwtInvalidClaims,
-        "invalid x-hasura-allowed-roles; should be a list of roles: parsing [] failed, expected Array, but encountered String",
+        r#"invalid "x-hasura-allowed-roles"; should be a list of roles: parsing [] failed, expected Array, but encountered String"#,
     );
     let t = key().sign(
         &with(claims(), &[ns, "x-hasura-default-role"], json!(["user"])),
@@ -383,7 +383,7 @@ fn claim_shapes() {
         &c,
         &bearer(&t),
         ErrorCode::JwtInvalidClaims,
-        "invalid x-hasura-default-role; should be a single role name: parsing String failed, expected String, but encountered Array",
+        r#"invalid "x-hasura-default-role"; should be a single role name: parsing String failed, expected String, but encountered Array"#,
     );
     let t = key().sign(
         &with(claims(), &[ns, "x-hasura-org-ids"], json!(["a", "b"])),
@@ -499,7 +499,7 @@ fn claims_map() {
         &c,
         &bearer(&t),
         ErrorCode::JwtMissingRoleClaims,
-        "JWT claim does not contain x-hasura-allowed-roles",
+        r#"JWT claim does not contain "x-hasura-allowed-roles""#,
     );
 }
 
