@@ -104,6 +104,30 @@ async fn creating_a_user_with_a_taken_email_is_a_conflict() {
 }
 
 #[tokio::test]
+async fn patching_a_user_to_a_taken_email_is_a_conflict_and_changes_nothing() {
+    let server = start().await;
+    let base = server.base_url();
+    let dave = create_dave(&base).await;
+    let res = client()
+        .patch(user_url(&base, &dave))
+        .json(&json!({"email": "Alice@Example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let after: Value = client()
+        .get(user_url(&base, &dave))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["email"], "dave@example.com");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn creating_a_user_with_an_unknown_role_is_a_bad_request() {
     let server = start().await;
     let bad = create_user(

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod compose;
 mod cross_site;
 mod fixture_files;
 mod inputs;
