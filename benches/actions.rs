@@ -29,14 +29,11 @@ fn action_tenant() -> Res<Tenant> {
 /// The same tenant with the native hook producing the same claims instead.
 fn native_tenant() -> Res<Tenant> {
     let mut tenant = action_tenant()?;
-    tenant.post_login = vec![HookBinding {
-        kind: "hasura-claims".into(),
-        name: "hasura-claims".into(),
-        settings: json!({ "default_role": "user", "allowed_roles": ["user"] }),
-        secrets: Default::default(),
-        code: None,
-        dependencies: vec![],
-    }];
+    tenant.post_login = vec![HookBinding::native(
+        "hasura-claims",
+        "hasura-claims",
+        json!({ "default_role": "user", "allowed_roles": ["user"] }),
+    )];
     Ok(tenant)
 }
 

@@ -149,6 +149,37 @@ impl ManagementError {
     }
 }
 
+/// An error of Auth0's `/dbconnections/*` endpoints in their legacy shape
+/// `{"name","code","description","statusCode"}` (plus what some errors add, such as the
+/// password policy's `policy` text), which auth0.js, Lock and the SDKs read by `code`.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+#[error("{name} {code}: {description}")]
+pub struct DbConnectionError {
+    /// HTTP status (Auth0 answers these with 400).
+    pub status: StatusCode,
+    /// `name`: `BadRequestError`, `PasswordStrengthError`, `InternalExtensibilityError`, …
+    pub name: &'static str,
+    /// `code`: `user_exists`, `invalid_password`, `extensibility_error`, …
+    pub code: String,
+    /// `description`: a sentence, or the policy's rules for `invalid_password`.
+    pub description: serde_json::Value,
+    /// Members some errors carry besides these (`message`, `policy`, `friendly_message`, …).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DbConnectionError {
+    /// A 400 `BadRequestError` with a code and a sentence.
+    pub fn bad_request(code: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            name: "BadRequestError",
+            code: code.into(),
+            description: serde_json::Value::String(description.into()),
+            extra: Default::default(),
+        }
+    }
+}
+
 /// Failures of loading or validating tenant fixtures. Always names the file, the path inside
 /// it and the reason, because users fix fixtures by reading this message.
 #[derive(Debug, thiserror::Error)]

@@ -6,11 +6,13 @@ use crate::faults::Fault;
 use crate::hooks::HookRecord;
 use crate::keys::KeyError;
 use crate::mock::{Mock, NextScenario, NextScenarioError};
+use crate::outbox::{Message, OutboxFilter};
 use crate::scenario::{self, MintedScenario, TokenRequest};
 use crate::store::{StoreCounts, UserError};
 use crate::tenant::{Tenant, User};
 use serde_json::json;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// In-process control of a mock, serving or not.
 #[derive(Clone)]
@@ -95,6 +97,23 @@ impl MockHandle {
     /// Forgets hook records.
     pub fn clear_hook_records(&self) {
         self.mock.records().clear();
+    }
+
+    /// The messages the mock "sent" (verification and reset links, codes) that `filter` picks,
+    /// oldest first.
+    pub fn outbox(&self, filter: &OutboxFilter) -> Vec<Message> {
+        self.mock.outbox().list(filter)
+    }
+
+    /// Like [`Self::outbox`], but waits up to `wait` (at most a minute) for the first message
+    /// when none matches yet; empty if none arrived in time.
+    pub async fn wait_for_messages(&self, filter: &OutboxFilter, wait: Duration) -> Vec<Message> {
+        self.mock.outbox().wait_for(filter, wait).await
+    }
+
+    /// Forgets the outbox's messages.
+    pub fn clear_outbox(&self) {
+        self.mock.outbox().clear();
     }
 
     /// Rotates the signing key; returns the new `kid`.

@@ -6,8 +6,10 @@
 use crate::clock::Clock;
 use crate::error::FixtureError;
 use crate::faults::Faults;
-use crate::hooks::{HookRecords, Pipeline, PostLoginHook};
+use crate::hooks::{HookRecords, Pipeline, Pipelines, PostLoginHook};
 use crate::keys::{KeyError, KeySet, SigningKey};
+use crate::outbox::Outbox;
+use crate::protocol::Trigger;
 use crate::store::Store;
 use crate::tenant::{Scenario, Tenant};
 use axum::http::HeaderValue;
@@ -80,13 +82,14 @@ pub(crate) struct Mock {
     extra_hooks: Vec<Arc<dyn PostLoginHook>>,
     key_override: Option<Arc<SigningKey>>,
     tenant: RwLock<Arc<Tenant>>,
-    pipeline: RwLock<Arc<Pipeline>>,
+    pipelines: RwLock<Arc<Pipelines>>,
     keys: RwLock<Arc<KeySet>>,
     /// Serialises rotations, which build the next set outside the `keys` lock.
     rotation: Mutex<()>,
     store: Store,
     clock: Clock,
     records: HookRecords,
+    outbox: Outbox,
     faults: Faults,
     next_scenario: Mutex<Option<NextScenario>>,
     /// Shared outbound HTTP client: hooks reuse its connections. Built on first use (or by a
@@ -98,7 +101,7 @@ pub(crate) struct Mock {
 impl Mock {
     /// Builds the mock for a tenant, validating its hooks and keys.
     pub(crate) fn new(tenant: Tenant, options: MockOptions) -> Result<Self, FixtureError> {
-        let pipeline = Pipeline::build(&tenant, &options.hooks)?;
+        let pipelines = Pipelines::build(&tenant, &options.hooks)?;
         let key_override = options.key_override.map(Arc::new);
         let keys = key_set(&tenant, key_override.clone())?;
         Ok(Self {
@@ -115,11 +118,12 @@ impl Mock {
             key_override,
             store: Store::new(tenant.users.clone()),
             tenant: RwLock::new(Arc::new(tenant)),
-            pipeline: RwLock::new(Arc::new(pipeline)),
+            pipelines: RwLock::new(Arc::new(pipelines)),
             keys: RwLock::new(Arc::new(keys)),
             rotation: Mutex::new(()),
             clock: Clock::default(),
             records: HookRecords::default(),
+            outbox: Outbox::default(),
             faults: Faults::default(),
             next_scenario: Mutex::new(None),
             http: OnceLock::new(),
@@ -158,7 +162,12 @@ impl Mock {
 
     /// The post-login pipeline currently run.
     pub(crate) fn pipeline(&self) -> Arc<Pipeline> {
-        self.pipeline.read().clone()
+        self.pipelines.read().get(Trigger::PostLogin)
+    }
+
+    /// The pipeline of any trigger.
+    pub(crate) fn trigger_pipeline(&self, trigger: Trigger) -> Arc<Pipeline> {
+        self.pipelines.read().get(trigger)
     }
 
     /// The published keys.
@@ -179,6 +188,11 @@ impl Mock {
     /// Hook run records.
     pub(crate) fn records(&self) -> &HookRecords {
         &self.records
+    }
+
+    /// The messages Auth0 would have sent.
+    pub(crate) fn outbox(&self) -> &Outbox {
+        &self.outbox
     }
 
     /// Injected failures.
@@ -215,23 +229,24 @@ impl Mock {
         Ok(kid)
     }
 
-    /// Back to the fixtures (or to `tenant`): users, sessions, tokens, records, faults, clock,
-    /// keys and next-login scenarios.
+    /// Back to the fixtures (or to `tenant`): users, sessions, tokens, records, outbox, faults,
+    /// clock, keys and next-login scenarios.
     pub(crate) fn reset(&self, tenant: Option<Tenant>) -> Result<(), FixtureError> {
         let tenant = match tenant {
             Some(t) => t,
             None => (*self.tenant()).clone(),
         };
-        let pipeline = Pipeline::build(&tenant, &self.extra_hooks)?;
+        let pipelines = Pipelines::build(&tenant, &self.extra_hooks)?;
         let keys = key_set(&tenant, self.key_override.clone())?;
         // A rotation finishing after this would bring back the replaced key set.
         let _no_rotation = self.rotation.lock();
         self.store.reset(tenant.users.clone());
         *self.keys.write() = Arc::new(keys);
-        *self.pipeline.write() = Arc::new(pipeline);
+        *self.pipelines.write() = Arc::new(pipelines);
         *self.tenant.write() = Arc::new(tenant);
         *self.next_scenario.lock() = None;
         self.records.clear();
+        self.outbox.clear();
         self.faults.clear();
         self.clock.reset();
         Ok(())

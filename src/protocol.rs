@@ -4,6 +4,10 @@
 //! Parsing is strict where Auth0 is strict (an unknown `response_mode` is an error naming it) and
 //! the wire spelling of each value lives next to its variant, once.
 
+mod trigger;
+
+pub use trigger::Trigger;
+
 use crate::util::{b64url, constant_time_eq, sha256};
 use std::fmt;
 

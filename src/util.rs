@@ -11,6 +11,15 @@ pub fn random_id(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// `digits` random hex digits: new user ids (`auth0|` + 24 hex digits, like a Mongo ObjectId).
+pub fn random_hex(digits: usize) -> String {
+    let mut buf = vec![0u8; digits.div_ceil(2)];
+    rand::rng().fill_bytes(&mut buf);
+    let mut hex: String = buf.iter().map(|b| format!("{b:02x}")).collect();
+    hex.truncate(digits);
+    hex
+}
+
 /// A stable 24-hex-digit hash of a string, for derived ids (Auth0 user ids are 24 hex digits).
 pub fn short_hash(input: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes());

@@ -22,8 +22,12 @@ pub struct Effects {
     pub add_scopes: Vec<String>,
     /// `api.accessToken.removeScope`.
     pub remove_scopes: Vec<String>,
-    /// `api.access.deny`.
+    /// `api.access.deny`: the reason (logs, `error_description`).
     pub deny: Option<String>,
+    /// The second argument of a pre-user-registration `api.access.deny`: shown to the user.
+    pub user_message: Option<String>,
+    /// The code of a pre-user-registration `api.validation.error` (otherwise Auth0's own).
+    pub deny_code: Option<String>,
     /// `api.user.setAppMetadata` (`null` deletes).
     pub app_metadata: Map<String, Value>,
     /// `api.user.setUserMetadata` (`null` deletes).
@@ -51,6 +55,8 @@ impl Effects {
         self.user_metadata.extend(later.user_metadata);
         if later.deny.is_some() {
             self.deny = later.deny;
+            self.user_message = later.user_message;
+            self.deny_code = later.deny_code;
         }
     }
 }
@@ -199,7 +205,23 @@ impl Api {
 
     /// `api.access.deny(reason)`: the login fails with `access_denied` and this reason.
     pub fn access_deny(&mut self, reason: &str) {
+        self.access_deny_with(reason, None);
+    }
+
+    /// `api.access.deny(reason, userMessage)` of pre-user-registration: the sign-up fails with
+    /// `reason` in the API answer and logs, and `user_message` on the sign-up page.
+    pub fn access_deny_with(&mut self, reason: &str, user_message: Option<String>) {
         self.effects.deny = Some(reason.to_string());
+        self.effects.user_message = user_message;
+        self.effects.deny_code = None;
+    }
+
+    /// `api.validation.error(errorCode, errorMessage)` of pre-user-registration: a denial with
+    /// the Action's own code.
+    pub fn validation_error(&mut self, code: &str, message: &str) {
+        self.effects.deny = Some(message.to_string());
+        self.effects.user_message = Some(message.to_string());
+        self.effects.deny_code = Some(code.to_string());
     }
 
     /// `api.user.setAppMetadata(key, value)`; `null` deletes the key.

@@ -5,33 +5,42 @@ use super::api::Effects;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-/// The post-login event. Fields are JSON values in Auth0's shape, because they are handed as-is
-/// to JavaScript Actions and webhooks; accessors cover what Rust hooks usually need.
+/// The event of a trigger. Fields are JSON values in Auth0's shape, because they are handed
+/// as-is to JavaScript Actions and webhooks; accessors cover what Rust hooks usually need.
+/// A field that is `null` is left out, as Auth0 leaves out what a trigger does not have (a
+/// `/dbconnections/signup` call has no `event.transaction`; post-registration has no client).
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     /// `event.user`: user_id, email, name, app_metadata, user_metadata, …
     pub user: Value,
     /// `event.authorization`: `{ roles: [...] }`.
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub authorization: Value,
     /// `event.client`: client_id, name, metadata.
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub client: Value,
     /// `event.connection`: id, name, strategy, metadata.
     pub connection: Value,
     /// `event.request`: ip, method, hostname, user_agent, query, body, language, geoip.
     pub request: Value,
     /// `event.transaction`: id, protocol, requested_scopes, redirect_uri, response_type, state, …
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub transaction: Value,
     /// `event.resource_server`: `{ identifier }` when an audience was requested.
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub resource_server: Value,
     /// `event.stats`: `{ logins_count }`.
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub stats: Value,
     /// `event.secrets`: this hook's secrets only.
     pub secrets: Map<String, Value>,
     /// `event.tenant`: `{ id }`.
     pub tenant: Value,
     /// `event.session`: `{ id }` for browser logins.
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub session: Value,
     /// `event.authentication`: `{ methods: [{ name, timestamp }] }`.
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub authentication: Value,
 }
 

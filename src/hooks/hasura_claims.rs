@@ -5,6 +5,7 @@
 use super::api::Api;
 use super::event::Event;
 use super::hook::{HookError, PostLoginHook};
+use crate::protocol::Trigger;
 use crate::tenant::{HookBinding, Tenant};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -68,6 +69,12 @@ impl HasuraClaims {
         binding: &HookBinding,
         _tenant: &Tenant,
     ) -> Result<Arc<dyn PostLoginHook>, String> {
+        if binding.trigger != Trigger::PostLogin {
+            return Err(format!(
+                "hasura-claims puts claims into tokens, so it runs on post-login only, not on {}",
+                binding.trigger
+            ));
+        }
         let settings: Settings = serde_json::from_value(binding.settings.clone())
             .map_err(|e| format!("hasura-claims settings: {e}"))?;
         if let Some(default) = &settings.default_role {

@@ -23,5 +23,5 @@ pub use claims::{is_restricted_claim, restricted_reason};
 pub use console::ConsoleCut;
 pub use event::Event;
 pub use hook::{HookError, PostLoginHook};
-pub use pipeline::{Pipeline, PipelineResult};
+pub use pipeline::{Pipeline, PipelineResult, Pipelines};
 pub use record::{HookOutcome, HookRecord, HookRecords};

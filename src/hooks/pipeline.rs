@@ -1,4 +1,5 @@
-//! The ordered post-login pipeline built from the tenant's bindings: Auth0's Login flow.
+//! The ordered pipeline of one trigger built from the tenant's bindings: Auth0's Login flow for
+//! `post-login`, and the registration and password-change flows for the others.
 
 use super::action;
 use super::api::{self, Api};
@@ -8,9 +9,10 @@ use super::hasura_claims;
 use super::hasura_sync;
 use super::hook::{BoundHook, HookFactory, PostLoginHook};
 use super::outbound;
-use super::record::{HookOutcome, HookRecord, HookRecords};
+use super::record::{HookOutcome, HookRecord, HookRecords, HookRun};
 use super::webhook;
 use crate::error::FixtureError;
+use crate::protocol::Trigger;
 use crate::tenant::Tenant;
 use std::sync::Arc;
 use std::time::Instant;
@@ -37,10 +39,42 @@ pub(crate) fn builtin_factory(kind: &str) -> Option<HookFactory> {
     }
 }
 
-/// The ordered list of hooks that runs after every user login.
+/// The ordered list of hooks one trigger runs: for `post-login`, after every user login.
 #[derive(Default)]
 pub struct Pipeline {
+    trigger: Trigger,
     hooks: Vec<BoundHook>,
+}
+
+/// The pipelines of every trigger, built together so one bad binding fails the whole tenant
+/// at startup (and at a reset) rather than at the first sign-up.
+#[derive(Default)]
+pub struct Pipelines {
+    by_trigger: Vec<(Trigger, Arc<Pipeline>)>,
+}
+
+impl Pipelines {
+    /// Builds every trigger's pipeline; hooks registered in code join post-login.
+    pub fn build(tenant: &Tenant, extra: &[Arc<dyn PostLoginHook>]) -> Result<Self, FixtureError> {
+        let mut by_trigger = Vec::new();
+        for trigger in Trigger::ALL {
+            let pipeline = match trigger {
+                Trigger::PostLogin => Pipeline::build(tenant, extra)?,
+                other => Pipeline::for_trigger(tenant, other)?,
+            };
+            by_trigger.push((trigger, Arc::new(pipeline)));
+        }
+        Ok(Self { by_trigger })
+    }
+
+    /// The pipeline of `trigger` (an empty one when nothing is bound).
+    pub fn get(&self, trigger: Trigger) -> Arc<Pipeline> {
+        self.by_trigger
+            .iter()
+            .find(|(t, _)| *t == trigger)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// What the whole pipeline decided for one login.
@@ -50,14 +84,32 @@ pub struct PipelineResult {
     pub api: api::Effects,
     /// The denial reason, if any hook denied or failed.
     pub denied: Option<String>,
+    /// What the denying hook asked to show the user (pre-user-registration's `userMessage`).
+    pub user_message: Option<String>,
+    /// The denying hook's own error code (pre-user-registration's `api.validation.error`).
+    pub deny_code: Option<String>,
 }
 
 impl Pipeline {
-    /// Builds the pipeline from the tenant's bindings, plus hooks registered in code (after).
+    /// Builds the post-login pipeline from the tenant's bindings, plus hooks registered in code
+    /// (after).
     pub fn build(tenant: &Tenant, extra: &[Arc<dyn PostLoginHook>]) -> Result<Self, FixtureError> {
+        let mut pipeline = Self::for_trigger(tenant, Trigger::PostLogin)?;
+        for hook in extra {
+            pipeline.hooks.push(BoundHook {
+                name: hook.kind().to_string(),
+                hook: hook.clone(),
+                secrets: Default::default(),
+            });
+        }
+        Ok(pipeline)
+    }
+
+    /// Builds one trigger's pipeline from the tenant's bindings of it.
+    pub fn for_trigger(tenant: &Tenant, trigger: Trigger) -> Result<Self, FixtureError> {
         let mut hooks = Vec::new();
-        for (i, binding) in tenant.post_login.iter().enumerate() {
-            let path = format!("triggers.post-login[{i}]");
+        for (i, binding) in tenant.bindings(trigger).iter().enumerate() {
+            let path = format!("triggers.{trigger}[{i}]");
             let file = format!("{}/tenant.yaml", tenant.source);
             let factory = builtin_factory(&binding.kind).ok_or_else(|| {
                 FixtureError::invalid(
@@ -74,14 +126,12 @@ impl Pipeline {
                 secrets: binding.secrets.clone(),
             });
         }
-        for hook in extra {
-            hooks.push(BoundHook {
-                name: hook.kind().to_string(),
-                hook: hook.clone(),
-                secrets: Default::default(),
-            });
-        }
-        Ok(Self { hooks })
+        Ok(Self { trigger, hooks })
+    }
+
+    /// The trigger this pipeline runs for.
+    pub fn trigger(&self) -> Trigger {
+        self.trigger
     }
 
     /// Number of hooks.
@@ -114,8 +164,9 @@ impl Pipeline {
         effects
     }
 
-    /// Runs every hook in order. A denial or failure stops the flow, as in Auth0; metadata
-    /// written by earlier hooks is visible to later ones through `event.user`.
+    /// Runs every hook in order. A denial or failure stops the flow, as in Auth0 (whether it
+    /// also stops what triggered it is the caller's: see [`Trigger::blocks`]); metadata written
+    /// by earlier hooks is visible to later ones through `event.user`.
     pub async fn run(
         &self,
         mut event: Event,
@@ -145,11 +196,16 @@ impl Pipeline {
                 outcome = ?hook_outcome,
                 duration_ms = format!("{duration_ms:.2}"),
                 error = error.as_deref().unwrap_or(""),
-                "post-login hook"
+                trigger = self.trigger.id(),
+                "hook ran"
             );
+            let run = HookRun {
+                trigger: self.trigger,
+                hook: &bound.name,
+                kind: bound.hook.kind(),
+            };
             records.push(HookRecord::new(
-                &bound.name,
-                bound.hook.kind(),
+                run,
                 &event,
                 hook_outcome,
                 duration_ms,
@@ -158,6 +214,13 @@ impl Pipeline {
             ));
             if let Some(reason) = error {
                 result.denied = Some(reason);
+                if outcome.is_ok() {
+                    result.user_message = effects
+                        .user_message
+                        .as_deref()
+                        .map(|m| reason_shown(m, &secrets));
+                    result.deny_code = effects.deny_code;
+                }
                 return result;
             }
             event.apply(&effects);

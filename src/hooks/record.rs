@@ -7,6 +7,7 @@
 use super::api::{OutboundCall, Trace};
 use super::console::ConsoleCut;
 use super::event::Event;
+use crate::protocol::Trigger;
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -40,6 +41,8 @@ pub enum HookOutcome {
 pub struct HookRecord {
     /// Monotonic id.
     pub id: u64,
+    /// The trigger the hook ran for (`post-login`, `post-user-registration`, …).
+    pub trigger: Trigger,
     /// Hook display name.
     pub hook: String,
     /// Hook kind.
@@ -68,10 +71,16 @@ pub struct HookRecord {
     pub at: i64,
 }
 
+/// Which hook ran, for which trigger: the fixed part of a record.
+pub(crate) struct HookRun<'a> {
+    pub trigger: Trigger,
+    pub hook: &'a str,
+    pub kind: &'a str,
+}
+
 impl HookRecord {
     pub(crate) fn new(
-        hook: &str,
-        kind: &str,
+        run: HookRun<'_>,
         event: &Event,
         outcome: HookOutcome,
         duration_ms: f64,
@@ -80,8 +89,9 @@ impl HookRecord {
     ) -> Self {
         Self {
             id: 0,
-            hook: hook.to_string(),
-            kind: kind.to_string(),
+            trigger: run.trigger,
+            hook: run.hook.to_string(),
+            kind: run.kind.to_string(),
             transaction_id: event.transaction_id().to_string(),
             protocol: event.protocol().to_string(),
             user_id: event.user_id().to_string(),
@@ -235,8 +245,11 @@ mod tests {
             ..Default::default()
         };
         HookRecord::new(
-            "h",
-            "action",
+            HookRun {
+                trigger: Trigger::PostLogin,
+                hook: "h",
+                kind: "action",
+            },
             &Event::empty(),
             HookOutcome::Ok,
             0.0,

@@ -1,12 +1,13 @@
 //! The control API under `/__mock/`, clearly apart from Auth0's paths: reset, hook records,
-//! key rotation, clock, injected faults, scenario tokens and next-login scenarios.
+//! key rotation, clock, injected faults, scenario tokens, next-login scenarios and the outbox.
 //! Who may call it is [`super::trust`]'s rule.
 
-use super::extract::{AppState, ControlJson};
+use super::extract::{AppState, ControlJson, Query};
 use super::trust;
 use crate::error::OAuthError;
 use crate::faults::Fault;
 use crate::mock::NextScenarioError;
+use crate::outbox::{MAX_WAIT, MessageKind, OutboxFilter};
 use crate::scenario::{self, TokenRequest};
 use axum::Json;
 use axum::Router;
@@ -16,6 +17,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 /// Routes of the control API.
 pub(crate) fn routes(mock: AppState) -> Router<AppState> {
@@ -35,6 +37,7 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
             post(next_scenario).delete(clear_next),
         )
         .route("/__mock/token", post(mint))
+        .route("/__mock/outbox", get(outbox).delete(clear_outbox))
         .route_layer(middleware::from_fn_with_state(mock, trust::control_guard))
 }
 
@@ -56,6 +59,7 @@ async fn summary(State(mock): State<AppState>) -> Json<Value> {
         "scenarios": tenant.scenarios.iter().map(|s| json!({"name": s.name, "description": s.description})).collect::<Vec<_>>(),
         "clock": { "now": mock.clock().now(), "offset": mock.clock().offset() },
         "store": mock.store().counts(),
+        "outbox": mock.outbox().len(),
     }))
 }
 
@@ -187,4 +191,44 @@ async fn mint(
     let scenario = scenario::resolve(&mock.tenant(), &req).map_err(OAuthError::invalid_request)?;
     let minted = scenario::mint(&mock, &scenario).await?;
     Ok(Json(json!(minted)))
+}
+
+/// `GET /__mock/outbox?to=&kind=&wait=`: the messages sent, oldest first; with `wait` (seconds,
+/// at most 60) the answer waits for the first matching one instead of the test sleeping.
+async fn outbox(
+    State(mock): State<AppState>,
+    Query(params): Query,
+) -> Result<Json<Value>, OAuthError> {
+    let kind = match params.get("kind") {
+        None => None,
+        Some(k) => Some(MessageKind::from_name(k).ok_or_else(|| {
+            let known: Vec<&str> = MessageKind::ALL.iter().map(|k| k.as_str()).collect();
+            OAuthError::invalid_request(format!("unknown kind '{k}' (known: {})", known.join(", ")))
+        })?),
+    };
+    let filter = OutboxFilter {
+        to: params.get("to").map(str::to_string),
+        kind,
+    };
+    let messages = match params.get("wait") {
+        None => mock.outbox().list(&filter),
+        Some(w) => {
+            let secs: f64 = w
+                .parse()
+                .ok()
+                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+                .ok_or_else(|| {
+                    OAuthError::invalid_request("wait must be a number of seconds (at most 60)")
+                })?;
+            let wait = Duration::from_secs_f64(secs.min(MAX_WAIT.as_secs_f64()));
+            mock.outbox().wait_for(&filter, wait).await
+        }
+    };
+    Ok(Json(json!(messages)))
+}
+
+/// `DELETE /__mock/outbox`.
+async fn clear_outbox(State(mock): State<AppState>) -> StatusCode {
+    mock.outbox().clear();
+    StatusCode::NO_CONTENT
 }

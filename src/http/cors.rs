@@ -1,6 +1,6 @@
 //! CORS as Auth0 does it: public documents (JWKS, discovery) for everyone; the token, revoke and
-//! userinfo endpoints for the web origins of the tenant's clients, including the preflight that
-//! spa-js's `Auth0-Client` header triggers.
+//! userinfo endpoints (and the `/dbconnections` ones auth0.js calls) for the web origins of the
+//! tenant's clients, including the preflight that spa-js's `Auth0-Client` header triggers.
 
 use super::extract::AppState;
 use crate::error::OAuthError;
@@ -9,7 +9,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-const CREDENTIALED: &[&str] = &["/oauth/token", "/oauth/revoke", "/userinfo"];
+const CREDENTIALED: &[&str] = &[
+    "/oauth/token",
+    "/oauth/revoke",
+    "/userinfo",
+    // auth0.js calls these from the app's page (`WebAuth.signup`, `changePassword`).
+    "/dbconnections/signup",
+    "/dbconnections/change_password",
+];
 
 /// Adds CORS headers to responses of browser-callable endpoints.
 pub(crate) async fn cors(State(mock): State<AppState>, req: Request, next: Next) -> Response {

@@ -60,6 +60,40 @@ impl<S: Send + Sync> FromRequest<S> for Body {
     }
 }
 
+/// A body decoded into `T` from JSON or a form, by `Content-Type` (the `/dbconnections` and
+/// `/passwordless` endpoints take both; auth0.js sends JSON, some backends forms). JSON `null`
+/// members read as absent. A bad body names the first field that does not fit.
+pub(crate) struct JsonOrForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonOrForm<T> {
+    type Rejection = OAuthError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, OAuthError> {
+        let content_type = content_type(&req);
+        let bytes = read_body(req).await?;
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let decoded = if essence == "application/json"
+            || (essence.is_empty() && bytes.first() == Some(&b'{'))
+        {
+            let de = &mut serde_json::Deserializer::from_slice(&bytes);
+            serde_path_to_error::deserialize(de)
+                .map_err(|e| format!("invalid body at {}: {}", e.path(), e.inner()))
+        } else if essence == "application/x-www-form-urlencoded" || essence.is_empty() {
+            serde_urlencoded::from_bytes(&bytes).map_err(|e| format!("malformed parameters: {e}"))
+        } else {
+            return Err(OAuthError::invalid_request(format!(
+                "Unsupported content type '{content_type}': use application/json or application/x-www-form-urlencoded"
+            )));
+        };
+        decoded.map(JsonOrForm).map_err(OAuthError::invalid_request)
+    }
+}
+
 fn content_type(req: &Request) -> String {
     req.headers()
         .get(header::CONTENT_TYPE)

@@ -10,6 +10,7 @@ use super::pages::{ListedUser, login_page};
 use super::params::Params;
 use super::reply::{found, unframeable, urlencode};
 use super::session;
+use super::signup_page::signup_connection;
 use crate::error::ErrorPage;
 use crate::mock::Mock;
 use axum::extract::State;
@@ -52,11 +53,13 @@ fn render(
         })
         .collect();
     let prefill = if prefill.is_empty() {
-        parked.login_hint.unwrap_or_default()
+        parked.login_hint.clone().unwrap_or_default()
     } else {
         prefill.to_string()
     };
     let action = format!("/u/login?state={}", urlencode(txid));
+    let signup =
+        signup_connection(mock, &parked).map(|_| format!("/u/signup?state={}", urlencode(txid)));
     Ok(login_page(
         &action,
         &client_name,
@@ -64,6 +67,7 @@ fn render(
         &prefill,
         error,
         &users,
+        signup.as_deref(),
     ))
 }
 

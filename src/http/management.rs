@@ -23,6 +23,7 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
         .route("/api/v2/users", get(list).post(create))
         .route("/api/v2/users/{id}", get(read).patch(update).delete(remove))
         .route("/api/v2/users-by-email", get(by_email))
+        .merge(super::management_tickets::routes())
         .route_layer(middleware::from_fn_with_state(mock, management_guard))
 }
 
@@ -30,7 +31,9 @@ impl From<UserError> for ManagementError {
     fn from(e: UserError) -> Self {
         let message = e.to_string();
         match e {
-            UserError::Exists => Self::new(StatusCode::CONFLICT, message, "auth0_idp_error"),
+            UserError::Exists | UserError::UsernameExists => {
+                Self::new(StatusCode::CONFLICT, message, "auth0_idp_error")
+            }
             UserError::Missing => Self::no_user(),
             UserError::NoLogin | UserError::UnknownRole(_) | UserError::Invalid(_) => {
                 Self::new(StatusCode::BAD_REQUEST, message, "invalid_body")

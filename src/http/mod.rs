@@ -1,22 +1,27 @@
 //! The HTTP surface: one module per endpoint at Auth0's paths, the extractors and replies they
 //! share, and the cross-cutting layers (request log, CORS, injected faults, `no-store`).
 
+mod account;
+mod account_pages;
 mod authorize;
 mod client_auth;
 mod control;
 mod cors;
+mod dbconnections;
 mod extract;
 mod jwks;
 mod layers;
 mod login_page;
 mod logout;
 mod management;
+mod management_tickets;
 mod pages;
 mod params;
 mod reply;
 mod respond;
 mod revoke;
 mod session;
+mod signup_page;
 mod token;
 mod trust;
 mod userinfo;
@@ -34,6 +39,24 @@ pub(crate) fn router(mock: AppState) -> Router {
         .route("/authorize", get(authorize::authorize))
         .route("/authorize/resume", get(authorize::resume))
         .route("/u/login", get(login_page::show).post(login_page::submit))
+        .route(
+            "/u/signup",
+            get(signup_page::show).post(signup_page::submit),
+        )
+        .route("/u/email-verification", get(account::verify_email))
+        .route("/u/reset-verify", get(account::reset_verify))
+        .route(
+            "/u/reset-password/change",
+            get(account::reset_form).post(account::reset_submit),
+        )
+        .route(
+            "/dbconnections/signup",
+            post(dbconnections::signup).options(cors::preflight),
+        )
+        .route(
+            "/dbconnections/change_password",
+            post(dbconnections::change_password).options(cors::preflight),
+        )
         .route("/oauth/token", post(token::token).options(cors::preflight))
         .route(
             "/oauth/revoke",

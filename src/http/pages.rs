@@ -21,11 +21,12 @@ ul.users{list-style:none;margin:0;padding:0}ul.users form{margin:0}button.user-l
 background:#fff;border:1px solid #e3e4e6;border-radius:3px;padding:10px 12px;margin:6px 0;text-align:left}
 button.user-login:hover{border-color:#635dff;background:#f7f7ff}.avatar{width:32px;height:32px;border-radius:50%;background:#e8e7ff;
 color:#4b45c4;display:flex;align-items:center;justify-content:center;font-weight:600;font-size:13px;flex:none}
-.who{display:flex;flex-direction:column;font-size:14px}.who small{color:#65676e;font-size:12px}.roles{margin-left:auto;font-size:11px;color:#65676e}
+.who{display:flex;flex-direction:column;font-size:14px}p.switch{text-align:center;font-size:14px;margin:18px 0 0}p.switch a{color:#635dff}ul.hints{font-size:13px;color:#65676e;margin:8px 0 0;padding-left:18px}.who small{color:#65676e;font-size:12px}.roles{margin-left:auto;font-size:11px;color:#65676e}
 footer{margin-top:22px;text-align:center;font-size:11px;color:#9a9ca3}code{font-size:12px}
 "#;
 
-fn page(title: &str, body: &str) -> String {
+/// A whole page in the login page's style.
+pub(crate) fn page(title: &str, body: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <title>{}</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>",
@@ -52,6 +53,7 @@ pub fn login_page(
     prefill: &str,
     error: Option<&str>,
     users: &[ListedUser],
+    signup_href: Option<&str>,
 ) -> String {
     let error_html = error
         .map(|e| {
@@ -96,12 +98,18 @@ pub fn login_page(
          <input type=\"text\" id=\"username\" name=\"username\" value=\"{prefill}\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required autofocus>\
          <label for=\"password\">Password</label>\
          <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>{list}\
+         <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>{signup}{list}\
          <footer>auth0-mock &middot; offline test tenant &middot; never use these credentials in production</footer>",
         tenant = text(tenant_name),
         client = text(client_name),
         action = attr(action),
         prefill = attr(prefill),
+        signup = signup_href
+            .map(|h| format!(
+                "<p class=\"switch\">Don't have an account? <a href=\"{}\" id=\"signup-link\">Sign up</a></p>",
+                attr(h)
+            ))
+            .unwrap_or_default(),
     );
     page("Log in | auth0-mock", &body)
 }
@@ -171,6 +179,7 @@ mod tests {
                 name: "Alice".into(),
                 roles: vec!["user".into()],
             }],
+            Some("/u/signup?state=x"),
         );
         assert!(html.contains("id=\"username\" name=\"username\""));
         assert!(html.contains("id=\"password\" name=\"password\""));

@@ -3,7 +3,7 @@
 
 use super::pages;
 use super::reply::{AuthorizeError, AuthorizeRefusal, html};
-use crate::error::{ErrorPage, ManagementError, OAuthError};
+use crate::error::{DbConnectionError, ErrorPage, ManagementError, OAuthError};
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -56,6 +56,21 @@ impl IntoResponse for ManagementError {
             "errorCode": self.error_code,
         });
         (self.status, Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for DbConnectionError {
+    fn into_response(self) -> Response {
+        tracing::info!(target: "auth0_mock::http", name = self.name, code = %self.code, "request refused");
+        let mut body = serde_json::Map::new();
+        body.insert("name".into(), json!(self.name));
+        body.insert("code".into(), json!(self.code));
+        body.insert("description".into(), self.description);
+        for (k, v) in self.extra {
+            body.insert(k, v);
+        }
+        body.insert("statusCode".into(), json!(self.status.as_u16()));
+        (self.status, Json(serde_json::Value::Object(body))).into_response()
     }
 }
 

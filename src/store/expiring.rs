@@ -191,6 +191,12 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         live.then_some(value)
     }
 
+    /// Every value, to change in place. Walks everything: for rare operations only (a reset
+    /// link replacing older ones).
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.entries.values_mut().map(|s| &mut s.value)
+    }
+
     /// Removes every entry `drop` picks and returns them. Walks everything: for rare
     /// operations only (deleting a user).
     pub(crate) fn remove_where(&mut self, mut drop: impl FnMut(&V) -> bool) -> Vec<(K, V)> {

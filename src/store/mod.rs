@@ -24,9 +24,11 @@
 
 mod expiring;
 mod refresh;
+mod tickets;
 mod users;
 
 pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
+pub(crate) use tickets::{Ticket, TicketPurpose, TicketRefusal};
 pub(crate) use users::LoginRefusal;
 pub use users::{USERS_CAP, UserError};
 
@@ -56,6 +58,8 @@ pub const CODES_CAP: usize = 10_000;
 pub const REFRESH_CAP: usize = 100_000;
 /// At most this many opaque access tokens.
 pub const OPAQUE_CAP: usize = 100_000;
+/// At most this many email tickets (verification and reset links).
+pub const TICKETS_CAP: usize = 10_000;
 
 /// A browser session, created by a successful login and named by the `auth0` cookie.
 #[derive(Debug, Clone)]
@@ -93,6 +97,7 @@ struct State {
     codes: Expiring<String, IssuedCode>,
     refresh: RefreshTokens,
     opaque: Expiring<String, OpaqueToken>,
+    tickets: Expiring<String, Ticket>,
 }
 
 impl State {
@@ -104,6 +109,7 @@ impl State {
             codes: Expiring::new("authorization codes", CODES_CAP),
             refresh: RefreshTokens::new(REFRESH_CAP),
             opaque: Expiring::new("opaque access tokens", OPAQUE_CAP),
+            tickets: Expiring::new("tickets", TICKETS_CAP),
         }
     }
 }
@@ -125,6 +131,8 @@ pub struct StoreCounts {
     pub refresh_tokens: usize,
     /// Opaque access tokens.
     pub opaque_tokens: usize,
+    /// Email tickets (verification and reset links), used ones until they expire.
+    pub tickets: usize,
     /// Entries of any kind dropped to stay within a cap since the last reset.
     pub evicted: u64,
 }
@@ -158,7 +166,9 @@ impl Store {
             codes: s.codes.len(),
             refresh_tokens: s.refresh.len(),
             opaque_tokens: s.opaque.len(),
+            tickets: s.tickets.len(),
             evicted: s.sessions.evicted()
+                + s.tickets.evicted()
                 + s.parked.evicted()
                 + s.codes.evicted()
                 + s.refresh.evicted()
@@ -273,10 +283,38 @@ impl Store {
             .update(user_id, patch, role_exists, &stamp)
     }
 
+    /// Sets a user's password (a reset or change), stamping `last_password_reset`, and ends
+    /// their browser sessions, as Auth0 does ("resetting a user's password makes their session
+    /// expire"). Refresh tokens stay valid, as in Auth0: apps revoke them in a
+    /// post-change-password Action. The user as now stored.
+    pub(crate) fn set_password(
+        &self,
+        user_id: &str,
+        password: &str,
+        mark_email_verified: bool,
+        now: i64,
+    ) -> Result<User, UserError> {
+        let stamp = crate::clock::rfc3339(now);
+        let mut s = self.state.lock();
+        let user = s
+            .users
+            .set_password(user_id, password, mark_email_verified, &stamp)?;
+        s.sessions.remove_where(|x| x.user_id == user_id);
+        retire_reset_tickets(&mut s.tickets, user_id);
+        Ok(user)
+    }
+
+    /// Marks a user's email as verified; the user as now stored.
+    pub(crate) fn verify_email(&self, user_id: &str, now: i64) -> Result<User, UserError> {
+        let stamp = crate::clock::rfc3339(now);
+        self.state.lock().users.verify_email(user_id, &stamp)
+    }
+
     /// Deletes a user with everything that would let them in: sessions, codes, refresh and
     /// opaque tokens. Whether there was such a user.
     pub(crate) fn delete_user(&self, user_id: &str) -> bool {
         let mut s = self.state.lock();
+        s.tickets.remove_where(|t| t.user_id == user_id);
         s.sessions.remove_where(|x| x.user_id == user_id);
         s.codes.remove_where(|c| c.grant.user.user_id == user_id);
         s.opaque.remove_where(|o| o.user_id == user_id);
@@ -392,6 +430,60 @@ impl Store {
         self.state.lock().refresh.revoke(token, client_id)
     }
 
+    // ---------------------------------------------------------------- tickets
+
+    /// Issues a ticket valid for `lifetime` seconds. A new reset ticket replaces the user's
+    /// older ones: only the newest reset link works, as in Auth0.
+    pub(crate) fn issue_ticket(&self, ticket: Ticket, now: i64, lifetime: i64) -> String {
+        let id = random_id(32);
+        let mut s = self.state.lock();
+        if ticket.purpose == TicketPurpose::ResetPassword {
+            retire_reset_tickets(&mut s.tickets, &ticket.user_id);
+        }
+        s.tickets
+            .insert(id.clone(), ticket, now.saturating_add(lifetime), now);
+        id
+    }
+
+    /// The ticket `id` for `purpose` if it can still be used (left unused: the reset page shows
+    /// its form before the new password arrives).
+    pub(crate) fn ticket(
+        &self,
+        id: &str,
+        purpose: TicketPurpose,
+        now: i64,
+    ) -> Result<Ticket, TicketRefusal> {
+        let s = self.state.lock();
+        match s.tickets.get(id, now) {
+            Some(t) if t.purpose != purpose => Err(TicketRefusal::Unknown),
+            Some(t) if t.used => Err(TicketRefusal::Used),
+            Some(t) => Ok(t.clone()),
+            None if s.tickets.get_any(id).is_some() => Err(TicketRefusal::Expired),
+            None => Err(TicketRefusal::Unknown),
+        }
+    }
+
+    /// Uses the ticket `id` for `purpose`: it works once.
+    pub(crate) fn use_ticket(
+        &self,
+        id: &str,
+        purpose: TicketPurpose,
+        now: i64,
+    ) -> Result<Ticket, TicketRefusal> {
+        let mut s = self.state.lock();
+        let expired = s.tickets.get(id, now).is_none() && s.tickets.get_any(id).is_some();
+        match s.tickets.get_mut(id, now) {
+            Some(t) if t.purpose != purpose => Err(TicketRefusal::Unknown),
+            Some(t) if t.used => Err(TicketRefusal::Used),
+            Some(t) => {
+                t.used = true;
+                Ok(t.clone())
+            }
+            None if expired => Err(TicketRefusal::Expired),
+            None => Err(TicketRefusal::Unknown),
+        }
+    }
+
     // ---------------------------------------------------------------- opaque tokens
 
     /// Issues an opaque access token valid for `lifetime` seconds.
@@ -411,6 +503,15 @@ impl Store {
             Some(t) => Some(Ok(t.clone())),
             None if s.opaque.get_any(token).is_some() => Some(Err(Expired)),
             None => None,
+        }
+    }
+}
+
+/// Marks a user's reset links used: a newer link or a changed password voids them.
+fn retire_reset_tickets(tickets: &mut Expiring<String, Ticket>, user_id: &str) {
+    for t in tickets.values_mut() {
+        if t.user_id == user_id && t.purpose == TicketPurpose::ResetPassword {
+            t.used = true;
         }
     }
 }

@@ -12,6 +12,9 @@ pub enum UserError {
     /// Another user has that id or email.
     #[error("The user already exists.")]
     Exists,
+    /// Another user of the same connection has that username.
+    #[error("The username already exists.")]
+    UsernameExists,
     /// No user with that id.
     #[error("The user does not exist.")]
     Missing,
@@ -193,6 +196,41 @@ impl Users {
         Ok(updated)
     }
 
+    /// Sets a new password, stamping `last_password_reset` (and, for a password-change ticket
+    /// that says so, verifying the email).
+    pub(crate) fn set_password(
+        &mut self,
+        user_id: &str,
+        password: &str,
+        mark_email_verified: bool,
+        stamp: &str,
+    ) -> Result<User, UserError> {
+        let u = self
+            .list
+            .iter_mut()
+            .find(|u| u.user_id == user_id)
+            .ok_or(UserError::Missing)?;
+        u.password = Some(password.to_string());
+        u.last_password_reset = Some(stamp.to_string());
+        u.updated_at = Some(stamp.to_string());
+        if mark_email_verified {
+            u.email_verified = true;
+        }
+        Ok(u.clone())
+    }
+
+    /// Marks the email verified.
+    pub(crate) fn verify_email(&mut self, user_id: &str, stamp: &str) -> Result<User, UserError> {
+        let u = self
+            .list
+            .iter_mut()
+            .find(|u| u.user_id == user_id)
+            .ok_or(UserError::Missing)?;
+        u.email_verified = true;
+        u.updated_at = Some(stamp.to_string());
+        Ok(u.clone())
+    }
+
     /// Removes a user; whether there was one.
     pub(crate) fn delete(&mut self, user_id: &str) -> bool {
         let before = self.list.len();
@@ -228,6 +266,15 @@ impl Users {
             };
             if other.user_id == user.user_id || same_email {
                 return Err(UserError::Exists);
+            }
+            let same_username = match (&other.username, &user.username) {
+                (Some(a), Some(b)) => {
+                    a.eq_ignore_ascii_case(b) && other.connection == user.connection
+                }
+                _ => false,
+            };
+            if same_username {
+                return Err(UserError::UsernameExists);
             }
         }
         Ok(())

@@ -7,6 +7,7 @@
 use super::model::*;
 use super::scenario::Scenario;
 use crate::error::FixtureError;
+use crate::protocol::Trigger;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -290,11 +291,8 @@ struct NamedValue {
     version: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-struct Triggers {
-    #[serde(default, rename = "post-login")]
-    post_login: Vec<Map<String, Value>>,
-}
+/// `triggers:` by Deploy CLI key, each a list of bindings.
+type Triggers = std::collections::BTreeMap<String, Vec<Map<String, Value>>>;
 
 #[derive(Debug, Deserialize)]
 struct TenantFile {
@@ -320,6 +318,8 @@ struct TenantFile {
     keys: KeyFiles,
     #[serde(default)]
     users: Vec<User>,
+    #[serde(default, rename = "emailTemplates")]
+    email_templates: Vec<EmailTemplate>,
 }
 
 /// Loads the tenant compiled into the binary.
@@ -357,6 +357,7 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
             name: "Username-Password-Authentication".into(),
             strategy: "auth0".into(),
             id: None,
+            options: Default::default(),
         });
     }
     for c in connections.iter_mut().filter(|c| c.id.is_none()) {
@@ -592,12 +593,78 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     };
     let next_key = read_key(file.keys.next.as_ref(), "keys/next.pem", "next")?;
 
-    // Post-login bindings: native hooks and Actions, in trigger order.
-    let mut post_login = Vec::new();
-    for (i, entry) in file.triggers.post_login.iter().enumerate() {
-        let path = format!("triggers.post-login[{i}]");
+    // Trigger bindings: native hooks and Actions, in trigger order.
+    let mut bindings: std::collections::HashMap<Trigger, Vec<HookBinding>> = Default::default();
+    for (id, entries) in &file.triggers {
+        let Some(trigger) = Trigger::from_id(id) else {
+            if !entries.is_empty() {
+                tracing::warn!(
+                    trigger = %id,
+                    bindings = entries.len(),
+                    "tenant.yaml binds Actions to a trigger auth0-mock does not run: they are ignored (runs: post-login, pre-user-registration, post-user-registration, post-change-password)"
+                );
+            }
+            continue;
+        };
+        let loaded = load_bindings(trigger, entries, &file.actions, src, &tenant_file)?;
+        bindings.insert(trigger, loaded);
+    }
+    let mut take = |t: Trigger| bindings.remove(&t).unwrap_or_default();
+    let post_login = take(Trigger::PostLogin);
+    let pre_user_registration = take(Trigger::PreUserRegistration);
+    let post_user_registration = take(Trigger::PostUserRegistration);
+    let post_change_password = take(Trigger::PostChangePassword);
+
+    let scenarios = load_scenarios(src)?;
+
+    let tenant = Tenant {
+        friendly_name: file
+            .tenant
+            .friendly_name
+            .unwrap_or_else(|| "auth0-mock".into()),
+        default_audience: file.tenant.default_audience,
+        clients,
+        apis,
+        client_grants,
+        roles,
+        connections,
+        allowed_logout_urls: file.tenant.allowed_logout_urls,
+        users,
+        signing_key,
+        next_key,
+        post_login,
+        pre_user_registration,
+        post_user_registration,
+        post_change_password,
+        email_templates: file.email_templates,
+        scenarios,
+        source: label.to_string(),
+    };
+    for s in &tenant.scenarios {
+        tenant
+            .check_scenario(s)
+            .map_err(|(path, reason)| FixtureError::invalid(&s.file, path, reason))?;
+    }
+    Ok(tenant)
+}
+
+/// Loads `scenarios/*.yaml`; a scenario without a `name` is named after its file.
+/// Loads one trigger's entries: Actions (by `action_name`, their code and secrets) and native
+/// hooks (by `hook`), in order.
+fn load_bindings(
+    trigger: Trigger,
+    entries: &[Map<String, Value>],
+    actions: &[ActionDef],
+    src: &FixtureSource,
+    tenant_file: &str,
+) -> Result<Vec<HookBinding>, FixtureError> {
+    let inv =
+        |path: String, reason: String| FixtureError::invalid(tenant_file.to_string(), path, reason);
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let path = format!("triggers.{}[{i}]", trigger.id());
         if let Some(action_name) = entry.get("action_name").and_then(Value::as_str) {
-            let Some(action) = file.actions.iter().find(|a| a.name == action_name) else {
+            let Some(action) = actions.iter().find(|a| a.name == action_name) else {
                 return Err(inv(
                     path,
                     format!("no action named '{action_name}' under actions:"),
@@ -607,13 +674,11 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                 && !action
                     .supported_triggers
                     .iter()
-                    .any(|t| t.get("id").and_then(Value::as_str) == Some("post-login"))
+                    .any(|t| t.get("id").and_then(Value::as_str) == Some(trigger.id()))
             {
                 return Err(inv(
                     path,
-                    format!(
-                        "action '{action_name}' does not list post-login in supported_triggers"
-                    ),
+                    format!("action '{action_name}' does not list {trigger} in supported_triggers"),
                 ));
             }
             let code_rel = action.code.trim_start_matches("./").to_string();
@@ -630,7 +695,7 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                     s.name.clone(),
                     resolve_env(
                         &v,
-                        &tenant_file,
+                        tenant_file,
                         &format!("actions[name={action_name}].secrets"),
                     )?,
                 );
@@ -643,7 +708,8 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                     None => d.name.clone(),
                 })
                 .collect();
-            post_login.push(HookBinding {
+            out.push(HookBinding {
+                trigger,
                 kind: "action".into(),
                 name: action.name.clone(),
                 settings: Value::Object(entry.clone()),
@@ -668,16 +734,17 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                     ));
                 }
             };
-            let settings = resolve_env(&Value::Object(settings), &tenant_file, &path)?;
+            let settings = resolve_env(&Value::Object(settings), tenant_file, &path)?;
             let secrets = match resolve_env(
                 &Value::Object(secrets),
-                &tenant_file,
+                tenant_file,
                 &format!("{path}.secrets"),
             )? {
                 Value::Object(m) => m,
                 _ => Map::new(),
             };
-            post_login.push(HookBinding {
+            out.push(HookBinding {
+                trigger,
                 secrets,
                 ..HookBinding::native(kind, &name, settings)
             });
@@ -688,37 +755,9 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
             ));
         }
     }
-
-    let scenarios = load_scenarios(src)?;
-
-    let tenant = Tenant {
-        friendly_name: file
-            .tenant
-            .friendly_name
-            .unwrap_or_else(|| "auth0-mock".into()),
-        default_audience: file.tenant.default_audience,
-        clients,
-        apis,
-        client_grants,
-        roles,
-        connections,
-        allowed_logout_urls: file.tenant.allowed_logout_urls,
-        users,
-        signing_key,
-        next_key,
-        post_login,
-        scenarios,
-        source: label.to_string(),
-    };
-    for s in &tenant.scenarios {
-        tenant
-            .check_scenario(s)
-            .map_err(|(path, reason)| FixtureError::invalid(&s.file, path, reason))?;
-    }
-    Ok(tenant)
+    Ok(out)
 }
 
-/// Loads `scenarios/*.yaml`; a scenario without a `name` is named after its file.
 fn load_scenarios(src: &FixtureSource) -> Result<Vec<Scenario>, FixtureError> {
     let mut out = Vec::new();
     for rel in src.list_yaml("scenarios")? {

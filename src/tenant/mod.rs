@@ -8,10 +8,12 @@
 
 mod fixtures;
 mod model;
+mod password_policy;
 mod scenario;
 
 pub use fixtures::{EMBEDDED_SOURCE, FixtureSource, load_dir, load_embedded, parse_yaml};
 pub use model::*;
+pub use password_policy::{PasswordPolicy, PolicyFailure, PolicyHint, PolicyLevel};
 pub use scenario::*;
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Tenant data types. They deserialize straight from fixture files (Auth0 field names) and are
 //! what the rest of the mock reads at request time.
 
+use super::password_policy::{PasswordPolicy, PolicyLevel};
+
 use super::scenario::Scenario;
-use crate::protocol::{AuthMethod, GrantType, RotationType, TokenDialect};
+use crate::protocol::{AuthMethod, GrantType, RotationType, TokenDialect, Trigger};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -34,6 +36,15 @@ pub struct Tenant {
     pub next_key: Option<KeyPem>,
     /// Post-login trigger bindings, in order.
     pub post_login: Vec<HookBinding>,
+    /// `pre-user-registration` bindings, in order: they may deny a sign-up or set metadata.
+    pub pre_user_registration: Vec<HookBinding>,
+    /// `post-user-registration` bindings, in order (the "sync at sign-up" hooks).
+    pub post_user_registration: Vec<HookBinding>,
+    /// `post-change-password` bindings, in order.
+    pub post_change_password: Vec<HookBinding>,
+    /// Email templates (`emailTemplates:` in Deploy CLI shape): which emails are sent, from
+    /// whom, and where their links lead.
+    pub email_templates: Vec<EmailTemplate>,
     /// Named token scenarios.
     pub scenarios: Vec<Scenario>,
     /// Where this tenant came from ("embedded default tenant" or a directory), for messages.
@@ -86,6 +97,26 @@ impl Tenant {
             }
         }
         out
+    }
+
+    /// The bindings of one trigger, in run order.
+    pub fn bindings(&self, trigger: Trigger) -> &[HookBinding] {
+        match trigger {
+            Trigger::PostLogin => &self.post_login,
+            Trigger::PreUserRegistration => &self.pre_user_registration,
+            Trigger::PostUserRegistration => &self.post_user_registration,
+            Trigger::PostChangePassword => &self.post_change_password,
+        }
+    }
+
+    /// The settings of one email template: the tenant's entry, else Auth0's defaults (enabled,
+    /// links valid for 5 days).
+    pub fn email_template(&self, template: &str) -> EmailTemplate {
+        self.email_templates
+            .iter()
+            .find(|t| t.template == template)
+            .cloned()
+            .unwrap_or_else(|| EmailTemplate::default_for(template))
     }
 
     /// Looks up a scenario by name.
@@ -392,6 +423,55 @@ pub fn origin_of(url: &str) -> Option<String> {
     }
 }
 
+/// One entry of `emailTemplates:`, with the Deploy CLI's field names. The mock writes its own
+/// plain-text bodies (Liquid `body` files are not rendered): what tests read is the code or the
+/// link, which every message carries as a field too.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmailTemplate {
+    /// `verify_email`, `reset_email`, …
+    pub template: String,
+    /// Whether the email is sent at all.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Sender address.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Subject line.
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Where the browser goes after following the link (`resultUrl`).
+    #[serde(default, rename = "resultUrl")]
+    pub result_url: Option<String>,
+    /// How long the link works (`urlLifetimeInSeconds`; Auth0's default is 5 days).
+    #[serde(default, rename = "urlLifetimeInSeconds")]
+    pub url_lifetime_in_seconds: Option<i64>,
+}
+
+/// Auth0's default link lifetime for verification and reset emails: 5 days.
+pub const DEFAULT_LINK_LIFETIME: i64 = 432_000;
+
+impl EmailTemplate {
+    /// Auth0's defaults for a template the tenant does not configure.
+    pub fn default_for(template: &str) -> Self {
+        Self {
+            template: template.to_string(),
+            enabled: true,
+            from: None,
+            subject: None,
+            result_url: None,
+            url_lifetime_in_seconds: None,
+        }
+    }
+
+    /// How long its links work, in seconds.
+    pub fn link_lifetime(&self) -> i64 {
+        self.url_lifetime_in_seconds
+            .filter(|s| *s > 0)
+            .unwrap_or(DEFAULT_LINK_LIFETIME)
+            .min(MAX_LIFETIME)
+    }
+}
+
 /// Longest token lifetime a scenario may ask for, either way (a century, in seconds).
 pub const MAX_LIFETIME: i64 = 100 * 365 * 86400;
 
@@ -519,6 +599,90 @@ pub struct Connection {
     /// Connection id as Actions see it.
     #[serde(default)]
     pub id: Option<String>,
+    /// Auth0's `options` (the sign-up and password rules of a database connection).
+    #[serde(default)]
+    pub options: ConnectionOptions,
+}
+
+impl Connection {
+    /// Whether users sign up and log in with a password here (`strategy: auth0`).
+    pub fn is_database(&self) -> bool {
+        self.strategy == "auth0"
+    }
+
+    /// The password rules of this connection.
+    pub fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy::from_options(
+            self.options.password_policy,
+            self.options.password_complexity_options.min_length,
+        )
+    }
+}
+
+/// The `options` of a connection that the mock acts on, with Auth0's names. Others an export
+/// carries (`customScripts`, `attributes`, …) are accepted and not used.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConnectionOptions {
+    /// Refuses sign-ups on every path (Universal Login and `/dbconnections/signup`); users can
+    /// still be created through the Management API.
+    #[serde(default)]
+    pub disable_signup: bool,
+    /// Sign-up asks for a username besides the email, and login accepts either.
+    #[serde(default)]
+    pub requires_username: bool,
+    /// `none`, `low`, `fair`, `good` or `excellent`; absent is `none`, as Auth0 enforces it
+    /// (new connections are created with `good`, and exports say so).
+    #[serde(default, rename = "passwordPolicy")]
+    pub password_policy: Option<PolicyLevel>,
+    /// `{ min_length }`: overrides the level's minimum length.
+    #[serde(default)]
+    pub password_complexity_options: PasswordComplexity,
+    /// Auth0 blocks an account for an IP after 10 failed logins (on by default).
+    #[serde(default = "yes")]
+    pub brute_force_protection: bool,
+    /// `validation.username.{min,max}`: the username's length bounds (1–15 by default).
+    #[serde(default)]
+    pub validation: ConnectionValidation,
+}
+
+/// `options.password_complexity_options`.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct PasswordComplexity {
+    /// Minimum password length.
+    #[serde(default)]
+    pub min_length: Option<u32>,
+}
+
+/// `options.validation`.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub struct ConnectionValidation {
+    /// Username length bounds.
+    #[serde(default)]
+    pub username: Option<UsernameLength>,
+}
+
+/// `options.validation.username`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct UsernameLength {
+    /// Shortest username (Auth0's default 1).
+    #[serde(default = "one")]
+    pub min: usize,
+    /// Longest username (Auth0's default 15, at most 128).
+    #[serde(default = "fifteen")]
+    pub max: usize,
+}
+
+impl Default for UsernameLength {
+    fn default() -> Self {
+        Self { min: 1, max: 15 }
+    }
+}
+
+fn one() -> usize {
+    1
+}
+fn fifteen() -> usize {
+    15
 }
 
 fn default_strategy() -> String {
@@ -579,6 +743,9 @@ pub struct User {
     /// Last update time, RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// When the password was last reset or changed, RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_password_reset: Option<String>,
 }
 
 impl User {
@@ -679,10 +846,12 @@ pub fn merge_metadata(target: &mut Map<String, Value>, changes: &Map<String, Val
     }
 }
 
-/// One entry of the post-login trigger: an Auth0 Action (by `action_name`) or a native hook
+/// One entry of a trigger: an Auth0 Action (by `action_name`) or a native hook
 /// (by `hook`), with its settings as written in the fixture.
 #[derive(Debug, Clone)]
 pub struct HookBinding {
+    /// The trigger it is bound to.
+    pub trigger: Trigger,
     /// `hasura-claims`, `hasura-sync`, `webhook`, `action`, …
     pub kind: String,
     /// Display name used in logs and records.
@@ -702,6 +871,7 @@ impl HookBinding {
     /// would load: what Rust callers and tests push into [`Tenant::post_login`].
     pub fn native(kind: &str, name: &str, settings: Value) -> Self {
         Self {
+            trigger: Trigger::PostLogin,
             kind: kind.to_string(),
             name: name.to_string(),
             settings,

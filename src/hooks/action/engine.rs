@@ -222,7 +222,14 @@ impl Engine {
                 .catch(&ctx)
                 .map_err(|e| format!("auth0-mock prelude: {e}"))?;
             let glue: Object = prelude
-                .call((host, wrapper, spec.file.as_str(), spec.dir.as_str()))
+                .call((
+                    host,
+                    wrapper,
+                    spec.file.as_str(),
+                    spec.dir.as_str(),
+                    spec.trigger.id(),
+                    spec.trigger.export(),
+                ))
                 .catch(&ctx)
                 .map_err(|e| format!("auth0-mock prelude: {e}"))?;
             let get = |name: &str| -> Result<Persistent<Function<'static>>, String> {
@@ -251,7 +258,8 @@ impl Engine {
     }
 
     /// Loads the Action once as at startup: compiles it, runs its top-level code and checks
-    /// that it exports `onExecutePostLogin`. Errors name the file and line.
+    /// that it exports its trigger's handler (`onExecutePostLogin`, …). Errors name the file
+    /// and line.
     pub fn validate(&self) -> Result<(), String> {
         let file = &self.spec.file;
         let prepared = self.prepare()?;
@@ -295,8 +303,9 @@ impl Engine {
             return Err(f.located(file));
         }
         if v.missing {
+            let export = self.spec.trigger.export();
             return Err(format!(
-                "{file}: no onExecutePostLogin export (write exports.onExecutePostLogin = async (event, api) => {{ … }})"
+                "{file}: no {export} export (write exports.{export} = async (event, api) => {{ … }})"
             ));
         }
         Ok(())
@@ -380,7 +389,8 @@ impl Engine {
                 self.spec.limits.memory_bytes / (1024 * 1024)
             ),
             Failure::Stalled => format!(
-                "Action \"{name}\" never finished: onExecutePostLogin awaits a promise that nothing settles"
+                "Action \"{name}\" never finished: {} awaits a promise that nothing settles",
+                self.spec.trigger.export()
             ),
             Failure::Internal(m) => format!("Action \"{name}\": {m}"),
         }

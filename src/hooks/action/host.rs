@@ -25,7 +25,7 @@ pub(super) struct JsFailure {
     pub stack: String,
 }
 
-/// What one run may do and has pending. Present only while `onExecutePostLogin` runs, so code
+/// What one run may do and has pending. Present only while the handler runs, so code
 /// left running afterwards (a floating promise) can no longer touch the login.
 pub(super) struct RunState {
     pub out: UnboundedSender<Msg>,
@@ -179,7 +179,7 @@ pub(super) fn install<'js>(
                 let Some(run) = guard.as_mut() else {
                     return Err(Exception::throw_message(
                         &ctx,
-                        "fetch is only available while onExecutePostLogin runs",
+                        "fetch is only available while the Action's handler runs",
                     ));
                 };
                 let headers: Vec<(String, String)> =
@@ -294,7 +294,8 @@ fn make_op(kind: &str, name: String, value: Value) -> Option<Op> {
         "idClaim" => Op::IdClaim(name, value),
         "addScope" => Op::AddScope(name),
         "removeScope" => Op::RemoveScope(name),
-        "deny" => Op::Deny(name),
+        "deny" => Op::Deny(name, value.as_str().map(str::to_string)),
+        "validationError" => Op::ValidationError(name, value.as_str().unwrap_or("").to_string()),
         "appMetadata" => Op::AppMetadata(name, value),
         "userMetadata" => Op::UserMetadata(name, value),
         _ => return None,

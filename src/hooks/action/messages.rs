@@ -21,6 +21,8 @@ pub(super) struct Limits {
 #[derive(Debug)]
 pub(super) struct Spec {
     pub name: String,
+    /// The trigger it is bound to: which export runs and which `api` it gets.
+    pub trigger: crate::protocol::Trigger,
     pub file: String,
     pub dir: String,
     /// The code inside a CommonJS wrapper function (the first line stays line 1).
@@ -37,7 +39,10 @@ pub(super) enum Op {
     IdClaim(String, Json),
     AddScope(String),
     RemoveScope(String),
-    Deny(String),
+    /// `api.access.deny(reason[, userMessage])`.
+    Deny(String, Option<String>),
+    /// `api.validation.error(code, message)` (pre-user-registration).
+    ValidationError(String, String),
     AppMetadata(String, Json),
     UserMetadata(String, Json),
     Log(String),

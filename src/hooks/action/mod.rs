@@ -90,7 +90,7 @@ fn default_workers() -> usize {
     4
 }
 
-/// An Auth0 Action bound to the post-login trigger.
+/// An Auth0 Action bound to a trigger.
 pub struct ActionHook {
     pure: bool,
     timeout: Duration,
@@ -99,7 +99,7 @@ pub struct ActionHook {
 
 /// Builds the hook from a fixture binding: checks the settings, refuses `require`s that can
 /// never load, then compiles the code and runs its top-level once, so syntax errors and a
-/// missing `onExecutePostLogin` are reported at startup with file and line.
+/// missing handler export (`onExecutePostLogin`, …) are reported at startup with file and line.
 pub fn factory(binding: &HookBinding, _tenant: &Tenant) -> Result<Arc<dyn PostLoginHook>, String> {
     let settings: Settings = serde_json::from_value(binding.settings.clone())
         .map_err(|e| format!("action '{}' binding: {e}", binding.name))?;
@@ -126,6 +126,7 @@ pub fn factory(binding: &HookBinding, _tenant: &Tenant) -> Result<Arc<dyn PostLo
         .unwrap_or_default();
     let spec = Arc::new(Spec {
         name: binding.name.clone(),
+        trigger: binding.trigger,
         file: file.clone(),
         dir,
         // The wrapper's head shares line 1 with the code, so line numbers stay the file's.
@@ -235,7 +236,8 @@ fn apply(api: &mut Api, op: Op) {
         Op::IdClaim(name, value) => api.id_token_set_custom_claim(&name, value),
         Op::AddScope(scope) => api.access_token_add_scope(&scope),
         Op::RemoveScope(scope) => api.access_token_remove_scope(&scope),
-        Op::Deny(reason) => api.access_deny(&reason),
+        Op::Deny(reason, user_message) => api.access_deny_with(&reason, user_message),
+        Op::ValidationError(code, message) => api.validation_error(&code, &message),
         Op::AppMetadata(key, value) => api.user_set_app_metadata(&key, value),
         Op::UserMetadata(key, value) => api.user_set_user_metadata(&key, value),
         Op::Log(line) => api.log(line),

@@ -4,7 +4,7 @@
 // `require('node-fetch')`, the v2 API), `require`, and per run the `api` object. Everything that
 // leaves the engine goes through `host`, a handful of native functions that hand the call to the
 // mock's Rust side (claims and metadata to the hooks `Api`, HTTP to the shared client).
-(function (host, wrapper, filename, dirname) {
+(function (host, wrapper, filename, dirname, trigger, exportName) {
   'use strict';
   const G = globalThis;
   const stringify = JSON.stringify;
@@ -245,7 +245,7 @@
     const module = { exports: {}, id: filename, filename, loaded: false, children: [], paths: [], require };
     wrapper.call(module.exports, module.exports, require, module, filename, dirname);
     module.loaded = true;
-    const handler = module.exports !== null && module.exports !== undefined ? module.exports.onExecutePostLogin : undefined;
+    const handler = module.exports !== null && module.exports !== undefined ? module.exports[exportName] : undefined;
     return typeof handler === 'function' ? handler : null;
   }
 
@@ -255,6 +255,8 @@
     };
   }
 
+  // Each trigger's `api` has only what Auth0's has for it: a post-registration Action calling
+  // api.access.deny fails with a TypeError there too.
   function makeApi() {
     const api = {};
     const claim = (kind, name, value) => {
@@ -266,21 +268,6 @@
       const json = stringify(value === undefined ? null : value);
       host.op(kind, String(key), json === undefined ? 'null' : json);
       return api;
-    };
-    api.access = {
-      deny: (reason) => { host.op('deny', reason === undefined ? '' : String(reason), undefined); return api; },
-    };
-    api.accessToken = {
-      setCustomClaim: (name, value) => claim('accessClaim', name, value),
-      addScope: (scope) => { host.op('addScope', String(scope), undefined); return api; },
-      removeScope: (scope) => { host.op('removeScope', String(scope), undefined); return api; },
-    };
-    api.idToken = {
-      setCustomClaim: (name, value) => claim('idClaim', name, value),
-    };
-    api.user = {
-      setAppMetadata: (key, value) => metadata('appMetadata', key, value),
-      setUserMetadata: (key, value) => metadata('userMetadata', key, value),
     };
     api.cache = {
       get: (key) => {
@@ -296,33 +283,67 @@
       },
       delete: (key) => parse(host.cacheDelete(String(key))),
     };
-    api.redirect = {
-      canRedirect: () => false,
-      sendUserTo: unsupported('api.redirect.sendUserTo', 'redirects during login cannot be served offline; guard it with api.redirect.canRedirect()'),
-      encodeToken: unsupported('api.redirect.encodeToken', 'redirects during login cannot be served offline'),
-      validateToken: unsupported('api.redirect.validateToken', 'redirects during login cannot be served offline'),
-    };
-    api.multifactor = {
-      enable: unsupported('api.multifactor.enable', 'the mock has no multi-factor challenge'),
-    };
-    api.authentication = {};
-    for (const m of ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser']) {
-      api.authentication[m] = unsupported(`api.authentication.${m}`, 'the mock has no multi-factor or account-linking flow');
+    if (trigger === 'post-login') {
+      api.access = {
+        deny: (reason) => { host.op('deny', reason === undefined ? '' : String(reason), undefined); return api; },
+      };
+      api.accessToken = {
+        setCustomClaim: (name, value) => claim('accessClaim', name, value),
+        addScope: (scope) => { host.op('addScope', String(scope), undefined); return api; },
+        removeScope: (scope) => { host.op('removeScope', String(scope), undefined); return api; },
+      };
+      api.idToken = {
+        setCustomClaim: (name, value) => claim('idClaim', name, value),
+      };
+      api.user = {
+        setAppMetadata: (key, value) => metadata('appMetadata', key, value),
+        setUserMetadata: (key, value) => metadata('userMetadata', key, value),
+      };
+      api.redirect = {
+        canRedirect: () => false,
+        sendUserTo: unsupported('api.redirect.sendUserTo', 'redirects during login cannot be served offline; guard it with api.redirect.canRedirect()'),
+        encodeToken: unsupported('api.redirect.encodeToken', 'redirects during login cannot be served offline'),
+        validateToken: unsupported('api.redirect.validateToken', 'redirects during login cannot be served offline'),
+      };
+      api.multifactor = {
+        enable: unsupported('api.multifactor.enable', 'the mock has no multi-factor challenge'),
+      };
+      api.authentication = {};
+      for (const m of ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser']) {
+        api.authentication[m] = unsupported(`api.authentication.${m}`, 'the mock has no multi-factor or account-linking flow');
+      }
+      api.session = {};
+      for (const m of ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evaluateMetadata']) {
+        api.session[m] = unsupported(`api.session.${m}`, 'session management from Actions is not modelled');
+      }
+      api.refreshToken = {};
+      for (const m of ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata']) {
+        api.refreshToken[m] = unsupported(`api.refreshToken.${m}`, 'refresh-token management from Actions is not modelled');
+      }
+      api.prompt = { render: unsupported('api.prompt.render', 'custom prompts cannot be shown offline') };
+      api.samlResponse = {};
+      for (const m of ['setAttribute', 'setAudience', 'setIssuer', 'setRecipient', 'setLifetimeInSeconds', 'setSignResponse', 'setNameIdentifierFormat', 'setNameIdentifierProbes', 'setDestination', 'setRelayState']) {
+        api.samlResponse[m] = unsupported(`api.samlResponse.${m}`, 'the mock does not issue SAML responses');
+      }
+      api.rules = { wasExecuted: () => false };
+    } else if (trigger === 'pre-user-registration') {
+      api.access = {
+        deny: (reason, userMessage) => {
+          host.op('deny', reason === undefined ? '' : String(reason), userMessage === undefined ? undefined : stringify(String(userMessage)));
+          return api;
+        },
+      };
+      api.validation = {
+        error: (errorCode, errorMessage) => {
+          host.op('validationError', String(errorCode), stringify(errorMessage === undefined ? '' : String(errorMessage)));
+          return api;
+        },
+      };
+      api.user = {
+        setAppMetadata: (key, value) => metadata('appMetadata', key, value),
+        setUserMetadata: (key, value) => metadata('userMetadata', key, value),
+      };
     }
-    api.session = {};
-    for (const m of ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evaluateMetadata']) {
-      api.session[m] = unsupported(`api.session.${m}`, 'session management from Actions is not modelled');
-    }
-    api.refreshToken = {};
-    for (const m of ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata']) {
-      api.refreshToken[m] = unsupported(`api.refreshToken.${m}`, 'refresh-token management from Actions is not modelled');
-    }
-    api.prompt = { render: unsupported('api.prompt.render', 'custom prompts cannot be shown offline') };
-    api.samlResponse = {};
-    for (const m of ['setAttribute', 'setAudience', 'setIssuer', 'setRecipient', 'setLifetimeInSeconds', 'setSignResponse', 'setNameIdentifierFormat', 'setNameIdentifierProbes', 'setDestination', 'setRelayState']) {
-      api.samlResponse[m] = unsupported(`api.samlResponse.${m}`, 'the mock does not issue SAML responses');
-    }
-    api.rules = { wasExecuted: () => false };
     return api;
   }
 
@@ -344,7 +365,7 @@
     (async () => {
       const handler = load();
       if (handler === null) {
-        throw new Error(`${filename} does not export onExecutePostLogin`);
+        throw new Error(`${filename} does not export ${exportName}`);
       }
       await handler(parse(eventJson), api);
     })().then(() => host.done(''), (e) => host.done(describe(e)));

@@ -11,7 +11,7 @@ use crate::mock::Mock;
 use crate::protocol::LoginFlow;
 use crate::store::IssuedCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// Authorization codes are single-use and short-lived.
 const CODE_SECS: i64 = 300;
@@ -23,6 +23,19 @@ pub(crate) fn reply_for(req: &AuthorizeRequest) -> Reply {
         mode: req.response_mode,
         state: req.state.clone(),
     }
+}
+
+/// `event.transaction` of a browser login, besides the id, protocol and requested scopes the
+/// login transaction adds.
+pub(crate) fn transaction_fields(req: &AuthorizeRequest) -> Map<String, Value> {
+    let mut transaction = req.query.clone();
+    transaction.insert("redirect_uri".into(), json!(req.redirect_uri));
+    transaction.insert("response_mode".into(), json!(req.response_mode));
+    transaction.insert("response_type".into(), json!(req.response_types.names()));
+    transaction.insert("state".into(), json!(req.state));
+    transaction.insert("prompt".into(), json!(req.prompts));
+    transaction.insert("locale".into(), json!("en"));
+    transaction
 }
 
 /// The browser's side of the login: its session and where it connects from.
@@ -48,13 +61,7 @@ pub(crate) async fn complete(
         .ok_or_else(|| fail(OAuthError::invalid_request("Unknown client")))?;
     let types = req.response_types;
     let flow = LoginFlow::browser(types);
-    let mut transaction = req.query.clone();
-    transaction.insert("redirect_uri".into(), json!(req.redirect_uri));
-    transaction.insert("response_mode".into(), json!(req.response_mode));
-    transaction.insert("response_type".into(), json!(types.names()));
-    transaction.insert("state".into(), json!(req.state));
-    transaction.insert("prompt".into(), json!(req.prompts));
-    transaction.insert("locale".into(), json!("en"));
+    let transaction = transaction_fields(&req);
     let request = request_json(
         mock.issuer(),
         browser.user_agent,

@@ -8,6 +8,8 @@
 mod complete;
 mod validate;
 
+pub(crate) use complete::transaction_fields;
+
 use super::extract::{AppState, Page, PeerIp, Query, user_agent};
 use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found, urlencode};
 use super::session;
@@ -62,7 +64,13 @@ pub(crate) async fn authorize(
         if req.prompts(Prompt::None) {
             return Err(login_required(&reply));
         }
-        let location = format!("/u/login?state={}", urlencode(&req.transaction_id));
+        // `screen_hint=signup` opens the sign-up page, as Universal Login does.
+        let screen = if req.query.get("screen_hint").and_then(|v| v.as_str()) == Some("signup") {
+            "signup"
+        } else {
+            "login"
+        };
+        let location = format!("/u/{screen}?state={}", urlencode(&req.transaction_id));
         mock.store().park_login(req, now, PARKED_SECS);
         return Ok(found(&location));
     };

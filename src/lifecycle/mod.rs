@@ -1,0 +1,16 @@
+//! The user lifecycle around the login: sign-up (with the registration triggers), email
+//! verification and password reset, each one operation shared by every way in (Universal
+//! Login pages, `/dbconnections/*`, the Management API's tickets), so a rule holds the same
+//! whichever way a test takes.
+//!
+//! Data flows one way: endpoint → lifecycle operation → triggers (`pre-user-registration`,
+//! `post-user-registration`, `post-change-password`) → store → outbox.
+
+mod email;
+mod password;
+mod signup;
+mod triggers;
+
+pub(crate) use email::{send_reset, send_verification, ticket_url};
+pub(crate) use password::{PasswordChangeError, change_password};
+pub(crate) use signup::{Profile, SignUp, SignUpError, SignUpVia, sign_up, signup_connection};

@@ -1,0 +1,13 @@
+//! The user lifecycle over real HTTP: sign-up (API and page), the registration triggers,
+//! email verification, password reset and the outbox, one behaviour per test.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod outbox;
+mod registration_triggers;
+mod reset;
+mod signup_api;
+mod signup_page;
+mod tenant;
+mod verification;

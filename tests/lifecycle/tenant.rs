@@ -1,0 +1,106 @@
+//! Tenants for the lifecycle tests: the default tenant with connection options, Actions and
+//! trigger bindings added, written to a temp dir.
+
+use crate::support::*;
+
+/// A password the default connection's `good` policy accepts.
+pub const STRONG: &str = "Str0ng-passw0rd!";
+
+/// What to add to the default tenant.
+#[derive(Default)]
+pub struct Edits<'a> {
+    /// YAML entries under the database connection's `options:` (`      requires_username: true\n`).
+    pub db: &'a str,
+    /// YAML entries under `triggers:` (`  pre-user-registration:\n    - action_name: x\n`).
+    pub triggers: &'a str,
+    /// Top-level YAML appended (`actions:` and the like).
+    pub tail: &'a str,
+    /// Files written next to tenant.yaml (Action code).
+    pub files: &'a [(&'a str, &'a str)],
+}
+
+/// The default fixtures with `edits`, in a temp dir.
+pub fn tenant_dir(edits: Edits<'_>) -> tempfile::TempDir {
+    let dir = copy_of_shipped_fixtures("default");
+    let path = dir.path().join("tenant.yaml");
+    let yaml = std::fs::read_to_string(&path).expect("tenant.yaml");
+    let db = "    options:\n      passwordPolicy: good\n";
+    assert!(
+        yaml.contains(db) && yaml.contains("\ntriggers:\n"),
+        "default tenant.yaml changed shape"
+    );
+    let yaml = yaml.replacen(db, &format!("{db}{}", edits.db), 1).replacen(
+        "\ntriggers:\n",
+        &format!("\ntriggers:\n{}", edits.triggers),
+        1,
+    );
+    std::fs::write(&path, format!("{yaml}\n{}", edits.tail)).expect("write tenant.yaml");
+    for (name, text) in edits.files {
+        let file = dir.path().join(name);
+        if let Some(parent) = file.parent() {
+            std::fs::create_dir_all(parent).expect("a directory");
+        }
+        std::fs::write(file, text).expect("write a fixture file");
+    }
+    dir
+}
+
+/// A mock on the default tenant with `edits`; the temp dir must outlive it.
+pub async fn start_edited(edits: Edits<'_>) -> (auth0_mock::MockServer, tempfile::TempDir) {
+    let dir = tenant_dir(edits);
+    (start_with_fixtures(dir.path()).await, dir)
+}
+
+/// `POST /dbconnections/signup` with a JSON body.
+pub async fn signup(
+    base: &str,
+    body: serde_json::Value,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let res = client()
+        .post(format!("{base}/dbconnections/signup"))
+        .json(&body)
+        .send()
+        .await
+        .expect("the mock answers");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// A sign-up body for the default SPA and connection.
+pub fn signup_body(email: &str, password: &str) -> serde_json::Value {
+    serde_json::json!({
+        "client_id": SPA,
+        "connection": "Username-Password-Authentication",
+        "email": email,
+        "password": password,
+    })
+}
+
+/// `GET /__mock/outbox` with a query (`to=…&kind=…&wait=…`).
+pub async fn outbox(base: &str, query: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = client()
+        .get(format!("{base}/__mock/outbox?{query}"))
+        .send()
+        .await
+        .expect("the mock answers")
+        .json()
+        .await
+        .expect("JSON messages");
+    v.as_array().cloned().unwrap_or_default()
+}
+
+/// The one message of `kind` sent to `to`; panics unless exactly one was.
+pub async fn only_message(base: &str, to: &str, kind: &str) -> serde_json::Value {
+    let found = outbox(base, &format!("to={}&kind={kind}", enc(to))).await;
+    assert_eq!(found.len(), 1, "messages of {kind} to {to}: {found:?}");
+    found[0].clone()
+}
+
+/// A password-grant login for the default web app.
+pub async fn login(
+    base: &str,
+    user: &str,
+    password: &str,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    password_login(base, user, password).await
+}
