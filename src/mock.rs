@@ -116,7 +116,7 @@ impl Mock {
             control: options.control,
             extra_hooks: options.hooks,
             key_override,
-            store: Store::new(tenant.users.clone()),
+            store: Store::new(tenant.users.clone(), default_connection(&tenant)),
             tenant: RwLock::new(Arc::new(tenant)),
             pipelines: RwLock::new(Arc::new(pipelines)),
             keys: RwLock::new(Arc::new(keys)),
@@ -240,7 +240,8 @@ impl Mock {
         let keys = key_set(&tenant, self.key_override.clone())?;
         // A rotation finishing after this would bring back the replaced key set.
         let _no_rotation = self.rotation.lock();
-        self.store.reset(tenant.users.clone());
+        self.store
+            .reset(tenant.users.clone(), default_connection(&tenant));
         *self.keys.write() = Arc::new(keys);
         *self.pipelines.write() = Arc::new(pipelines);
         *self.tenant.write() = Arc::new(tenant);
@@ -292,6 +293,14 @@ impl Mock {
         };
         self.tenant().scenario(&name).cloned().map(Arc::new)
     }
+}
+
+/// The connection of users that name none: the tenant's default database connection.
+fn default_connection(tenant: &Tenant) -> String {
+    tenant
+        .default_connection()
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
 }
 
 fn key_set(tenant: &Tenant, key_override: Option<Arc<SigningKey>>) -> Result<KeySet, FixtureError> {

@@ -293,6 +293,8 @@ pub enum LoginFlow {
     Password,
     /// The password-realm grant.
     PasswordRealm,
+    /// The passwordless one-time-code grant (`…/passwordless/otp`).
+    Passwordless,
     /// A refresh-token exchange.
     Refresh,
     /// Tokens minted by the mock without a login (scenarios, `auth0-mock token`).
@@ -318,6 +320,8 @@ impl LoginFlow {
             // Auth0's value for both password grants at /oauth/token ("the password (and
             // password-realm) exchange"); `oauth2-resource-owner` is the legacy /oauth/ro.
             Self::Password | Self::PasswordRealm => "oauth2-password",
+            // Not documented for the OTP grant; the nearest of Auth0's listed values.
+            Self::Passwordless => "oauth2-password",
             Self::Refresh => "oauth2-refresh-token",
             Self::Minted => "oauth2-token-exchange",
         }

@@ -20,6 +20,15 @@ pub fn random_hex(digits: usize) -> String {
     hex
 }
 
+/// `digits` random decimal digits: passwordless codes.
+pub fn random_digits(digits: usize) -> String {
+    use rand::Rng as _;
+    let mut rng = rand::rng();
+    (0..digits)
+        .map(|_| char::from(b'0' + rng.random_range(0..10u8)))
+        .collect()
+}
+
 /// A stable 24-hex-digit hash of a string, for derived ids (Auth0 user ids are 24 hex digits).
 pub fn short_hash(input: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, input.as_bytes());

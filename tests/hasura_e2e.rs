@@ -53,6 +53,16 @@ struct Stack {
 }
 
 async fn stack(post_login: impl FnOnce(&str) -> Vec<HookBinding>) -> Stack {
+    stack_with(|graphql_url| {
+        let mut tenant = auth0_mock::tenant::load_embedded().unwrap();
+        tenant.post_login = post_login(graphql_url);
+        tenant
+    })
+    .await
+}
+
+/// [`stack`] with the whole tenant made once Hasura's URL is known.
+async fn stack_with(make: impl FnOnce(&str) -> auth0_mock::tenant::Tenant) -> Stack {
     let pg = PgCluster::start_with_hasura_migrations()
         .await
         .expect("postgres starts");
@@ -63,8 +73,7 @@ async fn stack(post_login: impl FnOnce(&str) -> Vec<HookBinding>) -> Stack {
     let hasura = HasuraStandin::start(&pg.connection_string(), &hasura_secret(&base), ADMIN_SECRET)
         .await
         .expect("hasura stand-in starts");
-    let mut tenant = auth0_mock::tenant::load_embedded().unwrap();
-    tenant.post_login = post_login(&hasura.graphql_url());
+    let tenant = make(&hasura.graphql_url());
     mock.handle().replace_tenant(tenant).unwrap();
     Stack {
         pg,
@@ -320,4 +329,75 @@ async fn the_guides_actions_give_the_same_tokens_rows_and_visibility_as_the_nati
         "native hooks and the guide's Actions agree on tokens, rows and visibility"
     );
     assert_eq!(results[0].0["x-hasura-user-id"], "auth0|alice");
+}
+
+/// The example tenant's post-user-registration Action (the guide's sync, run at sign-up):
+/// a user who signs up has their row in Postgres before their first query, and their first
+/// token sees it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signup_syncs_the_user_into_postgres_through_a_post_registration_action() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/actions-example");
+    let s = stack_with(move |graphql_url| {
+        let mut tenant = auth0_mock::tenant::load_dir(&dir).expect("the example fixtures load");
+        for b in tenant
+            .post_login
+            .iter_mut()
+            .chain(tenant.post_user_registration.iter_mut())
+        {
+            if b.secrets.contains_key("HASURA_GRAPHQL_URL") {
+                b.secrets
+                    .insert("HASURA_GRAPHQL_URL".into(), json!(graphql_url));
+                b.secrets
+                    .insert("HASURA_ADMIN_SECRET".into(), json!(ADMIN_SECRET));
+            }
+        }
+        assert_eq!(tenant.post_user_registration.len(), 1);
+        tenant
+    })
+    .await;
+    let base = s.mock.base_url();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/dbconnections/signup"))
+        .json(&json!({
+            "client_id": SPA,
+            "connection": "Username-Password-Authentication",
+            "email": "newcomer@example.com",
+            "password": "Str0ng-passw0rd!",
+            "name": "New Comer",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    let user_id = format!("auth0|{}", body["_id"].as_str().unwrap());
+    assert_eq!(
+        rows(&s.pg).await,
+        vec![(user_id.clone(), Some("New Comer".to_string()))],
+        "the row exists before any login"
+    );
+    let run = records(&base)
+        .await
+        .into_iter()
+        .find(|r| r["hook"] == "hasura-sync-on-signup")
+        .expect("the sign-up Action ran");
+    assert_eq!(run["trigger"], "post-user-registration");
+    assert_eq!(run["outcome"], "ok");
+    let (status, tokens) = password_login(&base, "newcomer@example.com", "Str0ng-passw0rd!").await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let gql = s.hasura.as_ref().unwrap().graphql_url();
+    let mine = graphql(
+        &gql,
+        Some((
+            "authorization",
+            &bearer(tokens["access_token"].as_str().unwrap()),
+        )),
+        USERS,
+    )
+    .await;
+    assert_eq!(
+        mine["data"]["users"],
+        json!([{ "userId": user_id, "userName": "New Comer" }])
+    );
+    s.mock.shutdown().await;
 }

@@ -407,3 +407,68 @@ async fn auth0_spa_js_in_chromium() {
     run_node("auth0-spa-js", "spa.mjs", &server, extra).await;
     server.shutdown().await;
 }
+
+/// node-auth0 v4 over TLS, `database`: `signUp` (then `user_exists` and `invalid_password` as
+/// `AuthApiError`s), `oauth.passwordGrant` as the new user, the outbox's verification link
+/// (the next ID token has `email_verified: true`), `changePassword` (text answer), the reset
+/// link and form; then the new password works and the old one gets `invalid_grant`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_auth0_sdk_signs_up_resets_and_verifies_through_the_outbox() {
+    let server = start_mock(true).await;
+    run_node(
+        "auth0 (node-auth0 v4, database)",
+        "auth0-node-lifecycle.mjs",
+        &server,
+        vec![],
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// auth0-python 4.x `Database`: `signup` (then `Auth0Error` `user_exists` and
+/// `invalid_password`), `GetToken.login` + `TokenVerifier` as the new user, the outbox's
+/// verification link, `change_password` (its text answer comes back as a string), the reset
+/// link and form; then the new password works and the old one gets `invalid_grant`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_python_signs_up_resets_and_verifies_through_the_outbox() {
+    let server = start_mock(false).await;
+    run_python(
+        "auth0-python (database)",
+        "auth0_python_lifecycle.py",
+        &server,
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// @auth0/auth0-spa-js v2 in headless Chromium, scenario G alone:
+/// `loginWithRedirect({authorizationParams: {screen_hint: "signup"}})` → the mock's sign-up
+/// page → a new email and password → `handleRedirectCallback`; `getUser()` is the new user and
+/// the access token verifies with jose and carries the Hasura claims.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_signs_up_through_the_signup_page_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock(false).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "G".to_string()),
+    ];
+    run_node("auth0-spa-js (sign-up)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
+/// auth0.js (`auth0-js`, `WebAuth`) in headless Chromium, scenario H alone, from a page of the
+/// static server (cross-origin requests to the mock): `signup` (then `user_exists` and
+/// `invalid_password` with the policy), `changePassword` (Auth0's sentence as text); the
+/// outbox's reset link changes the password and its verification link sets `email_verified`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_js_signs_up_and_resets_a_password_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock(false).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "H".to_string()),
+    ];
+    run_node("auth0.js (WebAuth)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}

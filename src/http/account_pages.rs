@@ -12,6 +12,8 @@ pub(crate) enum Field {
     Email,
     Username,
     Password,
+    Phone,
+    Code,
 }
 
 impl Field {
@@ -20,6 +22,8 @@ impl Field {
             Field::Email => "email",
             Field::Username => "username",
             Field::Password => "password",
+            Field::Phone => "phone_number",
+            Field::Code => "code",
         }
     }
 }
@@ -137,6 +141,54 @@ pub(crate) fn reset_page(
         error = error_html(error, Field::Password),
     );
     page("Change Your Password | auth0-mock", &body)
+}
+
+/// The first passwordless screen: the email address (`#email`) or phone number
+/// (`#phone_number`) the code goes to.
+pub(crate) fn passwordless_identifier_page(
+    action: &str,
+    field: Field,
+    value: &str,
+    tenant_name: &str,
+    error: Option<&FormError<'_>>,
+) -> String {
+    let (label, kind, autocomplete) = match field {
+        Field::Phone => ("Phone number", "tel", "tel"),
+        _ => ("Email address", "email", "email"),
+    };
+    let body = format!(
+        "<div class=\"logo\">A0</div><h1>Welcome</h1><p class=\"sub\">Log in to {tenant} with a one-time code.</p>\
+         <form method=\"post\" action=\"{action}\" id=\"passwordless-form\">\
+         <label for=\"{id}\">{label}</label>{error}\
+         <input type=\"{kind}\" id=\"{id}\" name=\"{id}\" value=\"{value}\" autocomplete=\"{autocomplete}\" required autofocus>\
+         <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>",
+        tenant = text(tenant_name),
+        action = attr(action),
+        id = field.id(),
+        error = error_html(error, field),
+        value = attr(value),
+    );
+    page("Log in | auth0-mock", &body)
+}
+
+/// The code screen (`#code`), after a code went to `recipient`.
+pub(crate) fn passwordless_code_page(
+    action: &str,
+    recipient: &str,
+    digits: usize,
+    error: Option<&FormError<'_>>,
+) -> String {
+    let body = format!(
+        "<div class=\"logo\">A0</div><h1>Verify Your Identity</h1><p class=\"sub\">We've sent a {digits}-digit code to {recipient}.</p>\
+         <form method=\"post\" action=\"{action}\" id=\"code-form\">\
+         <label for=\"code\">Enter the {digits}-digit code</label>{error}\
+         <input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus>\
+         <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>",
+        recipient = text(recipient),
+        action = attr(action),
+        error = error_html(error, Field::Code),
+    );
+    page("Verify | auth0-mock", &body)
 }
 
 /// A page that only says how something went ("Password Changed!", "Email Verified"), with an

@@ -16,6 +16,7 @@ const CREDENTIALED: &[&str] = &[
     // auth0.js calls these from the app's page (`WebAuth.signup`, `changePassword`).
     "/dbconnections/signup",
     "/dbconnections/change_password",
+    "/passwordless/start",
 ];
 
 /// Adds CORS headers to responses of browser-callable endpoints.

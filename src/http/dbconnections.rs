@@ -252,13 +252,8 @@ pub(crate) async fn change_password(
         )
         .into());
     }
-    let default_db = tenant.connections.iter().find(|c| c.is_database());
-    let in_connection = |c: &Option<String>| match c {
-        Some(name) => name == &conn.name,
-        None => default_db.is_some_and(|d| d.name == conn.name),
-    };
-    match mock.store().find_user(email.trim()) {
-        Some(user) if in_connection(&user.connection) && !user.blocked => {
+    match mock.store().find_user_in(email.trim(), &conn.name) {
+        Some(user) if !user.blocked => {
             lifecycle::send_reset(&mock, &user);
         }
         _ => {

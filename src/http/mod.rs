@@ -17,6 +17,8 @@ mod management;
 mod management_tickets;
 mod pages;
 mod params;
+mod passwordless;
+mod passwordless_page;
 mod reply;
 mod respond;
 mod revoke;
@@ -52,6 +54,26 @@ pub(crate) fn router(mock: AppState) -> Router {
         .route(
             "/dbconnections/signup",
             post(dbconnections::signup).options(cors::preflight),
+        )
+        .route(
+            "/passwordless/start",
+            post(passwordless::start).options(cors::preflight),
+        )
+        .route(
+            "/passwordless/verify_redirect",
+            get(authorize::verify_redirect),
+        )
+        .route(
+            "/u/login/passwordless",
+            get(passwordless_page::show_identifier).post(passwordless_page::submit_identifier),
+        )
+        .route(
+            "/u/login-passwordless-email-code",
+            get(passwordless_page::show_code).post(passwordless_page::submit_code),
+        )
+        .route(
+            "/u/login-passwordless-sms-otp",
+            get(passwordless_page::show_code).post(passwordless_page::submit_code),
         )
         .route(
             "/dbconnections/change_password",

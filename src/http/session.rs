@@ -39,10 +39,16 @@ pub(crate) fn current(mock: &Mock, headers: &HeaderMap) -> Option<(String, Sessi
 
 /// Starts a session for a user and returns the `Set-Cookie` value naming it.
 pub(crate) fn start(mock: &Mock, user_id: &str) -> HeaderValue {
+    begin(mock, user_id).1
+}
+
+/// Starts a session for a user: its id, and the `Set-Cookie` value naming it.
+pub(crate) fn begin(mock: &Mock, user_id: &str) -> (String, HeaderValue) {
     let sid = mock
         .store()
         .start_session(user_id, mock.clock().now(), SESSION_SECS);
-    cookie(mock, &sid, SESSION_SECS)
+    let cookie = cookie(mock, &sid, SESSION_SECS);
+    (sid, cookie)
 }
 
 /// Ends the request's session and returns the clearing `Set-Cookie` value.

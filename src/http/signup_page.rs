@@ -3,7 +3,7 @@
 //! user in and continues the parked `/authorize` request, as a login does.
 
 use super::account_pages::{Field, FormError, SignupForm, signup_page};
-use super::authorize::{transaction_fields, unknown_transaction};
+use super::authorize::{page_transaction, unknown_transaction};
 use super::extract::{AppState, Body, Page, PeerIp, Query, user_agent};
 use super::params::Params;
 use super::reply::{found, unframeable, urlencode};
@@ -13,7 +13,6 @@ use crate::lifecycle::{self, Profile, SignUp, SignUpError, SignUpVia};
 use crate::login::event::request_json;
 use crate::login::request::AuthorizeRequest;
 use crate::mock::Mock;
-use crate::protocol::LoginFlow;
 use crate::tenant::Connection;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -144,13 +143,7 @@ pub(crate) async fn submit(
         .ok_or_else(unknown_transaction)?;
     let email = form.get("email").unwrap_or("").trim().to_string();
     let username = form.get("username").unwrap_or("").trim().to_string();
-    let mut transaction = transaction_fields(&parked);
-    transaction.insert("id".into(), json!(parked.transaction_id));
-    transaction.insert(
-        "protocol".into(),
-        json!(LoginFlow::browser(parked.response_types).protocol()),
-    );
-    transaction.insert("requested_scopes".into(), json!(parked.scope));
+    let transaction = page_transaction(&parked);
     let mut request = request_json(
         mock.issuer(),
         user_agent(&headers),

@@ -3,7 +3,9 @@
 use super::client_auth::{Credentials, authenticate};
 use super::extract::{AppState, Body, PeerIp, user_agent};
 use super::params::Params;
+use super::passwordless::oauth_error;
 use crate::error::OAuthError;
+use crate::lifecycle;
 use crate::login::event::request_json;
 use crate::login::{self, LoginInput};
 use crate::mint::{self, MintOptions, TokenSet};
@@ -62,6 +64,7 @@ pub(crate) async fn token(
         | GrantType::ClientCredentials
         | GrantType::Password
         | GrantType::PasswordRealm
+        | GrantType::PasswordlessOtp
             if !client.allows_grant(grant) =>
         {
             return Err(OAuthError::unauthorized_client(format!(
@@ -75,8 +78,10 @@ pub(crate) async fn token(
         GrantType::PasswordRealm => {
             password(&mock, &tenant, client, &params, true, &origin).await?
         }
+        GrantType::PasswordlessOtp => {
+            passwordless_otp(&mock, &tenant, client, &params, &origin).await?
+        }
         GrantType::Implicit
-        | GrantType::PasswordlessOtp
         | GrantType::MfaOob
         | GrantType::MfaOtp
         | GrantType::MfaRecoveryCode
@@ -296,6 +301,57 @@ async fn password(
         include_auth_time: false,
         transaction_id: crate::util::random_id(16),
         connection: realm.map(str::to_string),
+    };
+    let grant = login::run(mock, &user.user_id, input)
+        .await
+        .map_err(|e| e.into_oauth(flow))?;
+    mint::user_tokens(
+        mock,
+        &grant,
+        MintOptions {
+            id_token: true,
+            refresh: true,
+            ..Default::default()
+        },
+    )
+}
+
+/// `http://auth0.com/oauth/grant-type/passwordless/otp`: `username` (the email or phone),
+/// `otp` (the code `/passwordless/start` sent) and `realm` (the connection).
+async fn passwordless_otp(
+    mock: &Mock,
+    tenant: &Tenant,
+    client: &Client,
+    params: &Params,
+    origin: &Origin<'_>,
+) -> Result<TokenSet, OAuthError> {
+    let username = params.require("username")?;
+    let otp = params.require("otp")?;
+    let realm = params.require("realm")?;
+    let (_, channel) = lifecycle::passwordless_connection(mock, realm)
+        .map_err(|e| OAuthError::invalid_request(e.to_string()))?;
+    let audience = requested_audience(tenant, params)?;
+    let request = origin.request(mock);
+    let (user, started) = lifecycle::verify_passwordless(mock, realm, username, otp, request, None)
+        .await
+        .map_err(|e| oauth_error(e, channel))?;
+    if started.client_id != client.client_id {
+        tracing::info!(client = %client.client_id, started_by = %started.client_id, "passwordless code used by another application than the one that asked for it");
+    }
+    let flow = LoginFlow::Passwordless;
+    let input = LoginInput {
+        client,
+        audience,
+        requested_scope: split_scope(params.get("scope")),
+        flow,
+        transaction: Map::new(),
+        request: origin.request(mock),
+        sid: None,
+        nonce: None,
+        auth_time: mock.clock().now(),
+        include_auth_time: false,
+        transaction_id: crate::util::random_id(16),
+        connection: Some(realm.to_string()),
     };
     let grant = login::run(mock, &user.user_id, input)
         .await

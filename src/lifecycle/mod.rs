@@ -1,5 +1,5 @@
 //! The user lifecycle around the login: sign-up (with the registration triggers), email
-//! verification and password reset, each one operation shared by every way in (Universal
+//! verification, password reset and passwordless logins, each one operation shared by every way in (Universal
 //! Login pages, `/dbconnections/*`, the Management API's tickets), so a rule holds the same
 //! whichever way a test takes.
 //!
@@ -8,9 +8,14 @@
 
 mod email;
 mod password;
+mod passwordless;
 mod signup;
 mod triggers;
 
 pub(crate) use email::{send_reset, send_verification, ticket_url};
 pub(crate) use password::{PasswordChangeError, change_password};
+pub(crate) use passwordless::{
+    PasswordlessError, Send, Start, passwordless_connection, start as start_passwordless,
+    verify as verify_passwordless,
+};
 pub(crate) use signup::{Profile, SignUp, SignUpError, SignUpVia, sign_up, signup_connection};

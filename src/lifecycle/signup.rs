@@ -173,7 +173,11 @@ pub(crate) async fn sign_up(mock: &Mock, req: SignUp) -> Result<User, SignUpErro
         .password_policy()
         .check(&req.password)
         .map_err(SignUpError::WeakPassword)?;
-    if mock.store().find_user(&email).is_some() {
+    if mock
+        .store()
+        .find_user_in(&email, &connection.name)
+        .is_some()
+    {
         return Err(SignUpError::UserExists);
     }
 
@@ -182,6 +186,8 @@ pub(crate) async fn sign_up(mock: &Mock, req: SignUp) -> Result<User, SignUpErro
         email: Some(email),
         email_verified: false,
         username,
+        phone_number: None,
+        phone_verified: false,
         name: req.profile.name,
         nickname: req.profile.nickname,
         given_name: req.profile.given_name,

@@ -64,6 +64,9 @@ impl LoginError {
                 LoginFlow::Password | LoginFlow::PasswordRealm => {
                     OAuthError::invalid_grant("Wrong email or password.")
                 }
+                LoginFlow::Passwordless => {
+                    OAuthError::invalid_grant("Wrong email or verification code.")
+                }
                 LoginFlow::BrowserCode | LoginFlow::BrowserHybrid | LoginFlow::BrowserImplicit => {
                     OAuthError::login_required()
                 }

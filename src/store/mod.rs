@@ -23,10 +23,12 @@
 //! most about 55 MB; the other kinds are smaller per entry and rarer.
 
 mod expiring;
+mod otp;
 mod refresh;
 mod tickets;
 mod users;
 
+pub(crate) use otp::{OTP_ATTEMPTS, Otp, OtpRefusal, otp_key};
 pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
 pub(crate) use tickets::{Ticket, TicketPurpose, TicketRefusal};
 pub(crate) use users::LoginRefusal;
@@ -60,6 +62,8 @@ pub const REFRESH_CAP: usize = 100_000;
 pub const OPAQUE_CAP: usize = 100_000;
 /// At most this many email tickets (verification and reset links).
 pub const TICKETS_CAP: usize = 10_000;
+/// At most this many passwordless codes waiting to be used.
+pub const OTP_CAP: usize = 10_000;
 
 /// A browser session, created by a successful login and named by the `auth0` cookie.
 #[derive(Debug, Clone)]
@@ -98,18 +102,20 @@ struct State {
     refresh: RefreshTokens,
     opaque: Expiring<String, OpaqueToken>,
     tickets: Expiring<String, Ticket>,
+    otps: Expiring<String, Otp>,
 }
 
 impl State {
-    fn new(users: Vec<User>) -> Self {
+    fn new(users: Vec<User>, default_connection: String) -> Self {
         Self {
-            users: Users::new(users),
+            users: Users::new(users, default_connection),
             sessions: Expiring::new("sessions", SESSIONS_CAP),
             parked: Expiring::new("parked logins", PARKED_CAP).with_budget(PARKED_BYTES),
             codes: Expiring::new("authorization codes", CODES_CAP),
             refresh: RefreshTokens::new(REFRESH_CAP),
             opaque: Expiring::new("opaque access tokens", OPAQUE_CAP),
             tickets: Expiring::new("tickets", TICKETS_CAP),
+            otps: Expiring::new("passwordless codes", OTP_CAP),
         }
     }
 }
@@ -133,6 +139,8 @@ pub struct StoreCounts {
     pub opaque_tokens: usize,
     /// Email tickets (verification and reset links), used ones until they expire.
     pub tickets: usize,
+    /// Passwordless codes not yet used.
+    pub passwordless_codes: usize,
     /// Entries of any kind dropped to stay within a cap since the last reset.
     pub evicted: u64,
 }
@@ -143,16 +151,17 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    /// A store holding the tenant's users and nothing else.
-    pub(crate) fn new(users: Vec<User>) -> Self {
+    /// A store holding the tenant's users and nothing else; users naming no connection belong
+    /// to `default_connection`.
+    pub(crate) fn new(users: Vec<User>, default_connection: String) -> Self {
         Self {
-            state: Mutex::new(State::new(users)),
+            state: Mutex::new(State::new(users, default_connection)),
         }
     }
 
     /// Back to `users` and nothing else (a reset).
-    pub(crate) fn reset(&self, users: Vec<User>) {
-        *self.state.lock() = State::new(users);
+    pub(crate) fn reset(&self, users: Vec<User>, default_connection: String) {
+        *self.state.lock() = State::new(users, default_connection);
     }
 
     /// Entries held per kind.
@@ -167,8 +176,10 @@ impl Store {
             refresh_tokens: s.refresh.len(),
             opaque_tokens: s.opaque.len(),
             tickets: s.tickets.len(),
+            passwordless_codes: s.otps.len(),
             evicted: s.sessions.evicted()
                 + s.tickets.evicted()
+                + s.otps.evicted()
                 + s.parked.evicted()
                 + s.codes.evicted()
                 + s.refresh.evicted()
@@ -183,9 +194,14 @@ impl Store {
         self.state.lock().users.get(user_id).cloned()
     }
 
-    /// A user by id, email or username.
+    /// A user by id, email or username (the first, when connections share an email).
     pub(crate) fn find_user(&self, login: &str) -> Option<User> {
         self.state.lock().users.find(login).cloned()
+    }
+
+    /// A user of one connection by email or username.
+    pub(crate) fn find_user_in(&self, login: &str, connection: &str) -> Option<User> {
+        self.state.lock().users.find_in(login, connection).cloned()
     }
 
     /// Every user, in creation order.
@@ -208,10 +224,11 @@ impl Store {
         password: &str,
         realm: Option<&str>,
     ) -> Option<User> {
-        let s = self.state.lock();
-        let user = s.users.find(login)?;
-        let in_realm = realm.is_none_or(|r| user.connection.as_deref().unwrap_or(r) == r);
-        (in_realm && user.has_password(password)).then(|| user.clone())
+        self.state
+            .lock()
+            .users
+            .with_password(login, password, realm)
+            .cloned()
     }
 
     /// Starts a login for `user_id`: refuses unknown and blocked users, counts the login when
@@ -482,6 +499,45 @@ impl Store {
             None if expired => Err(TicketRefusal::Expired),
             None => Err(TicketRefusal::Unknown),
         }
+    }
+
+    // ---------------------------------------------------------------- passwordless codes
+
+    /// Keeps a new code for `key` (see [`otp_key`]) valid for `lifetime` seconds; it replaces
+    /// the recipient's older code, which stops working.
+    pub(crate) fn issue_otp(&self, key: String, otp: Otp, now: i64, lifetime: i64) {
+        self.state
+            .lock()
+            .otps
+            .insert(key, otp, now.saturating_add(lifetime), now);
+    }
+
+    /// Uses the code for `key`: the right one works once; a wrong one counts against the code's
+    /// tries and the last wrong try voids it.
+    pub(crate) fn use_otp(&self, key: &str, code: &str, now: i64) -> Result<Otp, OtpRefusal> {
+        let mut s = self.state.lock();
+        if s.otps.get(key, now).is_none() {
+            return Err(if s.otps.get_any(key).is_some() {
+                OtpRefusal::Expired
+            } else {
+                OtpRefusal::Wrong
+            });
+        }
+        let Some(otp) = s.otps.get_mut(key, now) else {
+            return Err(OtpRefusal::Wrong);
+        };
+        if otp.attempts_left == 0 {
+            return Err(OtpRefusal::Exhausted);
+        }
+        if !crate::util::constant_time_eq(&otp.code, code.trim()) {
+            otp.attempts_left -= 1;
+            return Err(if otp.attempts_left == 0 {
+                OtpRefusal::Exhausted
+            } else {
+                OtpRefusal::Wrong
+            });
+        }
+        s.otps.take(key, now).ok_or(OtpRefusal::Wrong)
     }
 
     // ---------------------------------------------------------------- opaque tokens

@@ -50,15 +50,46 @@ pub enum LoginRefusal {
 pub(crate) struct Users {
     list: Vec<User>,
     logins: HashMap<String, u64>,
+    /// The connection of users that name none (the tenant's default database).
+    default_connection: String,
 }
 
 impl Users {
-    /// The tenant's users, as loaded (already normalised and checked by the fixture loader).
-    pub(crate) fn new(users: Vec<User>) -> Self {
+    /// The tenant's users, as loaded (already normalised and checked by the fixture loader);
+    /// users naming no connection belong to `default_connection`.
+    pub(crate) fn new(users: Vec<User>, default_connection: String) -> Self {
         Self {
             list: users,
             logins: HashMap::new(),
+            default_connection,
         }
+    }
+
+    /// The connection a user belongs to.
+    fn connection_of<'a>(&'a self, u: &'a User) -> &'a str {
+        u.connection.as_deref().unwrap_or(&self.default_connection)
+    }
+
+    /// A user of `connection` by email or username. Auth0 keeps an identity per connection, so
+    /// one email may have a database user and a passwordless user, each its own `user_id`.
+    pub(crate) fn find_in(&self, login: &str, connection: &str) -> Option<&User> {
+        self.list
+            .iter()
+            .find(|u| self.connection_of(u) == connection && u.matches_login(login))
+    }
+
+    /// The user `login` names whose password `password` is, within `realm` when given.
+    pub(crate) fn with_password(
+        &self,
+        login: &str,
+        password: &str,
+        realm: Option<&str>,
+    ) -> Option<&User> {
+        self.list.iter().find(|u| {
+            (u.user_id == login || u.matches_login(login))
+                && realm.is_none_or(|r| self.connection_of(u) == r)
+                && u.has_password(password)
+        })
     }
 
     pub(crate) fn get(&self, user_id: &str) -> Option<&User> {
@@ -247,7 +278,7 @@ impl Users {
         replacing: Option<usize>,
         role_exists: &impl Fn(&str) -> bool,
     ) -> Result<(), UserError> {
-        if user.email.is_none() && user.username.is_none() {
+        if user.email.is_none() && user.username.is_none() && user.phone_number.is_none() {
             return Err(UserError::NoLogin);
         }
         if let Some(bad) = user.roles.iter().find(|r| !role_exists(r)) {
@@ -260,8 +291,9 @@ impl Users {
             .filter(|(i, _)| Some(*i) != replacing)
             .map(|(_, u)| u);
         for other in others {
+            let same_connection = self.connection_of(other) == self.connection_of(user);
             let same_email = match (&other.email, &user.email) {
-                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b) && same_connection,
                 _ => false,
             };
             if other.user_id == user.user_id || same_email {

@@ -505,7 +505,7 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                 format!("users[{i}].{field}")
             }
         };
-        if u.email.is_none() && u.username.is_none() {
+        if u.email.is_none() && u.username.is_none() && u.phone_number.is_none() {
             return Err(FixtureError::invalid(
                 f,
                 here("email"),

@@ -610,6 +610,15 @@ impl Connection {
         self.strategy == "auth0"
     }
 
+    /// The passwordless channel of an `email` or `sms` connection.
+    pub fn passwordless(&self) -> Option<PasswordlessChannel> {
+        match self.strategy.as_str() {
+            "email" => Some(PasswordlessChannel::Email),
+            "sms" => Some(PasswordlessChannel::Sms),
+            _ => None,
+        }
+    }
+
     /// The password rules of this connection.
     pub fn password_policy(&self) -> PasswordPolicy {
         PasswordPolicy::from_options(
@@ -643,6 +652,63 @@ pub struct ConnectionOptions {
     /// `validation.username.{min,max}`: the username's length bounds (1–15 by default).
     #[serde(default)]
     pub validation: ConnectionValidation,
+    /// Passwordless connections: `totp.{time_step, length}`, the code's lifetime in seconds and
+    /// its digits.
+    #[serde(default)]
+    pub totp: Totp,
+    /// Passwordless email connections: `email.{from, subject}` of the code or link email.
+    #[serde(default)]
+    pub email: Option<PasswordlessEmail>,
+    /// Passwordless SMS connections: the sender.
+    #[serde(default)]
+    pub from: Option<String>,
+}
+
+/// How a passwordless connection reaches its users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordlessChannel {
+    /// `strategy: email`.
+    Email,
+    /// `strategy: sms`.
+    Sms,
+}
+
+/// `options.totp` of a passwordless connection.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Totp {
+    /// How long a code works, in seconds (Auth0's default is 3 minutes).
+    #[serde(default = "default_time_step")]
+    pub time_step: i64,
+    /// Digits of a code (Universal Login says "Enter the 6-digit code").
+    #[serde(default = "default_code_length")]
+    pub length: usize,
+}
+
+impl Default for Totp {
+    fn default() -> Self {
+        Self {
+            time_step: default_time_step(),
+            length: default_code_length(),
+        }
+    }
+}
+
+fn default_time_step() -> i64 {
+    180
+}
+fn default_code_length() -> usize {
+    6
+}
+
+/// `options.email` of a passwordless email connection.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PasswordlessEmail {
+    /// Sender.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Subject.
+    #[serde(default)]
+    pub subject: Option<String>,
 }
 
 /// `options.password_complexity_options`.
@@ -690,7 +756,7 @@ fn default_strategy() -> String {
 }
 
 /// A user, in Auth0's bulk user-import shape plus mock-only `password` and `roles`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct User {
     /// `auth0|…`; a bare id gets Auth0's `auth0|` prefix at load.
     #[serde(default)]
@@ -704,6 +770,12 @@ pub struct User {
     /// Optional username (also accepted at login).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    /// Phone number in E.164 form (SMS passwordless users).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    /// Whether the phone number is verified.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub phone_verified: bool,
     /// Full name.
     #[serde(default)]
     pub name: Option<String>,
@@ -757,11 +829,13 @@ impl User {
             .is_some_and(|p| crate::util::constant_time_eq(p, given))
     }
 
-    /// The login name shown on the login page and in the banner: email, else username.
+    /// The login name shown on the login page and in the banner: email, else username, else
+    /// phone number.
     pub fn login_name(&self) -> &str {
         self.email
             .as_deref()
             .or(self.username.as_deref())
+            .or(self.phone_number.as_deref())
             .unwrap_or_default()
     }
 
@@ -799,6 +873,7 @@ impl User {
                 .username
                 .as_deref()
                 .is_some_and(|u| u.eq_ignore_ascii_case(login))
+            || self.phone_number.as_deref() == Some(login)
     }
 
     /// Fills Auth0's derived defaults: `auth0|` prefix, name, nickname, picture.
@@ -806,11 +881,7 @@ impl User {
         if !self.user_id.contains('|') && !self.user_id.is_empty() {
             self.user_id = format!("auth0|{}", self.user_id);
         }
-        let login = self
-            .email
-            .clone()
-            .or_else(|| self.username.clone())
-            .unwrap_or_default();
+        let login = self.login_name().to_string();
         if self.name.is_none() {
             self.name = Some(login.clone());
         }

@@ -18,11 +18,17 @@
 //      reusing a rotated-out refresh token is refused and revokes the family (as Auth0).
 //   E. loginWithPopup: login form in a popup, web_message back to window.opener.
 //   F. max_age: the ID token carries auth_time (spa-js checks it).
+//   G. sign-up: loginWithRedirect({authorizationParams:{screen_hint:"signup"}}) -> the mock's
+//      sign-up page -> a new email + password -> handleRedirectCallback -> getUser() is the new
+//      user; the access token verifies (jose) and has the Hasura claims.
+//   H. auth0.js (auth0-js, WebAuth) on its own page: signup (then user_exists and
+//      invalid_password errors), changePassword (Auth0's sentence); the reset link from the
+//      outbox and the new password, the verification link and email_verified.
 //
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..F; default all).
+//      SPA_SCENARIOS (optional: comma list of A..H; default A..F: the sign-up scenarios G and H run as their own tests).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +37,7 @@ import { chromium } from 'playwright-core';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
   mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall,
+  STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, tokenRequest,
 } from './lib/common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -47,6 +54,7 @@ const failures = [];
 function startStaticServer() {
   const spaJs = path.join(here, 'node_modules/@auth0/auth0-spa-js/dist/auth0-spa-js.production.js');
   const indexHtml = path.join(here, 'spa/index.html');
+  const auth0Js = path.join(here, 'node_modules/auth0-js/dist/auth0.min.js');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const send = (status, type, body) => {
@@ -56,6 +64,8 @@ function startStaticServer() {
     if (url.pathname === '/' || url.pathname === '/index.html') return send(200, 'text/html; charset=utf-8', fs.readFileSync(indexHtml));
     if (url.pathname === '/config.js') return send(200, 'text/javascript', `window.TEST_CONFIG = ${JSON.stringify(server.config)};`);
     if (url.pathname === '/auth0-spa-js.production.js') return send(200, 'text/javascript', fs.readFileSync(spaJs));
+    if (url.pathname === '/auth0-js.html') return send(200, 'text/html; charset=utf-8', AUTH0_JS_PAGE);
+    if (url.pathname === '/auth0.min.js') return send(200, 'text/javascript', fs.readFileSync(auth0Js));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
     return send(404, 'text/plain', 'not found');
   });
@@ -65,6 +75,35 @@ function startStaticServer() {
     resolve({ server, pageUrl });
   }));
 }
+
+// The auth0.js page (scenario H): the SDK's UMD build (window.auth0.WebAuth) and no spa-js,
+// whose UMD build also claims window.auth0. Each call resolves to a serialisable outcome.
+const AUTH0_JS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>auth0-mock auth0.js test page</title>
+<script src="/config.js"></script>
+<!-- auth0-js, unmodified, straight from node_modules -->
+<script src="/auth0.min.js"></script></head>
+<body><h1>auth0-mock auth0.js test page</h1>
+<script>
+  window.makeWebAuth = function () {
+    var CFG = window.TEST_CONFIG;
+    return new auth0.WebAuth({ domain: CFG.domain, clientID: CFG.clientId, redirectUri: CFG.redirectUri, responseType: 'code' });
+  };
+  // Calls webAuth[method](options, cb) and resolves to {ok, value} or {ok:false, error}.
+  window.callback = function (method, options) {
+    return new Promise(function (resolve) {
+      window.makeWebAuth()[method](options, function (err, value) {
+        if (err) {
+          resolve({ ok: false, error: { code: err.code, description: err.description, name: err.name, policy: err.policy,
+            statusCode: err.statusCode, original: err.original && String(err.original) } });
+        } else {
+          resolve({ ok: true, value: value === undefined ? null : value });
+        }
+      });
+    });
+  };
+  window.pageReady = true;
+</script></body></html>`;
 
 // ---------------------------------------------------------------- per-context recorder
 /** Records what the browser exchanged with the mock, for assertions and failure reports. */
@@ -484,6 +523,128 @@ async function scenarioF(browser, pageUrl) {
   });
 }
 
+async function scenarioG(browser, pageUrl) {
+  const email = uniqueEmail('spa-signup');
+  // A sign-up gets the tenant's default Hasura role; the user id is only known after the callback.
+  const newUser = { email, userId: null, roles: ['user'] };
+  const signupParams = { authorizationParams: { screen_hint: 'signup' } };
+  await scenario(browser, 'G: sign-up (screen_hint=signup)', async ({ page, step, rec }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect({authorizationParams:{screen_hint:"signup"}}) shows the mock sign-up page', async () => {
+      await page.evaluate((o) => { window.makeClient().loginWithRedirect(o); }, signupParams);
+      try {
+        await page.waitForSelector('#email', { timeout: STEP_TIMEOUT });
+      } catch {
+        throw new CheckError('the mock sign-up page (input#email) did not show after loginWithRedirect with screen_hint=signup');
+      }
+      const authReq = rec.requests.find((r) => new URL(r.url()).pathname === '/authorize');
+      check(authReq, 'no request to /authorize was seen');
+      eq(new URL(authReq.url()).searchParams.get('screen_hint'), 'signup', '/authorize screen_hint (sent by spa-js)');
+      const u = new URL(page.url());
+      eq(u.origin, new URL(env.baseUrl).origin, 'sign-up page origin');
+      eq(u.pathname, '/u/signup', 'sign-up page path');
+      for (const sel of ['input#email', 'input#password', 'button[name=action][value=default]']) {
+        check(await page.locator(sel).count() === 1, `sign-up page has no single ${sel}`, { html: (await page.content()).slice(0, 3000) });
+      }
+    });
+    await step('fill #email and #password, click the button -> redirected back with ?code&state', async () => {
+      await page.fill('#email', email);
+      await page.fill('#password', STRONG_PASSWORD);
+      await page.click('button[name=action][value=default]');
+      await waitForCallback(page, pageUrl);
+    });
+    await step('handleRedirectCallback() + getUser() is the new user', async () => {
+      const { user, claims } = await handleCallback(page);
+      check(user, 'getUser() returned nothing after handleRedirectCallback');
+      eq(user.email, email, 'getUser().email', { user });
+      check(/^auth0\|[0-9a-f]{24}$/.test(user.sub ?? ''), `getUser().sub should be auth0|<24 hex>, got ${user.sub}`, { user });
+      eq(user.email_verified, false, 'getUser().email_verified (nothing verified yet)', { user });
+      eq(claims.iss, env.issuer, 'id token iss', { claims });
+      newUser.userId = user.sub;
+    });
+    await step('getTokenSilently() returns an access token that jose verifies, with the Hasura claims', async () => {
+      const token = await sdk(page, 'getTokenSilently()', () => window.attempt(() => window.client.getTokenSilently()));
+      check(typeof token === 'string' && token.split('.').length === 3, 'getTokenSilently did not return a JWT', { token });
+      await verifyAccessToken(token, newUser);
+    });
+    await step('the new user is in the Management API (GET /api/v2/users-by-email)', async () => {
+      const r = await httpCall('GET', `${env.baseUrl}/api/v2/users-by-email?email=${encodeURIComponent(email)}`);
+      check(r.status === 200 && Array.isArray(r.json) && r.json.length === 1, 'users-by-email did not find exactly one user',
+        { request: r.request, 'mock answered': `${r.status} ${r.text}` });
+      eq(r.json[0].user_id, newUser.userId, 'user_id', { user: r.json[0] });
+    });
+  });
+}
+
+async function scenarioH(browser, pageUrl) {
+  const email = uniqueEmail('auth0js-signup');
+  const connection = TENANT.realm;
+  const newPassword = 'N3w-Str0ng-passw0rd!';
+  const passwordLogin = (password) => httpCall('POST', `${env.baseUrl}/oauth/token`, {
+    form: { grant_type: 'password', client_id: TENANT.web.clientId, client_secret: TENANT.web.clientSecret, username: email, password, scope: 'openid email' },
+  });
+  await scenario(browser, 'H: auth0.js WebAuth.signup + changePassword', async ({ page, step, rec }) => {
+    const call = (what, method, options) => page.evaluate(([m, o]) => window.callback(m, o), [method, options])
+      .then((out) => { if (!out) throw new CheckError(`${what}: no outcome`); return out; });
+    await step('open the auth0.js page', async () => {
+      await page.goto(new URL('auth0-js.html', pageUrl).href);
+      await page.waitForFunction(() => window.pageReady === true && typeof window.auth0?.WebAuth === 'function');
+    });
+    const userId = await step('WebAuth.signup({connection, email, password}) (cross-origin XHR) creates the user', async () => {
+      const out = await call('signup', 'signup', { connection, email, password: STRONG_PASSWORD });
+      check(out.ok, `WebAuth.signup failed: ${out.error?.code} ${out.error?.description}`, { 'SDK error': out.error });
+      const req = rec.requests.find((r) => r.url() === `${env.baseUrl}/dbconnections/signup` && r.method() === 'POST');
+      check(req, 'no POST /dbconnections/signup was seen');
+      eq(form(req).client_id, TENANT.spa.clientId, 'signup body client_id');
+      eq(out.value.email, email, 'signup result email', { result: out.value });
+      eq(out.value.emailVerified, false, 'signup result emailVerified (auth0.js camel-cases the body)', { result: out.value });
+      // auth0.js camel-cases the answer's keys: Auth0's `_id` arrives as `Id`.
+      const id = out.value.Id;
+      check(typeof id === 'string' && /^[0-9a-f]{24}$/.test(id), 'signup result has no 24-hex Id (the body\'s _id)', { result: out.value });
+      return `auth0|${id}`;
+    });
+    await step('a second WebAuth.signup with the same email fails with code user_exists', async () => {
+      const out = await call('duplicate signup', 'signup', { connection, email, password: STRONG_PASSWORD });
+      check(!out.ok, 'the duplicate signup succeeded', { result: out.value });
+      eq(out.error.code, 'user_exists', 'err.code', { 'SDK error': out.error });
+      eq(out.error.description, 'The user already exists.', 'err.description', { 'SDK error': out.error });
+      eq(out.error.statusCode, 400, 'err.statusCode', { 'SDK error': out.error });
+    });
+    await step('WebAuth.signup with a weak password fails with invalid_password and the policy', async () => {
+      const out = await call('weak signup', 'signup', { connection, email: uniqueEmail('auth0js-weak'), password: 'weak' });
+      check(!out.ok, 'the weak password was accepted', { result: out.value });
+      eq(out.error.code, 'invalid_password', 'err.code', { 'SDK error': out.error });
+      eq(out.error.name, 'PasswordStrengthError', 'err.name', { 'SDK error': out.error });
+      check(typeof out.error.policy === 'string' && out.error.policy.includes('At least 8 characters'), 'err.policy should state the rules (Lock shows it)', { 'SDK error': out.error });
+      check(Array.isArray(out.error.description?.rules), 'err.description.rules should list the rules', { 'SDK error': out.error });
+    });
+    await step('the new user logs in; the verification link from the outbox sets email_verified', async () => {
+      const before = await passwordLogin(STRONG_PASSWORD);
+      check(before.status === 200, 'password grant of the new user failed', { request: before.request, 'mock answered': `${before.status} ${before.text}` });
+      eq(decodeJwt(before.json.id_token).payload.sub, userId, 'id_token sub');
+      eq(decodeJwt(before.json.id_token).payload.email_verified, false, 'email_verified before verification');
+      const m = await outboxLink(env, email, 'verify_email', 'u/email-verification');
+      await followVerificationLink(m.link);
+      const after = await tokenRequest(env, { grant_type: 'password', client_id: TENANT.web.clientId, client_secret: TENANT.web.clientSecret, username: email, password: STRONG_PASSWORD, scope: 'openid email' });
+      eq(decodeJwt(after.id_token).payload.email_verified, true, 'email_verified after following the link');
+    });
+    await step('WebAuth.changePassword({connection, email}) returns Auth0\'s sentence', async () => {
+      const out = await call('changePassword', 'changePassword', { connection, email });
+      check(out.ok, `WebAuth.changePassword failed: ${out.error?.code} ${out.error?.description}`, { 'SDK error': out.error });
+      eq(out.value, "We've just sent you an email to reset your password.", 'changePassword result (auth0.js returns text/html bodies as text)');
+    });
+    await step('the reset link from the outbox changes the password; the old one is refused', async () => {
+      const m = await outboxLink(env, email, 'reset_email', 'u/reset-verify');
+      eq(m.user_id, userId, 'reset_email user_id', { message: m });
+      await completePasswordReset(m.link, newPassword);
+      const ok = await passwordLogin(newPassword);
+      check(ok.status === 200, 'the new password does not work', { request: ok.request, 'mock answered': `${ok.status} ${ok.text}` });
+      const old = await passwordLogin(STRONG_PASSWORD);
+      check(old.status === 403 && old.json?.error === 'invalid_grant', 'the old password should get 403 invalid_grant', { 'mock answered': `${old.status} ${old.text}` });
+    });
+  });
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   check(env.baseUrl.startsWith('http://localhost:'), `MOCK_BASE_URL must be http://localhost:PORT (same site as the SPA), got ${env.baseUrl}`);
@@ -504,6 +665,8 @@ async function main() {
     if (only.includes('D')) await scenarioD(browser, pageUrl);
     if (only.includes('E')) await scenarioE(browser, pageUrl);
     if (only.includes('F')) await scenarioF(browser, pageUrl);
+    if (only.includes('G')) await scenarioG(browser, pageUrl);
+    if (only.includes('H')) await scenarioH(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

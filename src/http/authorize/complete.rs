@@ -38,6 +38,19 @@ pub(crate) fn transaction_fields(req: &AuthorizeRequest) -> Map<String, Value> {
     transaction
 }
 
+/// The whole `event.transaction` of a browser login before the login transaction runs (the
+/// registration triggers see it): [`transaction_fields`] plus id, protocol and scopes.
+pub(crate) fn page_transaction(req: &AuthorizeRequest) -> Map<String, Value> {
+    let mut transaction = transaction_fields(req);
+    transaction.insert("id".into(), json!(req.transaction_id));
+    transaction.insert(
+        "protocol".into(),
+        json!(LoginFlow::browser(req.response_types).protocol()),
+    );
+    transaction.insert("requested_scopes".into(), json!(req.scope));
+    transaction
+}
+
 /// The browser's side of the login: its session and where it connects from.
 pub(crate) struct Browser<'a> {
     pub sid: &'a str,

@@ -6,9 +6,12 @@
 //! `state`, including `login_required` for `prompt=none`, in every response mode.
 
 mod complete;
+mod magic_link;
 mod validate;
 
-pub(crate) use complete::transaction_fields;
+pub(crate) use magic_link::verify_redirect;
+
+pub(crate) use complete::page_transaction;
 
 use super::extract::{AppState, Page, PeerIp, Query, user_agent};
 use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found, urlencode};
@@ -64,8 +67,15 @@ pub(crate) async fn authorize(
         if req.prompts(Prompt::None) {
             return Err(login_required(&reply));
         }
-        // `screen_hint=signup` opens the sign-up page, as Universal Login does.
-        let screen = if req.query.get("screen_hint").and_then(|v| v.as_str()) == Some("signup") {
+        // `screen_hint=signup` opens the sign-up page, and a passwordless connection its own
+        // screens, as Universal Login does.
+        let passwordless = req
+            .connection()
+            .and_then(|c| mock.tenant().connection(c).and_then(|c| c.passwordless()))
+            .is_some();
+        let screen = if passwordless {
+            "login/passwordless"
+        } else if req.query.get("screen_hint").and_then(|v| v.as_str()) == Some("signup") {
             "signup"
         } else {
             "login"

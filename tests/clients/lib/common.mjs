@@ -222,3 +222,68 @@ export function checkHasuraClaims(payload, user) {
   check(typeof h['x-hasura-default-role'] === 'string' && h['x-hasura-allowed-roles'].includes(h['x-hasura-default-role']),
     'x-hasura-default-role should be one of x-hasura-allowed-roles', { hasura: h });
 }
+
+// ---------------------------------------------------------------- sign-up, reset, outbox
+
+/** A password the default connection's `good` policy accepts. */
+export const STRONG_PASSWORD = 'Str0ng-passw0rd!';
+
+/** A fresh address per run, so a script can be re-run against a long-lived mock. */
+export function uniqueEmail(prefix) {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+/**
+ * GET /__mock/outbox?to=&kind=&wait=: the messages the mock "sent", oldest first.
+ * With `wait` the mock answers as soon as one matches; throws unless at least one did.
+ */
+export async function outboxMessages(env, to, kind, wait = 10) {
+  const q = new URLSearchParams({ to, kind, wait: String(wait) });
+  const r = await http('GET', `${env.baseUrl}/__mock/outbox?${q}`);
+  check(r.status === 200 && Array.isArray(r.json), 'GET /__mock/outbox did not return 200 with a JSON array',
+    { request: r.request, 'mock answered': `${r.status} ${r.text}` });
+  check(r.json.length > 0, `no ${kind} message to ${to} in the outbox within ${wait} s`, { request: r.request, 'mock answered': r.text });
+  for (const m of r.json) {
+    check(m.to === to && m.kind === kind && typeof m.link === 'string', 'outbox message has the wrong to/kind or no link', { message: m });
+  }
+  return r.json;
+}
+
+/** The newest message's link, checked to be under the issuer at `path`. */
+export async function outboxLink(env, to, kind, path) {
+  const messages = await outboxMessages(env, to, kind);
+  const m = messages[messages.length - 1];
+  check(m.link.startsWith(`${env.issuer}${path.replace(/^\//, '')}?ticket=`), `${kind} link is not ${env.issuer}${path.replace(/^\//, '')}?ticket=…`, { message: m });
+  return m;
+}
+
+/**
+ * What a user does with a reset email: open the link (302 to the form), read the form, post the
+ * new password twice (form-encoded, as the browser would). Returns the final page text.
+ */
+export async function completePasswordReset(link, password) {
+  const opened = await http('GET', link);
+  check(opened.status === 302 && opened.headers.get('location'), 'the reset link did not redirect to the form',
+    { request: opened.request, 'mock answered': `${opened.status} ${fmt(Object.fromEntries(opened.headers.entries()))} ${opened.text.slice(0, 500)}` });
+  const formUrl = new URL(opened.headers.get('location'), link).href;
+  const page = await http('GET', formUrl);
+  check(page.status === 200, 'the reset form did not load', { request: page.request, 'mock answered': `${page.status} ${page.text.slice(0, 500)}` });
+  for (const id of ['password-reset', 're-enter-password']) {
+    check(page.text.includes(`id="${id}"`) && page.text.includes(`name="${id}"`), `the reset form has no input#${id}[name=${id}]`, { html: page.text.slice(0, 3000) });
+  }
+  const action = /<form[^>]*\baction="([^"]*)"/i.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
+  const target = new URL(action || formUrl, formUrl).href;
+  const done = await http('POST', target, { form: { 'password-reset': password, 're-enter-password': password, action: 'default' } });
+  check(done.status === 200 && done.text.includes('Your password has been changed successfully.'),
+    'posting the reset form did not answer 200 "Your password has been changed successfully."',
+    { request: done.request, 'mock answered': `${done.status} ${done.text.slice(0, 800)}` });
+  return done.text;
+}
+
+/** What a user does with a verification email: open the link; the page says so. */
+export async function followVerificationLink(link) {
+  const r = await http('GET', link);
+  check(r.status === 200 && r.text.includes('Your email was verified.'), 'the verification link did not answer 200 "Your email was verified."',
+    { request: r.request, 'mock answered': `${r.status} ${fmt(Object.fromEntries(r.headers.entries()))} ${r.text.slice(0, 800)}` });
+  return r.text;
+}

@@ -128,3 +128,63 @@ def unverified(token: str) -> dict:
                 "payload": json.loads(base64.urlsafe_b64decode(pad(p)))}
     except Exception:  # noqa: BLE001
         return {"raw": token}
+
+
+# ---------------------------------------------------------------- sign-up, reset, outbox
+
+STRONG_PASSWORD = "Str0ng-passw0rd!"  # the default connection's "good" policy accepts it
+
+
+def unique_email(prefix: str) -> str:
+    """A fresh address per run, so a script can be re-run against a long-lived mock."""
+    return f"{prefix}-{int(time.time() * 1000):x}-{os.urandom(3).hex()}@example.com"
+
+
+def outbox_link(env: Env, to: str, kind: str, path: str, wait: int = 10) -> dict:
+    """The newest `kind` message to `to` (GET /__mock/outbox?wait=), its link checked to be under the issuer."""
+    url = env.base_url + "/__mock/outbox"
+    params = {"to": to, "kind": kind, "wait": str(wait)}
+    r = requests.get(url, params=params, timeout=wait + 10)
+    try:
+        messages = r.json()
+    except ValueError:
+        messages = None
+    check(r.status_code == 200 and isinstance(messages, list), "GET /__mock/outbox did not return 200 with a JSON array",
+          request=f"GET {url} {params}", mock_answered=f"{r.status_code} {r.text}")
+    check(messages, f"no {kind} message to {to} in the outbox within {wait} s", request=f"GET {url} {params}")
+    m = messages[-1]
+    check(m.get("to") == to and m.get("kind") == kind and isinstance(m.get("link"), str), "outbox message has the wrong to/kind or no link", outbox_message=m)
+    check(m["link"].startswith(f"{env.issuer}{path.lstrip('/')}?ticket="), f"{kind} link is not {env.issuer}{path.lstrip('/')}?ticket=…", outbox_message=m)
+    return m
+
+
+def complete_password_reset(link: str, password: str) -> str:
+    """Opens the reset link (302 to the form), reads the form and posts the new password twice (form-encoded)."""
+    import html
+    import re
+    from urllib.parse import urljoin
+
+    opened = requests.get(link, allow_redirects=False, timeout=20)
+    check(opened.status_code == 302 and opened.headers.get("location"), "the reset link did not redirect to the form",
+          request=f"GET {link}", mock_answered=f"{opened.status_code} {dict(opened.headers)} {opened.text[:500]}")
+    form_url = urljoin(link, opened.headers["location"])
+    page = requests.get(form_url, allow_redirects=False, timeout=20)
+    check(page.status_code == 200, "the reset form did not load", request=f"GET {form_url}", mock_answered=f"{page.status_code} {page.text[:500]}")
+    for field in ("password-reset", "re-enter-password"):
+        check(f'id="{field}"' in page.text and f'name="{field}"' in page.text, f"the reset form has no input#{field}[name={field}]", html=page.text[:3000])
+    m = re.search(r'<form[^>]*\baction="([^"]*)"', page.text, re.I)
+    target = urljoin(form_url, html.unescape(m.group(1)) if m else form_url)
+    done = requests.post(target, data={"password-reset": password, "re-enter-password": password, "action": "default"},
+                         allow_redirects=False, timeout=20)
+    check(done.status_code == 200 and "Your password has been changed successfully." in done.text,
+          'posting the reset form did not answer 200 "Your password has been changed successfully."',
+          request=f"POST {target} (form)", mock_answered=f"{done.status_code} {done.text[:800]}")
+    return done.text
+
+
+def follow_verification_link(link: str) -> str:
+    """Opens the verification link; the page says the address is verified."""
+    r = requests.get(link, allow_redirects=False, timeout=20)
+    check(r.status_code == 200 and "Your email was verified." in r.text, 'the verification link did not answer 200 "Your email was verified."',
+          request=f"GET {link}", mock_answered=f"{r.status_code} {dict(r.headers)} {r.text[:800]}")
+    return r.text
