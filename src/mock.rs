@@ -68,6 +68,8 @@ pub(crate) struct MockOptions {
     pub hooks: Vec<Arc<dyn PostLoginHook>>,
     /// `--key`: survives resets, which otherwise go back to the fixtures' key.
     pub key_override: Option<SigningKey>,
+    /// `--smtp`: where the outbox's emails also go.
+    pub smtp: Option<crate::mail::Smtp>,
 }
 
 /// Everything the mock serves from.
@@ -123,7 +125,7 @@ impl Mock {
             rotation: Mutex::new(()),
             clock: Clock::default(),
             records: HookRecords::default(),
-            outbox: Outbox::default(),
+            outbox: Outbox::with_smtp(options.smtp),
             faults: Faults::default(),
             next_scenario: Mutex::new(None),
             http: OnceLock::new(),
@@ -337,6 +339,7 @@ mod tests {
             control: ControlAccess::default(),
             hooks: Vec::new(),
             key_override,
+            smtp: None,
         }
     }
 

@@ -40,15 +40,18 @@ pub enum MessageKind {
     PasswordlessCode,
     /// A passwordless magic link.
     PasswordlessLink,
+    /// Brute-force protection blocked the account (template `blocked_account`).
+    BlockedAccount,
 }
 
 impl MessageKind {
     /// Every kind.
-    pub const ALL: [MessageKind; 4] = [
+    pub const ALL: [MessageKind; 5] = [
         MessageKind::VerifyEmail,
         MessageKind::ResetEmail,
         MessageKind::PasswordlessCode,
         MessageKind::PasswordlessLink,
+        MessageKind::BlockedAccount,
     ];
 
     /// The kind a `?kind=` filter names.
@@ -63,6 +66,7 @@ impl MessageKind {
             MessageKind::ResetEmail => "reset_email",
             MessageKind::PasswordlessCode => "passwordless_code",
             MessageKind::PasswordlessLink => "passwordless_link",
+            MessageKind::BlockedAccount => "blocked_account",
         }
     }
 }
@@ -118,9 +122,18 @@ pub struct Outbox {
     messages: Mutex<VecDeque<Message>>,
     next_id: Mutex<u64>,
     arrived: Notify,
+    smtp: Option<crate::mail::Smtp>,
 }
 
 impl Outbox {
+    /// An outbox that also sends its emails over SMTP.
+    pub fn with_smtp(smtp: Option<crate::mail::Smtp>) -> Self {
+        Self {
+            smtp,
+            ..Self::default()
+        }
+    }
+
     /// Keeps a message (dropping the oldest past [`OUTBOX_CAP`]) and wakes waiting readers.
     pub fn push(&self, mut message: Message) -> Message {
         {
@@ -144,6 +157,9 @@ impl Outbox {
             message.subject
         );
         self.arrived.notify_waiters();
+        if let Some(smtp) = &self.smtp {
+            smtp.deliver(&message);
+        }
         message
     }
 

@@ -59,6 +59,8 @@ pub struct ServerConfig {
     pub jwks_max_age: u64,
     /// Read deadlines and the connection limit.
     pub limits: Limits,
+    /// Where the outbox's emails also go over SMTP (`--smtp`).
+    pub smtp: Option<crate::mail::Smtp>,
 }
 
 impl Default for ServerConfig {
@@ -76,6 +78,7 @@ impl Default for ServerConfig {
             control: ControlAccess::default(),
             jwks_max_age: 300,
             limits: Limits::default(),
+            smtp: None,
         }
     }
 }
@@ -159,6 +162,7 @@ impl ServerConfig {
             control: self.control.clone(),
             hooks: self.hooks.clone(),
             key_override,
+            smtp: self.smtp.clone(),
         };
         Ok(Mock::new(tenant, options)?)
     }

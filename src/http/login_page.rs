@@ -5,14 +5,16 @@
 //! `/authorize` request through `/authorize/resume`, as Auth0 does.
 
 use super::authorize::unknown_transaction;
-use super::extract::{AppState, Body, Page, Query};
+use super::extract::{AppState, Body, Page, PeerIp, Query};
 use super::pages::{ListedUser, login_page};
 use super::params::Params;
 use super::reply::{found, unframeable, urlencode};
 use super::session;
 use super::signup_page::signup_connection;
 use crate::error::ErrorPage;
+use crate::lifecycle::{BLOCKED_ATTEMPTS, password_login};
 use crate::mock::Mock;
+use crate::store::PasswordRefusal;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -83,21 +85,23 @@ pub(crate) async fn show(
 /// `POST /u/login`.
 pub(crate) async fn submit(
     State(mock): State<AppState>,
+    ip: PeerIp,
     Page(Query(query)): Page<Query>,
     Page(Body(form)): Page<Body>,
 ) -> Result<Response, ErrorPage> {
     let txid = transaction(&query)?;
     let username = form.get("username").unwrap_or("").trim().to_string();
     let action = form.get("action").unwrap_or("default");
+    let password = form.get("password").unwrap_or("");
     let user = match action {
         // The one-click test-user list: no password.
         "pick" => Ok(mock.store().find_user(&username)),
-        // The password rule the password grant uses too.
-        "default" => {
-            Ok(mock
-                .store()
-                .check_password(&username, form.get("password").unwrap_or(""), None))
-        }
+        // The password rule (and brute-force protection) the password grant uses too.
+        "default" => match password_login(&mock, &username, password, None, &ip.text()) {
+            Ok(u) => Ok(Some(u)),
+            Err(PasswordRefusal::Wrong) => Ok(None),
+            Err(PasswordRefusal::TooManyAttempts { .. }) => Err(BLOCKED_ATTEMPTS),
+        },
         _ => Err("Unsupported action."),
     };
     let verdict = match user {

@@ -12,7 +12,7 @@ use crate::mint::{self, MintOptions, TokenSet};
 use crate::mock::Mock;
 use crate::protocol::{GrantType, LoginFlow, RotationType};
 use crate::scope::split_scope;
-use crate::store::LoginRefusal;
+use crate::store::{LoginRefusal, PasswordRefusal};
 use crate::tenant::{Client, Tenant};
 use axum::Json;
 use axum::extract::State;
@@ -279,10 +279,15 @@ async fn password(
         None
     };
     let audience = requested_audience(tenant, params)?;
-    let user = mock
-        .store()
-        .check_password(username, password, realm)
-        .ok_or_else(|| OAuthError::invalid_grant("Wrong email or password."))?;
+    let user = lifecycle::password_login(mock, username, password, realm, &origin.ip.text())
+        .map_err(|refusal| match refusal {
+            PasswordRefusal::Wrong => OAuthError::invalid_grant("Wrong email or password."),
+            PasswordRefusal::TooManyAttempts { .. } => OAuthError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                lifecycle::BLOCKED_ATTEMPTS,
+            ),
+        })?;
     let flow = if realm.is_some() {
         LoginFlow::PasswordRealm
     } else {

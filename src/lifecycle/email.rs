@@ -53,6 +53,18 @@ const RESET: LinkEmail = LinkEmail {
     },
 };
 
+const BLOCKED: LinkEmail = LinkEmail {
+    template: "blocked_account",
+    kind: MessageKind::BlockedAccount,
+    purpose: TicketPurpose::ResetPassword,
+    subject: "Your account has been blocked",
+    body: |tenant, email, link| {
+        format!(
+            "Your {tenant} account ({email}) was blocked after multiple consecutive failed login attempts.\n\nTo unblock it, choose a new password:\n\n{link}"
+        )
+    },
+};
+
 /// Issues the ticket and puts the email in the outbox, if the template is enabled and the user
 /// has an address.
 fn send(mock: &Mock, spec: &LinkEmail, user: &User, result_url: Option<String>) -> Option<Message> {
@@ -106,4 +118,10 @@ pub(crate) fn send_verification(
 /// link voids the user's older ones.
 pub(crate) fn send_reset(mock: &Mock, user: &User) -> Option<Message> {
     send(mock, &RESET, user, None)
+}
+
+/// Tells `user` brute-force protection blocked their account, with a reset link that lifts the
+/// block (Auth0 sends an unblock link; a reset unblocks too).
+pub(crate) fn send_blocked(mock: &Mock, user: &User) -> Option<Message> {
+    send(mock, &BLOCKED, user, None)
 }

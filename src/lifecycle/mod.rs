@@ -6,12 +6,14 @@
 //! Data flows one way: endpoint → lifecycle operation → triggers (`pre-user-registration`,
 //! `post-user-registration`, `post-change-password`) → store → outbox.
 
+mod attempts;
 mod email;
 mod password;
 mod passwordless;
 mod signup;
 mod triggers;
 
+pub(crate) use attempts::{BLOCKED_ATTEMPTS, password_login};
 pub(crate) use email::{send_reset, send_verification, ticket_url};
 pub(crate) use password::{PasswordChangeError, change_password};
 pub(crate) use passwordless::{

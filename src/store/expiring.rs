@@ -191,6 +191,14 @@ impl<K: Hash + Eq + Clone, V> Expiring<K, V> {
         live.then_some(value)
     }
 
+    /// Removes every entry whose key `drop` picks. Walks everything: for rare operations only.
+    pub(crate) fn remove_where_key(&mut self, mut drop: impl FnMut(&K) -> bool) {
+        let keys: Vec<K> = self.entries.keys().filter(|k| drop(k)).cloned().collect();
+        for k in keys {
+            self.remove(&k);
+        }
+    }
+
     /// Every value, to change in place. Walks everything: for rare operations only (a reset
     /// link replacing older ones).
     pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {

@@ -64,6 +64,24 @@ pub const OPAQUE_CAP: usize = 100_000;
 pub const TICKETS_CAP: usize = 10_000;
 /// At most this many passwordless codes waiting to be used.
 pub const OTP_CAP: usize = 10_000;
+/// Consecutive failed password logins from one IP after which brute-force protection blocks
+/// the account for that IP (Auth0's threshold).
+pub const BRUTE_FORCE_THRESHOLD: u32 = 10;
+/// How long a brute-force block (and the failure count) lasts without a reset: 30 days, as
+/// Auth0.
+const BRUTE_FORCE_SECS: i64 = 30 * 86_400;
+/// At most this many (user, IP) failure counts.
+const FAILURES_CAP: usize = 100_000;
+
+/// Why a password login failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PasswordRefusal {
+    /// Wrong login or password.
+    Wrong,
+    /// Brute-force protection has blocked the account for this IP (the password is not even
+    /// looked at, as in Auth0). `just_now` is true on the failure that crossed the threshold.
+    TooManyAttempts { just_now: bool },
+}
 
 /// A browser session, created by a successful login and named by the `auth0` cookie.
 #[derive(Debug, Clone)]
@@ -103,6 +121,8 @@ struct State {
     opaque: Expiring<String, OpaqueToken>,
     tickets: Expiring<String, Ticket>,
     otps: Expiring<String, Otp>,
+    /// Consecutive failed password logins per `user\nip`.
+    failures: Expiring<String, u32>,
 }
 
 impl State {
@@ -116,6 +136,7 @@ impl State {
             opaque: Expiring::new("opaque access tokens", OPAQUE_CAP),
             tickets: Expiring::new("tickets", TICKETS_CAP),
             otps: Expiring::new("passwordless codes", OTP_CAP),
+            failures: Expiring::new("failed-login counts", FAILURES_CAP),
         }
     }
 }
@@ -215,20 +236,40 @@ impl Store {
         s.users.all().iter().filter(|u| keep(u)).cloned().collect()
     }
 
-    /// The user `login` names if `password` is theirs and, for a realm login, they belong to
-    /// that connection. Blocked users pass: the login transaction refuses them with Auth0's
-    /// own answer.
-    pub(crate) fn check_password(
+    /// A password login from `ip`, with brute-force protection where `protected` says the
+    /// user's connection has it: ten consecutive failures from one IP block the account for
+    /// that IP until a password reset, a reset of the mock or 30 days. A success clears the
+    /// count.
+    pub(crate) fn attempt_password(
         &self,
         login: &str,
         password: &str,
         realm: Option<&str>,
-    ) -> Option<User> {
-        self.state
-            .lock()
-            .users
-            .with_password(login, password, realm)
-            .cloned()
+        ip: &str,
+        protected: impl Fn(&User) -> bool,
+        now: i64,
+    ) -> Result<User, PasswordRefusal> {
+        let mut s = self.state.lock();
+        let Some(holder) = s.users.password_holder(login, realm).cloned() else {
+            return Err(PasswordRefusal::Wrong);
+        };
+        let guarded = protected(&holder);
+        let key = format!("{}\n{ip}", holder.user_id);
+        let failed = s.failures.get(&key, now).copied().unwrap_or(0);
+        if guarded && failed >= BRUTE_FORCE_THRESHOLD {
+            return Err(PasswordRefusal::TooManyAttempts { just_now: false });
+        }
+        if let Some(user) = s.users.with_password(login, password, realm).cloned() {
+            s.failures.remove(&key);
+            return Ok(user);
+        }
+        let failed = failed.saturating_add(1);
+        s.failures
+            .insert(key, failed, now.saturating_add(BRUTE_FORCE_SECS), now);
+        if guarded && failed >= BRUTE_FORCE_THRESHOLD {
+            return Err(PasswordRefusal::TooManyAttempts { just_now: true });
+        }
+        Err(PasswordRefusal::Wrong)
     }
 
     /// Starts a login for `user_id`: refuses unknown and blocked users, counts the login when
@@ -318,6 +359,9 @@ impl Store {
             .set_password(user_id, password, mark_email_verified, &stamp)?;
         s.sessions.remove_where(|x| x.user_id == user_id);
         retire_reset_tickets(&mut s.tickets, user_id);
+        // A changed password lifts brute-force blocks, as Auth0's reset does.
+        let prefix = format!("{user_id}\n");
+        s.failures.remove_where_key(|k| k.starts_with(&prefix));
         Ok(user)
     }
 

@@ -78,6 +78,16 @@ impl Users {
             .find(|u| self.connection_of(u) == connection && u.matches_login(login))
     }
 
+    /// The user a password login for `login` (within `realm`) is an attempt on: the first user
+    /// it names who has a password.
+    pub(crate) fn password_holder(&self, login: &str, realm: Option<&str>) -> Option<&User> {
+        self.list.iter().find(|u| {
+            (u.user_id == login || u.matches_login(login))
+                && realm.is_none_or(|r| self.connection_of(u) == r)
+                && u.password.is_some()
+        })
+    }
+
     /// The user `login` names whose password `password` is, within `realm` when given.
     pub(crate) fn with_password(
         &self,

@@ -99,6 +99,16 @@ impl Tenant {
         out
     }
 
+    /// Whether brute-force protection guards `user`'s password logins (their connection's
+    /// `brute_force_protection`, on unless the connection turns it off).
+    pub fn brute_force_protects(&self, user: &User) -> bool {
+        user.connection
+            .as_deref()
+            .and_then(|c| self.connection(c))
+            .or_else(|| self.default_connection())
+            .is_none_or(|c| c.options.brute_force_protection)
+    }
+
     /// The bindings of one trigger, in run order.
     pub fn bindings(&self, trigger: Trigger) -> &[HookBinding] {
         match trigger {

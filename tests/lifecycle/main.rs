@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod brute_force;
 mod outbox;
 mod passwordless;
 mod registration_triggers;

@@ -6,7 +6,7 @@ use auth0_mock::{MockServer, ServerConfig, TokenRequest};
 use std::path::Path;
 
 /// The startup banner: everything a user needs to point a client at the mock.
-fn banner(server: &MockServer, tenant: &Tenant) -> String {
+fn banner(server: &MockServer, tenant: &Tenant, smtp: Option<&str>) -> String {
     let issuer = server.issuer();
     let mut out = String::new();
     out.push_str(&format!(
@@ -61,6 +61,12 @@ fn banner(server: &MockServer, tenant: &Tenant) -> String {
     out.push_str(&format!(
         "{issuer}__mock  (loopback or the control token; the mock's own host names; no cross-site pages)\n"
     ));
+    let relay = smtp
+        .map(|t| format!("; also sent over SMTP to {t}"))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "  Outbox              {issuer}__mock/outbox  (verification, reset and passwordless emails and texts{relay})\n"
+    ));
     out
 }
 
@@ -68,12 +74,13 @@ fn banner(server: &MockServer, tenant: &Tenant) -> String {
 pub async fn serve(cfg: ServerConfig) -> Result<(), String> {
     let started = std::time::Instant::now();
     let tenant = cfg.load_tenant().map_err(|e| e.to_string())?;
+    let smtp = cfg.smtp.as_ref().map(|s| s.target().to_string());
     let cfg = ServerConfig {
         tenant: Some(tenant.clone()),
         ..cfg
     };
     let server = MockServer::start(cfg).await.map_err(|e| e.to_string())?;
-    println!("{}", banner(&server, &tenant));
+    println!("{}", banner(&server, &tenant, smtp.as_deref()));
     tracing::info!(addr = %server.addr(), issuer = %server.issuer(), ms = started.elapsed().as_millis() as u64, "listening");
     server.run_until_signal().await;
     Ok(())

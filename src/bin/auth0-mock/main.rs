@@ -125,6 +125,10 @@ struct ServeArgs {
     /// Most connections open at once (default: 10,000, or less if the open-file limit is lower).
     #[arg(long, env = "AUTH0_MOCK_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
+    /// Also send the outbox's emails over SMTP: `smtp://[user:password@]host[:port]` (Mailpit:
+    /// `smtp://localhost:1025`).
+    #[arg(long, env = "AUTH0_MOCK_SMTP")]
+    smtp: Option<String>,
 }
 
 #[derive(Args)]
@@ -185,6 +189,10 @@ impl ServeArgs {
             limits: Limits {
                 read_timeout: Duration::from_secs(self.read_timeout.max(1)),
                 max_connections: self.max_connections.map(|n| n.max(1)),
+            },
+            smtp: match &self.smtp {
+                Some(url) => Some(auth0_mock::Smtp::from_url(url).map_err(|e| e.to_string())?),
+                None => None,
             },
         })
     }
