@@ -472,3 +472,133 @@ async fn auth0_js_signs_up_and_resets_a_password_in_chromium() {
     run_node("auth0.js (WebAuth)", "spa.mjs", &server, extra).await;
     server.shutdown().await;
 }
+
+/// node-auth0 v4 over TLS, `passwordless`: `sendEmail({send: "code"})` and `loginWithEmail`
+/// (the SDK validates the ID token; the user is `email|…` with a verified email), a wrong or
+/// used code → `invalid_grant`, `sendSMS` + `loginWithSMS` (`sms|…`), `bad.phone_number`,
+/// `bad.connection`, `invalid_client`; a magic link (`send: "link"` with `authParams`) → the
+/// callback → `oauth.authorizationCodeGrant`, without a refresh token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_auth0_sdk_logs_in_with_passwordless_codes_and_magic_links() {
+    let server = start_mock(true).await;
+    run_node(
+        "auth0 (node-auth0 v4, passwordless)",
+        "auth0-node-passwordless.mjs",
+        &server,
+        vec![],
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// auth0-python 4.x `Passwordless`: `email(send="code")` (the JSON answer), then
+/// `GetToken.passwordless_login(realm="email")` + `TokenVerifier` (an `email|…` user with a
+/// verified email), wrong and used codes → `Auth0Error` `invalid_grant`, `sms` +
+/// `passwordless_login(realm="sms")`, `bad.phone_number`, `invalid_client`; a magic link
+/// (`send="link"` with `auth_params`) → the callback → `GetToken.authorization_code`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_python_logs_in_with_passwordless_codes_and_magic_links() {
+    let server = start_mock(false).await;
+    run_python(
+        "auth0-python (passwordless)",
+        "auth0_python_passwordless.py",
+        &server,
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// auth0.js (`auth0-js`, `WebAuth`) in headless Chromium, scenario I alone: `passwordlessStart`
+/// with `send: "code"` from the page (a public SPA sends no secret; the code reaches the outbox)
+/// and with `send: "link"` from an implicit-flow `WebAuth`; the magic link, opened in the
+/// browser, comes back to the page, `parseHash` validates the ID token (an `email|…` user) and
+/// `checkSession` finds the session the link started.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_js_starts_passwordless_and_signs_in_with_a_magic_link_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock(false).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "I".to_string()),
+    ];
+    run_node(
+        "auth0.js (WebAuth, passwordless)",
+        "spa.mjs",
+        &server,
+        extra,
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// A real SMTP receiver (Python's aiosmtpd, started here) gets the mock's emails when the mock
+/// runs with `--smtp`: a sign-up's verification email arrives with the outbox's link in its
+/// body, from Auth0's default sender, to the new address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn smtp_delivers_the_outbox_emails_to_a_real_receiver() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let python = python_venv().await;
+    let mut receiver = Command::new(&python)
+        .arg("smtp_receiver.py")
+        .current_dir(clients_dir())
+        .env("PYTHONUNBUFFERED", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the SMTP receiver starts");
+    let mut lines = BufReader::new(receiver.stdout.take().expect("its stdout")).lines();
+    let next_line = async |lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>| {
+        tokio::time::timeout(SCRIPT_TIMEOUT, lines.next_line())
+            .await
+            .expect("the SMTP receiver answers in time")
+            .expect("its stdout is readable")
+            .expect("it is still running")
+    };
+    let first = next_line(&mut lines).await;
+    let port = first
+        .strip_prefix("LISTENING ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+
+    let mut cfg = ServerConfig::for_tests();
+    cfg.smtp =
+        Some(auth0_mock::Smtp::from_url(&format!("smtp://127.0.0.1:{port}")).expect("an SMTP URL"));
+    let server = MockServer::start(cfg).await.expect("the mock starts");
+    let base = server.base_url();
+    let res = reqwest::Client::new()
+        .post(format!("{base}/dbconnections/signup"))
+        .json(&serde_json::json!({
+            "client_id": "auth0-mock-spa",
+            "connection": "Username-Password-Authentication",
+            "email": "smtp-check@example.com",
+            "password": "Str0ng-passw0rd!",
+        }))
+        .send()
+        .await
+        .expect("the mock answers");
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let outbox: serde_json::Value = reqwest::Client::new()
+        .get(format!("{base}/__mock/outbox?to=smtp-check%40example.com"))
+        .send()
+        .await
+        .expect("the mock answers")
+        .json()
+        .await
+        .expect("JSON messages");
+    let link = outbox[0]["link"]
+        .as_str()
+        .expect("a verification link")
+        .to_string();
+
+    let mail: serde_json::Value =
+        serde_json::from_str(&next_line(&mut lines).await).expect("a JSON line per mail");
+    assert_eq!(mail["to"], serde_json::json!(["smtp-check@example.com"]));
+    assert_eq!(mail["from"], "no-reply@auth0user.net");
+    assert_eq!(mail["subject"], "Verify your email");
+    assert!(
+        mail["body"].as_str().unwrap_or("").contains(&link),
+        "the mailed body carries the outbox's link: {mail}"
+    );
+    server.shutdown().await;
+    let _ = receiver.kill().await;
+}

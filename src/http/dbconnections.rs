@@ -109,6 +109,17 @@ impl From<SignUpError> for DbFailure {
     }
 }
 
+/// The `connection` both endpoints require.
+fn required_connection(connection: Option<String>) -> Result<String, OAuthError> {
+    connection.filter(|c| !c.is_empty()).ok_or_else(|| {
+        OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "bad.connection",
+            "Missing required property: connection",
+        )
+    })
+}
+
 /// The sign-up body, as the SDKs send it.
 #[derive(Debug, Deserialize)]
 pub(crate) struct SignupBody {
@@ -149,13 +160,7 @@ pub(crate) async fn signup(
         .client_id
         .filter(|c| !c.is_empty())
         .ok_or_else(|| OAuthError::invalid_request("Missing required property: client_id"))?;
-    let connection = body.connection.filter(|c| !c.is_empty()).ok_or_else(|| {
-        OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "bad.connection",
-            "Missing required property: connection",
-        )
-    })?;
+    let connection = required_connection(body.connection)?;
     let request = api_request(
         &mock,
         &headers,
@@ -228,13 +233,7 @@ pub(crate) async fn change_password(
         .email
         .filter(|e| !e.trim().is_empty())
         .ok_or_else(|| OAuthError::invalid_request("Missing required property: email"))?;
-    let connection = body.connection.filter(|c| !c.is_empty()).ok_or_else(|| {
-        OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "bad.connection",
-            "Missing required property: connection",
-        )
-    })?;
+    let connection = required_connection(body.connection)?;
     let tenant = mock.tenant();
     let Some(conn) = tenant.connection(&connection) else {
         return Err(OAuthError::new(

@@ -8,7 +8,7 @@ use super::authorize::unknown_transaction;
 use super::extract::{AppState, Body, Page, PeerIp, Query};
 use super::pages::{ListedUser, login_page};
 use super::params::Params;
-use super::reply::{found, unframeable, urlencode};
+use super::reply::{unframeable, urlencode};
 use super::session;
 use super::signup_page::signup_connection;
 use crate::error::ErrorPage;
@@ -16,8 +16,8 @@ use crate::lifecycle::{BLOCKED_ATTEMPTS, password_login};
 use crate::mock::Mock;
 use crate::store::PasswordRefusal;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 
 /// Why the form did not sign anyone in, as the page shows it.
 const WRONG_CREDENTIALS: &str = "Wrong email or password.";
@@ -125,7 +125,5 @@ pub(crate) async fn submit(
     {
         return Err(unknown_transaction());
     }
-    let cookie = session::start(&mock, &user_id);
-    let location = format!("/authorize/resume?state={}", urlencode(&txid));
-    Ok(([(header::SET_COOKIE, cookie)], found(&location)).into_response())
+    Ok(session::sign_in_and_resume(&mock, &user_id, &txid))
 }

@@ -21,8 +21,8 @@ use crate::mock::Mock;
 use crate::store::OtpRefusal;
 use crate::tenant::{Connection, PasswordlessChannel};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 /// Universal Login's text for a wrong code.
 const CODE_INVALID: &str = "Code is invalid";
@@ -220,7 +220,5 @@ pub(crate) async fn submit_code(
             ));
         }
     };
-    let cookie = session::start(&mock, &user.user_id);
-    let location = format!("/authorize/resume?state={}", urlencode(&txid));
-    Ok(([(header::SET_COOKIE, cookie)], found(&location)).into_response())
+    Ok(session::sign_in_and_resume(&mock, &user.user_id, &txid))
 }

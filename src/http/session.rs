@@ -3,9 +3,11 @@
 //! iframe when app and mock share a site (localhost on two ports); over https it is
 //! `SameSite=None; Secure`, as Auth0's own `auth0` cookie.
 
+use super::reply::{found, urlencode};
 use crate::mock::Mock;
 use crate::store::Session;
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 
 /// Cookie name (Auth0's session cookie is also called `auth0`).
 pub(crate) const COOKIE: &str = "auth0";
@@ -49,6 +51,14 @@ pub(crate) fn begin(mock: &Mock, user_id: &str) -> (String, HeaderValue) {
         .start_session(user_id, mock.clock().now(), SESSION_SECS);
     let cookie = cookie(mock, &sid, SESSION_SECS);
     (sid, cookie)
+}
+
+/// Signs `user_id` in (a new session) and sends the browser on to finish the parked login
+/// `txid`: how every login screen (password, sign-up, passwordless) ends.
+pub(crate) fn sign_in_and_resume(mock: &Mock, user_id: &str, txid: &str) -> Response {
+    let cookie = start(mock, user_id);
+    let location = format!("/authorize/resume?state={}", urlencode(txid));
+    ([(header::SET_COOKIE, cookie)], found(&location)).into_response()
 }
 
 /// Ends the request's session and returns the clearing `Set-Cookie` value.

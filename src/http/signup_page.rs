@@ -6,7 +6,7 @@ use super::account_pages::{Field, FormError, SignupForm, signup_page};
 use super::authorize::{page_transaction, unknown_transaction};
 use super::extract::{AppState, Body, Page, PeerIp, Query, user_agent};
 use super::params::Params;
-use super::reply::{found, unframeable, urlencode};
+use super::reply::{unframeable, urlencode};
 use super::session;
 use crate::error::ErrorPage;
 use crate::lifecycle::{self, Profile, SignUp, SignUpError, SignUpVia};
@@ -15,8 +15,8 @@ use crate::login::request::AuthorizeRequest;
 use crate::mock::Mock;
 use crate::tenant::Connection;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde_json::json;
 
 /// Universal Login's fallback when a denying Action gave no message for the user.
@@ -181,7 +181,5 @@ pub(crate) async fn submit(
             return Ok(unframeable(StatusCode::BAD_REQUEST, page));
         }
     };
-    let cookie = session::start(&mock, &user.user_id);
-    let location = format!("/authorize/resume?state={}", urlencode(&txid));
-    Ok(([(header::SET_COOKIE, cookie)], found(&location)).into_response())
+    Ok(session::sign_in_and_resume(&mock, &user.user_id, &txid))
 }

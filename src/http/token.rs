@@ -293,6 +293,32 @@ async fn password(
     } else {
         LoginFlow::Password
     };
+    credential_login(
+        mock,
+        client,
+        &user.user_id,
+        audience,
+        params,
+        flow,
+        origin,
+        realm,
+    )
+    .await
+}
+
+/// The login transaction and tokens of a grant that presented a credential (a password, a
+/// one-time code): no browser session, the scopes asked for, a refresh token when allowed.
+#[allow(clippy::too_many_arguments)]
+async fn credential_login(
+    mock: &Mock,
+    client: &Client,
+    user_id: &str,
+    audience: Option<String>,
+    params: &Params,
+    flow: LoginFlow,
+    origin: &Origin<'_>,
+    connection: Option<&str>,
+) -> Result<TokenSet, OAuthError> {
     let input = LoginInput {
         client,
         audience,
@@ -305,9 +331,9 @@ async fn password(
         auth_time: mock.clock().now(),
         include_auth_time: false,
         transaction_id: crate::util::random_id(16),
-        connection: realm.map(str::to_string),
+        connection: connection.map(str::to_string),
     };
-    let grant = login::run(mock, &user.user_id, input)
+    let grant = login::run(mock, user_id, input)
         .await
         .map_err(|e| e.into_oauth(flow))?;
     mint::user_tokens(
@@ -344,30 +370,15 @@ async fn passwordless_otp(
         tracing::info!(client = %client.client_id, started_by = %started.client_id, "passwordless code used by another application than the one that asked for it");
     }
     let flow = LoginFlow::Passwordless;
-    let input = LoginInput {
-        client,
-        audience,
-        requested_scope: split_scope(params.get("scope")),
-        flow,
-        transaction: Map::new(),
-        request: origin.request(mock),
-        sid: None,
-        nonce: None,
-        auth_time: mock.clock().now(),
-        include_auth_time: false,
-        transaction_id: crate::util::random_id(16),
-        connection: Some(realm.to_string()),
-    };
-    let grant = login::run(mock, &user.user_id, input)
-        .await
-        .map_err(|e| e.into_oauth(flow))?;
-    mint::user_tokens(
+    credential_login(
         mock,
-        &grant,
-        MintOptions {
-            id_token: true,
-            refresh: true,
-            ..Default::default()
-        },
+        client,
+        &user.user_id,
+        audience,
+        params,
+        flow,
+        origin,
+        Some(realm),
     )
+    .await
 }

@@ -24,11 +24,17 @@
 //   H. auth0.js (auth0-js, WebAuth) on its own page: signup (then user_exists and
 //      invalid_password errors), changePassword (Auth0's sentence); the reset link from the
 //      outbox and the new password, the verification link and email_verified.
+//   I. auth0.js passwordless: passwordlessStart({send:"code"}) from the page (public SPA, no
+//      secret; the code lands in the outbox), then passwordlessStart({send:"link"}) with an
+//      implicit-flow WebAuth; the magic link from the outbox, opened in the browser, signs the
+//      user in and comes back to the page, where parseHash validates the ID token; checkSession
+//      (web_message iframe) finds the session the link started. (passwordlessLogin, the code
+//      path, needs /co/authenticate, which the mock does not serve.)
 //
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..H; default A..F: the sign-up scenarios G and H run as their own tests).
+//      SPA_SCENARIOS (optional: comma list of A..I; default A..F: G, H and I run as their own tests).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +44,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
   mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall,
   STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, tokenRequest,
+  outboxCode, outboxMagicLink,
 } from './lib/common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -96,6 +103,24 @@ const AUTH0_JS_PAGE = `<!doctype html>
         if (err) {
           resolve({ ok: false, error: { code: err.code, description: err.description, name: err.name, policy: err.policy,
             statusCode: err.statusCode, original: err.original && String(err.original) } });
+        } else {
+          resolve({ ok: true, value: value === undefined ? null : value });
+        }
+      });
+    });
+  };
+  // Scenario I: the same with extra WebAuth options (responseType, redirectUri, overrides…);
+  // also keeps parseHash's {error, errorDescription}.
+  window.callbackWith = function (config, method, options) {
+    return new Promise(function (resolve) {
+      var CFG = window.TEST_CONFIG;
+      var base = { domain: CFG.domain, clientID: CFG.clientId, redirectUri: CFG.redirectUri, responseType: 'code' };
+      for (var k in config) base[k] = config[k];
+      new auth0.WebAuth(base)[method](options || {}, function (err, value) {
+        if (err) {
+          resolve({ ok: false, error: { code: err.code, description: err.description, error: err.error,
+            errorDescription: err.errorDescription || err.error_description, name: err.name, statusCode: err.statusCode,
+            original: err.original && String(err.original) } });
         } else {
           resolve({ ok: true, value: value === undefined ? null : value });
         }
@@ -645,6 +670,103 @@ async function scenarioH(browser, pageUrl) {
   });
 }
 
+async function scenarioI(browser, pageUrl) {
+  const codeEmail = uniqueEmail('auth0js-code');
+  const linkEmail = uniqueEmail('auth0js-link');
+  const callbackPage = new URL('auth0-js.html', pageUrl).href;
+  // auth0.js expects iss = "https://" + domain + "/" and fetches the JWKS from there unless told:
+  // the documented overrides for a custom domain.
+  const implicit = {
+    responseType: 'token id_token', redirectUri: callbackPage, scope: 'openid profile email', audience: TENANT.audience,
+    overrides: { __token_issuer: env.issuer, __jwks_uri: env.jwksUrl },
+  };
+  const newUser = { email: linkEmail, userId: null, roles: ['user'] };
+  await scenario(browser, 'I: auth0.js passwordlessStart (code, magic link) + parseHash + checkSession', async ({ page, step, rec }) => {
+    const call = (what, config, method, options) => page.evaluate(([c, m, o]) => window.callbackWith(c, m, o), [config, method, options])
+      .then((out) => { if (!out) throw new CheckError(`${what}: no outcome`); return out; });
+    const openPage = async (url) => {
+      await page.goto(url);
+      await page.waitForFunction(() => window.pageReady === true && typeof window.auth0?.WebAuth === 'function');
+    };
+    const startRequests = () => rec.requests.filter((r) => r.url() === `${env.baseUrl}/passwordless/start` && r.method() === 'POST');
+
+    await step('open the auth0.js page', () => openPage(callbackPage));
+
+    await step('WebAuth.passwordlessStart({connection: "email", send: "code", email}) (public SPA, no secret)', async () => {
+      const out = await call('passwordlessStart(code)', {}, 'passwordlessStart', { connection: 'email', send: 'code', email: codeEmail });
+      check(out.ok, `passwordlessStart failed: ${out.error?.code} ${out.error?.description}`, { 'SDK error': out.error });
+      const [req] = startRequests().slice(-1);
+      check(req, 'no POST /passwordless/start was seen');
+      const body = form(req);
+      eq(body.client_id, TENANT.spa.clientId, 'start body client_id', { body });
+      eq(body.client_secret, undefined, 'start body client_secret (a SPA has none)', { body });
+      eq(body.connection, 'email', 'start body connection', { body });
+      eq(body.send, 'code', 'start body send', { body });
+      // auth0.js camel-cases the answer's keys: Auth0's `_id` arrives as `Id`.
+      eq(out.value.email, codeEmail, 'result email', { result: out.value });
+      eq(out.value.emailVerified, false, 'result emailVerified (a new address)', { result: out.value });
+      check(typeof out.value.Id === 'string' && /^[0-9a-f]{24}$/.test(out.value.Id), 'result has no 24-hex Id (the body\'s _id)', { result: out.value });
+      await outboxCode(env, codeEmail, 'email');
+    });
+
+    await step('WebAuth.passwordlessStart with a phone number that is not E.164 fails with code bad.phone_number', async () => {
+      const out = await call('passwordlessStart(sms)', {}, 'passwordlessStart', { connection: 'sms', send: 'code', phoneNumber: '555-1111' });
+      check(!out.ok, 'the bad number was accepted', { result: out.value });
+      eq(out.error.code, 'bad.phone_number', 'err.code', { 'SDK error': out.error });
+      eq(out.error.statusCode, 400, 'err.statusCode', { 'SDK error': out.error });
+    });
+
+    const link = await step('WebAuth.passwordlessStart({send: "link"}) with an implicit-flow WebAuth sends authParams; the magic link is in the outbox', async () => {
+      const out = await call('passwordlessStart(link)', implicit, 'passwordlessStart', { connection: 'email', send: 'link', email: linkEmail });
+      check(out.ok, `passwordlessStart(link) failed: ${out.error?.code} ${out.error?.description}`, { 'SDK error': out.error });
+      const [req] = startRequests().slice(-1);
+      const body = form(req);
+      const ap = body.authParams ?? {};
+      eq(ap.response_type, 'token id_token', 'authParams.response_type', { body });
+      eq(ap.redirect_uri, callbackPage, 'authParams.redirect_uri', { body });
+      check(ap.state && ap.nonce, 'auth0.js should send a state and a nonce in authParams', { body });
+      const m = await outboxMagicLink(env, linkEmail);
+      const q = new URL(m.link).searchParams;
+      eq(q.get('state'), ap.state, 'the link carries the state auth0.js stored', { link: m.link });
+      eq(q.get('client_id'), TENANT.spa.clientId, 'link client_id', { link: m.link });
+      return m.link;
+    });
+
+    await step('opening the magic link in the browser comes back to the page with #access_token&id_token', async () => {
+      await page.goto(link);
+      try {
+        await page.waitForURL((u) => u.href.startsWith(callbackPage) && /[#&](id_token|error)=/.test(u.hash), { timeout: STEP_TIMEOUT });
+      } catch {
+        throw new CheckError('never came back to the page with #id_token= or #error=');
+      }
+      const h = new URLSearchParams(new URL(page.url()).hash.slice(1));
+      if (h.has('error')) throw new CheckError(`mock redirected back with error=${h.get('error')}`, { error_description: h.get('error_description'), callback: page.url() });
+      check(h.get('access_token') && h.get('state'), 'callback fragment lacks access_token or state', { callback: page.url() });
+      await page.waitForFunction(() => window.pageReady === true);
+    });
+
+    await step('WebAuth.parseHash validates the ID token (iss, aud, nonce, signature via JWKS): a new email| user', async () => {
+      const out = await call('parseHash', implicit, 'parseHash', {});
+      check(out.ok, `parseHash failed: ${out.error?.error ?? out.error?.code} ${out.error?.errorDescription ?? out.error?.description}`, { 'SDK error': out.error });
+      const claims = out.value?.idTokenPayload;
+      check(claims, 'parseHash returned no idTokenPayload', { result: out.value });
+      check(/^email\|[0-9a-f]{24}$/.test(claims.sub ?? ''), `sub should be email|<24 hex>, got ${claims.sub}`, { claims });
+      eq(claims.email, linkEmail, 'idTokenPayload.email', { claims });
+      eq(claims.email_verified, true, 'idTokenPayload.email_verified (the link proved the address)', { claims });
+      eq(out.value.refreshToken, null, 'no refresh token from a magic link', { result: out.value });
+      newUser.userId = claims.sub;
+      await verifyAccessToken(out.value.accessToken, newUser);
+    });
+
+    await step('WebAuth.checkSession (prompt=none, web_message iframe) finds the session the magic link started', async () => {
+      const out = await call('checkSession', implicit, 'checkSession', {});
+      check(out.ok, `checkSession failed: ${out.error?.error ?? out.error?.code} ${out.error?.errorDescription ?? out.error?.description}`, { 'SDK error': out.error });
+      eq(out.value?.idTokenPayload?.sub, newUser.userId, 'checkSession idTokenPayload.sub', { result: out.value });
+      await verifyAccessToken(out.value.accessToken, newUser);
+    });
+  });
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   check(env.baseUrl.startsWith('http://localhost:'), `MOCK_BASE_URL must be http://localhost:PORT (same site as the SPA), got ${env.baseUrl}`);
@@ -667,6 +789,7 @@ async function main() {
     if (only.includes('F')) await scenarioF(browser, pageUrl);
     if (only.includes('G')) await scenarioG(browser, pageUrl);
     if (only.includes('H')) await scenarioH(browser, pageUrl);
+    if (only.includes('I')) await scenarioI(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

@@ -287,3 +287,34 @@ export async function followVerificationLink(link) {
     { request: r.request, 'mock answered': `${r.status} ${fmt(Object.fromEntries(r.headers.entries()))} ${r.text.slice(0, 800)}` });
   return r.text;
 }
+
+// ---------------------------------------------------------------- passwordless
+
+/** A fresh E.164 number per run (+1 555 01x xxxx, a fictional range). */
+export function uniquePhone() {
+  return `+1555${String(Date.now() % 1e7).padStart(7, '0')}`;
+}
+
+/**
+ * The newest passwordless code sent to `to` (an email or an E.164 number) through `channel`
+ * ("email" or "sms"), from GET /__mock/outbox?kind=passwordless_code. Returns the message.
+ */
+export async function outboxCode(env, to, channel, { length = 6 } = {}) {
+  const q = new URLSearchParams({ to, kind: 'passwordless_code', wait: '10' });
+  const r = await http('GET', `${env.baseUrl}/__mock/outbox?${q}`);
+  check(r.status === 200 && Array.isArray(r.json) && r.json.length > 0, `no passwordless_code message to ${to} in the outbox within 10 s`,
+    { request: r.request, 'mock answered': `${r.status} ${r.text}` });
+  const m = r.json[r.json.length - 1];
+  eq(m.to, to, 'outbox message to', { message: m });
+  eq(m.channel, channel, 'outbox message channel', { message: m });
+  check(typeof m.code === 'string' && new RegExp(`^[0-9]{${length}}$`).test(m.code), `the code should be ${length} digits`, { message: m });
+  check(typeof m.text === 'string' && m.text.includes(m.code), 'the message text should contain the code', { message: m });
+  return m;
+}
+
+/** The newest magic link sent to `email` (kind passwordless_link), checked to be the issuer's /passwordless/verify_redirect. */
+export async function outboxMagicLink(env, email) {
+  const [m] = (await outboxMessages(env, email, 'passwordless_link')).slice(-1);
+  check(m.link.startsWith(`${env.issuer}passwordless/verify_redirect?`), `the magic link is not ${env.issuer}passwordless/verify_redirect?…`, { message: m });
+  return m;
+}

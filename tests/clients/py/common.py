@@ -188,3 +188,47 @@ def follow_verification_link(link: str) -> str:
     check(r.status_code == 200 and "Your email was verified." in r.text, 'the verification link did not answer 200 "Your email was verified."',
           request=f"GET {link}", mock_answered=f"{r.status_code} {dict(r.headers)} {r.text[:800]}")
     return r.text
+
+
+# ---------------------------------------------------------------- passwordless
+
+
+def unique_phone() -> str:
+    """A fresh E.164 number per run (+1 555 …, a fictional range)."""
+    return f"+1555{int(time.time() * 1000) % 10**7:07d}"
+
+
+def outbox_messages(env: Env, to: str, kind: str, wait: int = 10) -> list:
+    """GET /__mock/outbox?to=&kind=&wait=: the matching messages, oldest first; at least one."""
+    url = env.base_url + "/__mock/outbox"
+    params = {"to": to, "kind": kind, "wait": str(wait)}
+    r = requests.get(url, params=params, timeout=wait + 10)
+    try:
+        messages = r.json()
+    except ValueError:
+        messages = None
+    check(r.status_code == 200 and isinstance(messages, list), "GET /__mock/outbox did not return 200 with a JSON array",
+          request=f"GET {url} {params}", mock_answered=f"{r.status_code} {r.text}")
+    check(messages, f"no {kind} message to {to} in the outbox within {wait} s", request=f"GET {url} {params}")
+    for m in messages:
+        check(m.get("to") == to and m.get("kind") == kind, "outbox message has the wrong to/kind", outbox_message=m)
+    return messages
+
+
+def outbox_code(env: Env, to: str, channel: str, length: int = 6) -> dict:
+    """The newest passwordless code sent to `to` (email or E.164 number) through `channel` ("email"/"sms")."""
+    import re
+
+    m = outbox_messages(env, to, "passwordless_code")[-1]
+    eq(m.get("channel"), channel, "outbox message channel", outbox_message=m)
+    check(isinstance(m.get("code"), str) and re.fullmatch(rf"[0-9]{{{length}}}", m["code"]), f"the code should be {length} digits", outbox_message=m)
+    check(m["code"] in (m.get("text") or ""), "the message text should contain the code", outbox_message=m)
+    return m
+
+
+def outbox_magic_link(env: Env, email: str) -> dict:
+    """The newest magic link sent to `email`, checked to be the issuer's /passwordless/verify_redirect."""
+    m = outbox_messages(env, email, "passwordless_link")[-1]
+    check(isinstance(m.get("link"), str) and m["link"].startswith(f"{env.issuer}passwordless/verify_redirect?"),
+          f"the magic link is not {env.issuer}passwordless/verify_redirect?…", outbox_message=m)
+    return m
