@@ -17,6 +17,7 @@ const CREDENTIALED: &[&str] = &[
     "/dbconnections/signup",
     "/dbconnections/change_password",
     "/passwordless/start",
+    "/co/authenticate",
 ];
 
 /// Adds CORS headers to responses of browser-callable endpoints.

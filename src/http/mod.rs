@@ -7,6 +7,7 @@ mod authorize;
 mod client_auth;
 mod control;
 mod cors;
+mod cross_origin;
 mod dbconnections;
 mod extract;
 mod jwks;
@@ -54,6 +55,10 @@ pub(crate) fn router(mock: AppState) -> Router {
         .route(
             "/dbconnections/signup",
             post(dbconnections::signup).options(cors::preflight),
+        )
+        .route(
+            "/co/authenticate",
+            post(cross_origin::authenticate).options(cors::preflight),
         )
         .route(
             "/passwordless/start",

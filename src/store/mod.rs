@@ -72,6 +72,20 @@ pub const BRUTE_FORCE_THRESHOLD: u32 = 10;
 const BRUTE_FORCE_SECS: i64 = 30 * 86_400;
 /// At most this many (user, IP) failure counts.
 const FAILURES_CAP: usize = 100_000;
+/// At most this many cross-origin login tickets not yet used.
+const LOGIN_TICKETS_CAP: usize = 10_000;
+/// How long a cross-origin login ticket works: long enough for the redirect that follows.
+pub(crate) const LOGIN_TICKET_SECS: i64 = 300;
+
+/// What a cross-origin login ticket (`/co/authenticate` → `/authorize?login_ticket=`) stands
+/// for.
+#[derive(Debug, Clone)]
+pub(crate) struct LoginTicket {
+    /// Who authenticated.
+    pub user_id: String,
+    /// The application that may use it.
+    pub client_id: String,
+}
 
 /// Why a password login failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +137,7 @@ struct State {
     otps: Expiring<String, Otp>,
     /// Consecutive failed password logins per `user\nip`.
     failures: Expiring<String, u32>,
+    login_tickets: Expiring<String, LoginTicket>,
 }
 
 impl State {
@@ -137,6 +152,7 @@ impl State {
             tickets: Expiring::new("tickets", TICKETS_CAP),
             otps: Expiring::new("passwordless codes", OTP_CAP),
             failures: Expiring::new("failed-login counts", FAILURES_CAP),
+            login_tickets: Expiring::new("cross-origin login tickets", LOGIN_TICKETS_CAP),
         }
     }
 }
@@ -582,6 +598,23 @@ impl Store {
             });
         }
         s.otps.take(key, now).ok_or(OtpRefusal::Wrong)
+    }
+
+    // ---------------------------------------------------------------- login tickets
+
+    /// Issues a single-use cross-origin login ticket.
+    pub(crate) fn issue_login_ticket(&self, ticket: LoginTicket, now: i64) -> String {
+        let id = random_id(24);
+        self.state
+            .lock()
+            .login_tickets
+            .insert(id.clone(), ticket, now + LOGIN_TICKET_SECS, now);
+        id
+    }
+
+    /// Takes a live login ticket: it works once.
+    pub(crate) fn take_login_ticket(&self, id: &str, now: i64) -> Option<LoginTicket> {
+        self.state.lock().login_tickets.take(id, now)
     }
 
     // ---------------------------------------------------------------- opaque tokens

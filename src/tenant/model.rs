@@ -300,6 +300,10 @@ pub struct Client {
     /// Refresh token rotation settings.
     #[serde(default)]
     pub refresh_token: RefreshTokenConfig,
+    /// "Allow Cross-Origin Authentication": whether embedded login (auth0.js `login` and
+    /// `passwordlessLogin` through `/co/authenticate`) may be used from the app's origins.
+    #[serde(default)]
+    pub cross_origin_authentication: bool,
     /// Mock-only convenience: accept any `http(s)://localhost` or `127.0.0.1` URL, on any port
     /// and path, as a callback, web origin and logout URL. Real Auth0 has no such switch.
     #[serde(default)]

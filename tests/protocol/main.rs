@@ -11,6 +11,7 @@ mod authorize;
 mod client_credentials;
 mod code_exchange;
 mod cors;
+mod cross_origin;
 mod discovery_and_keys;
 mod implicit;
 mod issuer;

@@ -4,17 +4,15 @@
 //! A magic link never yields a refresh token (Auth0's documented limit), so `offline_access` is
 //! dropped.
 
-use super::complete::{Browser, complete};
 use super::validate;
 use crate::error::{ErrorPage, OAuthError};
 use crate::http::extract::{AppState, Page, PeerIp, Query, user_agent};
 use crate::http::passwordless::oauth_error;
 use crate::http::reply::{AuthorizeError, AuthorizeRefusal};
-use crate::http::session;
 use crate::lifecycle;
 use crate::login::event::request_json;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::Value;
 
@@ -75,15 +73,5 @@ pub(crate) async fn verify_redirect(
         AuthorizeError::new(&reply, error)
     })?;
     req.scope.retain(|s| s != "offline_access");
-    let (sid, cookie) = session::begin(&mock, &user.user_id);
-    let browser = Browser {
-        sid: &sid,
-        user_id: &user.user_id,
-        auth_time: mock.clock().now(),
-        ip: &ip.text(),
-        user_agent: user_agent(&headers),
-    };
-    let mut response = complete(&mock, req, browser).await?;
-    response.headers_mut().append(header::SET_COOKIE, cookie);
-    Ok(response)
+    Ok(super::sign_in_and_complete(&mock, req, &user.user_id, &headers, &ip).await?)
 }

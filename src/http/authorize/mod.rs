@@ -60,6 +60,17 @@ pub(crate) async fn authorize(
     }
     let (req, reply) = validate::validate(&mock.tenant(), &params)?;
     let now = mock.clock().now();
+    // auth0.js embedded login: `/co/authenticate` checked the credential, this finishes it.
+    if let Some(ticket) = params.get("login_ticket") {
+        let Some(user_id) = super::cross_origin::redeem(&mock, ticket, &req.client_id) else {
+            return Err(AuthorizeError::new(
+                &reply,
+                OAuthError::access_denied("Invalid or expired login ticket"),
+            )
+            .into());
+        };
+        return Ok(sign_in_and_complete(&mock, req, &user_id, &headers, &ip).await?);
+    }
     let session = session::current(&mock, &headers).filter(|(_, s)| {
         !req.prompts(Prompt::Login) && req.max_age.is_none_or(|max| now - s.auth_time <= max)
     });
@@ -85,6 +96,30 @@ pub(crate) async fn authorize(
         return Ok(found(&location));
     };
     finish(&mock, req, &sid, &s, &headers, &ip).await
+}
+
+/// Signs `user_id` in (a new session, its cookie on the answer) and completes `req` for them:
+/// the logins that authenticate outside the login page (a magic link, a cross-origin ticket).
+pub(crate) async fn sign_in_and_complete(
+    mock: &AppState,
+    req: crate::login::request::AuthorizeRequest,
+    user_id: &str,
+    headers: &HeaderMap,
+    ip: &PeerIp,
+) -> Result<Response, crate::http::reply::AuthorizeError> {
+    let (sid, cookie) = session::begin(mock, user_id);
+    let browser = Browser {
+        sid: &sid,
+        user_id,
+        auth_time: mock.clock().now(),
+        ip: &ip.text(),
+        user_agent: user_agent(headers),
+    };
+    let mut response = complete(mock, req, browser).await?;
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, cookie);
+    Ok(response)
 }
 
 /// Completes the login for the session's user, from where the browser is.
