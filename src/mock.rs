@@ -125,7 +125,10 @@ impl Mock {
             rotation: Mutex::new(()),
             clock: Clock::default(),
             records: HookRecords::default(),
-            outbox: Outbox::with_smtp(options.smtp),
+            outbox: Outbox::with_relay(options.smtp.map(|smtp| {
+                std::sync::Arc::new(move |m: &crate::outbox::Message| smtp.deliver(m))
+                    as crate::outbox::Relay
+            })),
             faults: Faults::default(),
             next_scenario: Mutex::new(None),
             http: OnceLock::new(),

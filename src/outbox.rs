@@ -2,7 +2,7 @@
 //! links, passwordless codes), kept so a test reads the code or link instead of paying for a
 //! mail-capture service. `GET /__mock/outbox` and [`crate::MockHandle::outbox`] read it; a
 //! reader may wait for a message instead of sleeping. With `--smtp`, emails also go out over
-//! SMTP (see [`crate::mail`]).
+//! SMTP (a [`Relay`]).
 //!
 //! Bounded like the rest of the runtime state: the newest [`OUTBOX_CAP`] messages are kept.
 
@@ -116,20 +116,33 @@ impl OutboxFilter {
     }
 }
 
+/// Where messages also go once kept (the `--smtp` relay), called after the outbox's lock is
+/// released; it must not block.
+pub type Relay = std::sync::Arc<dyn Fn(&Message) + Send + Sync>;
+
 /// The messages sent, oldest first, with a wake-up for readers waiting on the next one.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Outbox {
     messages: Mutex<VecDeque<Message>>,
     next_id: Mutex<u64>,
     arrived: Notify,
-    smtp: Option<crate::mail::Smtp>,
+    relay: Option<Relay>,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outbox")
+            .field("messages", &self.len())
+            .field("relay", &self.relay.is_some())
+            .finish()
+    }
 }
 
 impl Outbox {
-    /// An outbox that also sends its emails over SMTP.
-    pub fn with_smtp(smtp: Option<crate::mail::Smtp>) -> Self {
+    /// An outbox that also hands every message to `relay`.
+    pub fn with_relay(relay: Option<Relay>) -> Self {
         Self {
-            smtp,
+            relay,
             ..Self::default()
         }
     }
@@ -157,8 +170,8 @@ impl Outbox {
             message.subject
         );
         self.arrived.notify_waiters();
-        if let Some(smtp) = &self.smtp {
-            smtp.deliver(&message);
+        if let Some(relay) = &self.relay {
+            relay(&message);
         }
         message
     }

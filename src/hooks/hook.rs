@@ -18,16 +18,18 @@ impl HookError {
     }
 }
 
-/// A post-login hook: the extension point of the pipeline. Built-in hooks (Hasura claims,
-/// Hasura sync, webhooks, JavaScript Actions) implement it; so can a Rust user's own hook,
-/// registered with [`crate::ServerConfig::hooks`].
+/// A hook: the extension point of every trigger's pipeline (the name is post-login's, where
+/// most hooks run). Built-in hooks (Hasura claims, Hasura sync, webhooks, JavaScript Actions)
+/// implement it and are bound per trigger in the fixtures; a Rust user's own hook, registered
+/// with [`crate::ServerConfig::hooks`], runs on post-login.
 #[async_trait::async_trait]
 pub trait PostLoginHook: Send + Sync {
     /// The hook kind (`hasura-claims`, …), for logs and records.
     fn kind(&self) -> &str;
 
-    /// Runs for one login. Acts only through `api`; returning an error denies the login with
-    /// the error's message, as a throwing Action does in Auth0.
+    /// Runs for one login (or sign-up, or password change: the trigger it is bound to). Acts
+    /// only through `api`; returning an error denies the login (or sign-up) with the error's
+    /// message, as a throwing Action does in Auth0.
     async fn on_execute_post_login(&self, event: &Event, api: &mut Api) -> Result<(), HookError>;
 
     /// True when the hook only computes claims from the event, with no I/O. Tokens minted

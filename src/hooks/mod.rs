@@ -1,9 +1,10 @@
-//! The post-login pipeline: Auth0's Login flow, offline.
+//! The trigger pipelines: Auth0's Login flow offline, and the registration and password-change
+//! flows.
 //!
-//! Each entry of `triggers.post-login` in the fixtures becomes one [`PostLoginHook`]; the
-//! pipeline runs them in order on every login that issues user tokens, giving each the same
-//! [`Event`] Auth0 gives Actions and collecting what they do through an [`Api`] modelled on
-//! Auth0's `api` object. A Rust user embedding the mock implements the trait to add their own.
+//! Each entry of `triggers.<trigger>` in the fixtures becomes one [`PostLoginHook`]; a
+//! trigger's pipeline runs them in order (post-login's on every login that issues user tokens),
+//! giving each the same [`Event`] Auth0 gives Actions and collecting what they do through an
+//! [`Api`] modelled on Auth0's `api` object. A Rust user embedding the mock implements the trait to add their own.
 
 mod action;
 mod api;

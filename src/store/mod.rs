@@ -217,6 +217,8 @@ impl Store {
             evicted: s.sessions.evicted()
                 + s.tickets.evicted()
                 + s.otps.evicted()
+                + s.failures.evicted()
+                + s.login_tickets.evicted()
                 + s.parked.evicted()
                 + s.codes.evicted()
                 + s.refresh.evicted()
@@ -275,7 +277,13 @@ impl Store {
         if guarded && failed >= BRUTE_FORCE_THRESHOLD {
             return Err(PasswordRefusal::TooManyAttempts { just_now: false });
         }
-        if let Some(user) = s.users.with_password(login, password, realm).cloned() {
+        // The holder is nearly always the one whose password it is: one walk on the hot path.
+        let matched = if holder.has_password(password) {
+            Some(holder)
+        } else {
+            s.users.with_password(login, password, realm).cloned()
+        };
+        if let Some(user) = matched {
             s.failures.remove(&key);
             return Ok(user);
         }

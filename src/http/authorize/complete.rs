@@ -137,3 +137,27 @@ pub(crate) async fn complete(
     }
     Ok(reply.deliver(params))
 }
+
+/// Signs `user_id` in (a new session, its cookie on the answer) and completes `req` for them:
+/// the logins that authenticate outside the login page (a magic link, a cross-origin ticket).
+pub(crate) async fn sign_in_and_complete(
+    mock: &Mock,
+    req: crate::login::request::AuthorizeRequest,
+    user_id: &str,
+    headers: &axum::http::HeaderMap,
+    ip: &crate::http::extract::PeerIp,
+) -> Result<Response, crate::http::reply::AuthorizeError> {
+    let (sid, cookie) = crate::http::session::begin(mock, user_id);
+    let browser = Browser {
+        sid: &sid,
+        user_id,
+        auth_time: mock.clock().now(),
+        ip: &ip.text(),
+        user_agent: crate::http::extract::user_agent(headers),
+    };
+    let mut response = complete(mock, req, browser).await?;
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, cookie);
+    Ok(response)
+}

@@ -4,6 +4,7 @@
 //! A magic link never yields a refresh token (Auth0's documented limit), so `offline_access` is
 //! dropped.
 
+use super::complete::{page_transaction, sign_in_and_complete};
 use super::validate;
 use crate::error::{ErrorPage, OAuthError};
 use crate::http::extract::{AppState, Page, PeerIp, Query, user_agent};
@@ -53,7 +54,7 @@ pub(crate) async fn verify_redirect(
         "GET",
         Value::Object(req.query.clone()),
     );
-    let transaction = super::page_transaction(&req);
+    let transaction = page_transaction(&req);
     let (user, _) = lifecycle::verify_passwordless(
         &mock,
         connection,
@@ -73,5 +74,5 @@ pub(crate) async fn verify_redirect(
         AuthorizeError::new(&reply, error)
     })?;
     req.scope.retain(|s| s != "offline_access");
-    Ok(super::sign_in_and_complete(&mock, req, &user.user_id, &headers, &ip).await?)
+    Ok(sign_in_and_complete(&mock, req, &user.user_id, &headers, &ip).await?)
 }

@@ -69,7 +69,7 @@ pub(crate) async fn authorize(
             )
             .into());
         };
-        return Ok(sign_in_and_complete(&mock, req, &user_id, &headers, &ip).await?);
+        return Ok(complete::sign_in_and_complete(&mock, req, &user_id, &headers, &ip).await?);
     }
     let session = session::current(&mock, &headers).filter(|(_, s)| {
         !req.prompts(Prompt::Login) && req.max_age.is_none_or(|max| now - s.auth_time <= max)
@@ -96,30 +96,6 @@ pub(crate) async fn authorize(
         return Ok(found(&location));
     };
     finish(&mock, req, &sid, &s, &headers, &ip).await
-}
-
-/// Signs `user_id` in (a new session, its cookie on the answer) and completes `req` for them:
-/// the logins that authenticate outside the login page (a magic link, a cross-origin ticket).
-pub(crate) async fn sign_in_and_complete(
-    mock: &AppState,
-    req: crate::login::request::AuthorizeRequest,
-    user_id: &str,
-    headers: &HeaderMap,
-    ip: &PeerIp,
-) -> Result<Response, crate::http::reply::AuthorizeError> {
-    let (sid, cookie) = session::begin(mock, user_id);
-    let browser = Browser {
-        sid: &sid,
-        user_id,
-        auth_time: mock.clock().now(),
-        ip: &ip.text(),
-        user_agent: user_agent(headers),
-    };
-    let mut response = complete(mock, req, browser).await?;
-    response
-        .headers_mut()
-        .append(axum::http::header::SET_COOKIE, cookie);
-    Ok(response)
 }
 
 /// Completes the login for the session's user, from where the browser is.
