@@ -602,3 +602,28 @@ async fn smtp_delivers_the_outbox_emails_to_a_real_receiver() {
     server.shutdown().await;
     let _ = receiver.kill().await;
 }
+
+/// auth0.js (`auth0-js`, `WebAuth`) in headless Chromium, scenario J alone: embedded
+/// (cross-origin) login. `login({realm, username, password})` posts `/co/authenticate` and leaves
+/// for `/authorize?login_ticket=…`, which comes back to the page (implicit flow), where
+/// `parseHash` validates alice's ID token and the access token has the Hasura claims; a wrong
+/// password calls back with `access_denied` "Wrong email or password." without a redirect; then
+/// `passwordlessStart({send: "code"})`, the code from the outbox, a wrong code (`access_denied`)
+/// and `passwordlessLogin({verificationCode})` → back on the page with a new `email|…` user.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_js_embedded_login_and_passwordless_login_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock(false).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "J".to_string()),
+    ];
+    run_node(
+        "auth0.js (WebAuth, cross-origin login)",
+        "spa.mjs",
+        &server,
+        extra,
+    )
+    .await;
+    server.shutdown().await;
+}

@@ -5,34 +5,11 @@
 // Env: MOCK_BASE_URL (https://localhost:PORT), NODE_EXTRA_CA_CERTS=<mock CA PEM>.
 import { AuthenticationClient } from 'auth0';
 import {
-  runner, mockEnv, TENANT, check, eq, CheckError, decodeJwt, causeChain,
-  STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink,
+  runner, mockEnv, TENANT, check, eq, decodeJwt, STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, sdk, rejection,
 } from './lib/common.mjs';
 
 const env = mockEnv();
 const r = runner('auth0 (node-auth0 v4, database)');
-
-/** AuthApiError / ResponseError keep the mock's status and body. */
-function wrap(what, e) {
-  return new CheckError(`${what}: ${e.constructor?.name ?? 'Error'}: ${e.message}`, {
-    error: e.error,
-    error_description: e.error_description,
-    'mock status': e.statusCode,
-    'mock body': e.body,
-    cause: causeChain(e),
-  });
-}
-
-async function sdk(what, fn) {
-  try { return await fn(); } catch (e) { throw wrap(what, e); }
-}
-
-/** Awaits a call that must reject; returns the SDK's error. */
-async function rejection(what, fn) {
-  let value;
-  try { value = await fn(); } catch (e) { return e; }
-  throw new CheckError(`${what} succeeded but should have been refused`, { data: value?.data });
-}
 
 r.main(async () => {
   check(env.baseUrl.startsWith('https://'), `node-auth0 needs TLS; MOCK_BASE_URL is ${env.baseUrl}`);

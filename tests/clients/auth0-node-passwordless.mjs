@@ -8,34 +8,11 @@
 import { AuthenticationClient } from 'auth0';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
-  runner, mockEnv, TENANT, check, eq, CheckError, decodeJwt, causeChain, http, fmt,
-  uniqueEmail, uniquePhone, outboxCode, outboxMagicLink,
+  runner, mockEnv, TENANT, check, eq, CheckError, decodeJwt, http, fmt, uniqueEmail, uniquePhone, outboxCode, outboxMagicLink, sdk, rejection,
 } from './lib/common.mjs';
 
 const env = mockEnv();
 const r = runner('auth0 (node-auth0 v4, passwordless)');
-
-/** AuthApiError / ResponseError keep the mock's status and body. */
-function wrap(what, e) {
-  return new CheckError(`${what}: ${e.constructor?.name ?? 'Error'}: ${e.message}`, {
-    error: e.error,
-    error_description: e.error_description,
-    'mock status': e.statusCode,
-    'mock body': e.body,
-    cause: causeChain(e),
-  });
-}
-
-async function sdk(what, fn) {
-  try { return await fn(); } catch (e) { throw wrap(what, e); }
-}
-
-/** Awaits a call that must reject; returns the SDK's error. */
-async function rejection(what, fn) {
-  let value;
-  try { value = await fn(); } catch (e) { return e; }
-  throw new CheckError(`${what} succeeded but should have been refused`, { data: value?.data });
-}
 
 /** The AuthApiError's fields, for failure reports. */
 const details = (e) => ({ name: e.name, error: e.error, error_description: e.error_description, 'mock status': e.statusCode, 'mock body': e.body });

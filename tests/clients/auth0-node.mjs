@@ -3,25 +3,12 @@
 // ID-token issuer, so the mock must run with TLS and Node must trust its CA:
 // Env: MOCK_BASE_URL (https://localhost:PORT), NODE_EXTRA_CA_CERTS=<mock CA PEM>.
 import { AuthenticationClient, UserInfoClient } from 'auth0';
-import { runner, mockEnv, TENANT, check, eq, CheckError, decodeJwt, checkHasuraClaims, causeChain } from './lib/common.mjs';
+import {
+  runner, mockEnv, TENANT, check, eq, decodeJwt, checkHasuraClaims, sdk,
+} from './lib/common.mjs';
 
 const env = mockEnv();
 const r = runner('auth0 (node-auth0 v4)');
-
-/** AuthApiError / ResponseError keep the mock's status and body. */
-function wrap(what, e) {
-  return new CheckError(`${what}: ${e.constructor?.name ?? 'Error'}: ${e.message}`, {
-    error: e.error,
-    error_description: e.error_description,
-    'mock status': e.statusCode,
-    'mock body': e.body,
-    cause: causeChain(e),
-  });
-}
-
-async function sdk(what, fn) {
-  try { return await fn(); } catch (e) { throw wrap(what, e); }
-}
 
 r.main(async () => {
   check(env.baseUrl.startsWith('https://'), `node-auth0 needs TLS; MOCK_BASE_URL is ${env.baseUrl}`);

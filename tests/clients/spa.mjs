@@ -29,12 +29,17 @@
 //      implicit-flow WebAuth; the magic link from the outbox, opened in the browser, signs the
 //      user in and comes back to the page, where parseHash validates the ID token; checkSession
 //      (web_message iframe) finds the session the link started. (passwordlessLogin, the code
-//      path, needs /co/authenticate, which the mock does not serve.)
+//      path, is scenario J.)
+//   J. auth0.js embedded login: login({realm, username, password}) posts /co/authenticate and
+//      leaves for /authorize?login_ticket=…, which comes back to the page (implicit flow) where
+//      parseHash validates alice's ID token; a wrong password calls back with access_denied; then
+//      passwordlessStart({send:"code"}), the code from the outbox, a wrong code (access_denied),
+//      and passwordlessLogin({verificationCode}) -> back on the page with a new email| user.
 //
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..I; default A..F: G, H and I run as their own tests).
+//      SPA_SCENARIOS (optional: comma list of A..J; default A..F: G, H, I and J run as their own tests).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -767,6 +772,126 @@ async function scenarioI(browser, pageUrl) {
   });
 }
 
+async function scenarioJ(browser, pageUrl) {
+  const alice = TENANT.users.alice;
+  const otpEmail = uniqueEmail('auth0js-otp');
+  const callbackPage = new URL('auth0-js.html', pageUrl).href;
+  // As in I: implicit flow back to this page, and the documented overrides for a custom domain.
+  const implicit = {
+    responseType: 'token id_token', redirectUri: callbackPage, scope: 'openid profile email', audience: TENANT.audience,
+    overrides: { __token_issuer: env.issuer, __jwks_uri: env.jwksUrl },
+  };
+  await scenario(browser, 'J: auth0.js login + passwordlessLogin (/co/authenticate, /authorize?login_ticket) + parseHash', async ({ page, step, rec }) => {
+    const call = (what, config, method, options) => page.evaluate(([c, m, o]) => window.callbackWith(c, m, o), [config, method, options])
+      .then((out) => { if (!out) throw new CheckError(`${what}: no outcome`); return out; });
+    const openPage = async (url) => {
+      await page.goto(url);
+      await page.waitForFunction(() => window.pageReady === true && typeof window.auth0?.WebAuth === 'function');
+    };
+    const lastCoStatus = () => {
+      const [x] = rec.exchanges.filter((e) => e.startsWith(`POST ${env.baseUrl}/co/authenticate -> `)).slice(-1);
+      return x ? Number(x.split(' -> ')[1]) : undefined;
+    };
+    const coRequests = () => rec.requests.filter((r) => r.url() === `${env.baseUrl}/co/authenticate` && r.method() === 'POST');
+    /**
+     * Starts webAuth[method] (which calls back only on an error; on success auth0.js leaves the page for
+     * /authorize?login_ticket=…) and waits for the page to come back with #id_token (or #error), or for the
+     * callback's error.
+     */
+    const loginAndComeBack = async (method, options) => {
+      const nCo = coRequests().length;
+      const nReq = rec.requests.length;
+      await page.evaluate(([c, m, o]) => {
+        history.replaceState(null, '', location.pathname); // drop an earlier login's #fragment
+        window.outcome = null;
+        window.callbackWith(c, m, o).then((out) => { window.outcome = out; });
+      }, [implicit, method, options]);
+      const back = page.waitForURL((u) => u.href.startsWith(callbackPage) && /[#&](id_token|error)=/.test(u.hash), { timeout: STEP_TIMEOUT })
+        .then(() => null, () => 'timeout');
+      const failed = page.waitForFunction(() => window.outcome, null, { timeout: STEP_TIMEOUT })
+        .then((h) => h.jsonValue()).catch(() => new Promise(() => {}));
+      const out = await Promise.race([back, failed]);
+      if (out === 'timeout') throw new CheckError(`${method}: never came back to the page with #id_token= or #error= (and no error callback)`);
+      if (out) throw new CheckError(`${method} called back with an error instead of redirecting: ${out.error?.code} ${out.error?.description}`, { 'SDK error': out.error });
+      const co = coRequests().slice(nCo);
+      check(co.length === 1, `auth0.js should POST /co/authenticate once, saw ${co.length}`);
+      const auth = rec.requests.slice(nReq).find((r) => r.url().startsWith(`${env.baseUrl}/authorize?`) && new URL(r.url()).searchParams.has('login_ticket'));
+      check(auth, 'no GET /authorize?login_ticket=… was seen');
+      const h = new URLSearchParams(new URL(page.url()).hash.slice(1));
+      if (h.has('error')) throw new CheckError(`mock redirected back with error=${h.get('error')}`, { error_description: h.get('error_description'), callback: page.url() });
+      check(h.get('access_token') && h.get('state'), 'callback fragment lacks access_token or state', { callback: page.url() });
+      await page.waitForFunction(() => window.pageReady === true);
+      return form(co[0]);
+    };
+    const parseHash = async () => {
+      const out = await call('parseHash', implicit, 'parseHash', {});
+      check(out.ok, `parseHash failed: ${out.error?.error ?? out.error?.code} ${out.error?.errorDescription ?? out.error?.description}`, { 'SDK error': out.error });
+      check(out.value?.idTokenPayload, 'parseHash returned no idTokenPayload', { result: out.value });
+      return out.value;
+    };
+
+    await step('open the auth0.js page', () => openPage(callbackPage));
+
+    await step('WebAuth.login({realm, username, password}) posts /co/authenticate, then /authorize?login_ticket= comes back with #id_token', async () => {
+      const body = await loginAndComeBack('login', { realm: TENANT.realm, username: alice.email, password: alice.password });
+      eq(body.client_id, TENANT.spa.clientId, '/co/authenticate body client_id', { body });
+      eq(body.credential_type, 'http://auth0.com/oauth/grant-type/password-realm', '/co/authenticate body credential_type', { body });
+      eq(body.realm, TENANT.realm, '/co/authenticate body realm', { body });
+      eq(body.username, alice.email, '/co/authenticate body username', { body });
+    });
+
+    await step('WebAuth.parseHash validates alice\'s ID token; the access token has the Hasura claims', async () => {
+      const value = await parseHash();
+      eq(value.idTokenPayload.sub, alice.userId, 'idTokenPayload.sub', { claims: value.idTokenPayload });
+      eq(value.idTokenPayload.email, alice.email, 'idTokenPayload.email', { claims: value.idTokenPayload });
+      await verifyAccessToken(value.accessToken, alice);
+    });
+
+    await step('WebAuth.login with a wrong password calls back with access_denied "Wrong email or password." (no redirect)', async () => {
+      const before = page.url();
+      const out = await call('login(wrong password)', implicit, 'login', { realm: TENANT.realm, username: alice.email, password: 'not-alices-password' });
+      check(!out.ok, 'the wrong password was accepted', { result: out.value });
+      eq(out.error.code, 'access_denied', 'err.code', { 'SDK error': out.error });
+      eq(out.error.description, 'Wrong email or password.', 'err.description', { 'SDK error': out.error });
+      // auth0.js hands the callback the answer's body only (no statusCode): the status from the network.
+      eq(lastCoStatus(), 403, 'status of POST /co/authenticate');
+      eq(page.url(), before, 'the page stays where it is');
+    });
+
+    const sent = await step('WebAuth.passwordlessStart({connection: "email", send: "code", email}); the code is in the outbox', async () => {
+      const out = await call('passwordlessStart(code)', implicit, 'passwordlessStart', { connection: 'email', send: 'code', email: otpEmail });
+      check(out.ok, `passwordlessStart failed: ${out.error?.code} ${out.error?.description}`, { 'SDK error': out.error });
+      return outboxCode(env, otpEmail, 'email');
+    });
+
+    await step('WebAuth.passwordlessLogin with a wrong code calls back with access_denied "Wrong email or verification code."', async () => {
+      const wrong = sent.code === '000000' ? '111111' : '000000';
+      const out = await call('passwordlessLogin(wrong code)', implicit, 'passwordlessLogin', { connection: 'email', email: otpEmail, verificationCode: wrong });
+      check(!out.ok, 'the wrong code was accepted', { result: out.value });
+      eq(out.error.code, 'access_denied', 'err.code', { 'SDK error': out.error });
+      eq(out.error.description, 'Wrong email or verification code.', 'err.description', { 'SDK error': out.error });
+      eq(lastCoStatus(), 403, 'status of POST /co/authenticate');
+    });
+
+    await step('WebAuth.passwordlessLogin({connection: "email", email, verificationCode}) comes back with #id_token', async () => {
+      const body = await loginAndComeBack('passwordlessLogin', { connection: 'email', email: otpEmail, verificationCode: sent.code });
+      eq(body.credential_type, 'http://auth0.com/oauth/grant-type/passwordless/otp', '/co/authenticate body credential_type', { body });
+      eq(body.realm, 'email', '/co/authenticate body realm', { body });
+      eq(body.username, otpEmail, '/co/authenticate body username', { body });
+      eq(body.otp, sent.code, '/co/authenticate body otp', { body });
+    });
+
+    await step('WebAuth.parseHash: a new email| user with a verified email; the access token verifies', async () => {
+      const value = await parseHash();
+      const claims = value.idTokenPayload;
+      check(/^email\|[0-9a-f]{24}$/.test(claims.sub ?? ''), `sub should be email|<24 hex>, got ${claims.sub}`, { claims });
+      eq(claims.email, otpEmail, 'idTokenPayload.email', { claims });
+      eq(claims.email_verified, true, 'idTokenPayload.email_verified (the code proved the address)', { claims });
+      await verifyAccessToken(value.accessToken, { email: otpEmail, userId: claims.sub, roles: ['user'] });
+    });
+  });
+}
+
 // ---------------------------------------------------------------- main
 async function main() {
   check(env.baseUrl.startsWith('http://localhost:'), `MOCK_BASE_URL must be http://localhost:PORT (same site as the SPA), got ${env.baseUrl}`);
@@ -790,6 +915,7 @@ async function main() {
     if (only.includes('G')) await scenarioG(browser, pageUrl);
     if (only.includes('H')) await scenarioH(browser, pageUrl);
     if (only.includes('I')) await scenarioI(browser, pageUrl);
+    if (only.includes('J')) await scenarioJ(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

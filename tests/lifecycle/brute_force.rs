@@ -93,11 +93,7 @@ async fn the_login_page_says_the_account_is_blocked() {
 
 #[tokio::test]
 async fn a_connection_without_brute_force_protection_never_blocks() {
-    let (server, _dir) = start_edited(Edits {
-        db: "      brute_force_protection: false\n",
-        ..Default::default()
-    })
-    .await;
+    let (server, _dir) = start_with_db("      brute_force_protection: false\n").await;
     let base = server.base_url();
     fail_times(&base, 12).await;
 

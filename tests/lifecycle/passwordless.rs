@@ -312,14 +312,7 @@ async fn the_passwordless_screens_take_an_email_then_its_code() {
     let base = server.base_url();
     let first = login_page_url(&base, &client(), &authorize_url(&base, "&connection=email")).await;
     assert!(first.contains("/u/login/passwordless?state="), "{first}");
-    let html = client()
-        .get(&first)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_page(&first).await.1;
     assert!(html.contains(r#"id="email" name="email""#));
     let res = client()
         .post(&first)
@@ -377,18 +370,7 @@ async fn the_passwordless_screens_take_an_email_then_its_code() {
 
 #[tokio::test]
 async fn a_first_passwordless_login_runs_the_registration_triggers() {
-    let upstream =
-        Upstream::start(|_, _| Answer::Now(json_response(reqwest::StatusCode::OK, json!({}))))
-            .await;
-    let triggers = format!(
-        "  post-user-registration:\n    - hook: webhook\n      url: {}\n",
-        upstream.url("/registered")
-    );
-    let (server, _dir) = start_edited(Edits {
-        triggers: &triggers,
-        ..Default::default()
-    })
-    .await;
+    let (upstream, server, _dir) = start_with_registration_webhook().await;
     let base = server.base_url();
     let code = email_code(&base, "fresh@example.com").await;
     otp_grant(&base, "email", "fresh@example.com", &code).await;

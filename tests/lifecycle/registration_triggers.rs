@@ -5,7 +5,6 @@
 use crate::support::*;
 use crate::tenant::*;
 use reqwest::StatusCode;
-use serde_json::json;
 
 /// An Action named `name` bound to `trigger`, with its code at `actions/<name>.js`.
 fn action_yaml(name: &str, trigger: &str) -> (String, String) {
@@ -95,16 +94,7 @@ async fn metadata_set_before_registration_is_on_the_new_user() {
     let base = server.base_url();
     let (status, body) = signup(&base, signup_body("meta@ok.example", STRONG)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let users: serde_json::Value = client()
-        .get(format!(
-            "{base}/api/v2/users-by-email?email=meta%40ok.example"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let users = users_by_email(&base, "meta@ok.example").await;
     assert_eq!(users[0]["app_metadata"]["plan"], "trial");
     assert_eq!(
         users[0]["user_metadata"]["source"], "api",
@@ -127,18 +117,7 @@ async fn a_pre_registration_run_is_recorded_with_its_trigger() {
 
 #[tokio::test]
 async fn a_post_registration_webhook_gets_the_new_user() {
-    let upstream =
-        Upstream::start(|_, _| Answer::Now(json_response(reqwest::StatusCode::OK, json!({}))))
-            .await;
-    let triggers = format!(
-        "  post-user-registration:\n    - hook: webhook\n      url: {}\n",
-        upstream.url("/registered")
-    );
-    let (server, _dir) = start_edited(Edits {
-        triggers: &triggers,
-        ..Default::default()
-    })
-    .await;
+    let (upstream, server, _dir) = start_with_registration_webhook().await;
     let base = server.base_url();
     let (_, body) = signup(&base, signup_body("hooked@example.com", STRONG)).await;
     let seen = upstream.seen();

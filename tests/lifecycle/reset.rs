@@ -116,15 +116,7 @@ async fn a_reset_link_works_once() {
     let base = server.base_url();
     let link = alice_reset_link(&base).await;
     reset_with(&base, &link, STRONG, STRONG).await;
-    let again = client().get(&link).send().await.unwrap();
-    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        again
-            .text()
-            .await
-            .unwrap()
-            .contains("This ticket was already used.")
-    );
+    assert_link_already_used(&link).await;
     server.shutdown().await;
 }
 

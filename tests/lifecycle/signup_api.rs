@@ -28,14 +28,7 @@ async fn a_signed_up_user_has_a_database_identity_in_the_management_api() {
     let base = server.base_url();
     let (_, body) = signup(&base, signup_body("listed@example.com", STRONG)).await;
     let user_id = format!("auth0|{}", body["_id"].as_str().unwrap());
-    let user: serde_json::Value = client()
-        .get(format!("{base}/api/v2/users/{}", enc(&user_id)))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let user = get_json(&format!("{base}/api/v2/users/{}", enc(&user_id))).await;
     assert_eq!(user["identities"][0]["provider"], "auth0");
     assert_eq!(
         user["identities"][0]["connection"],
@@ -80,11 +73,7 @@ async fn a_weak_password_is_a_password_strength_error_with_the_policy() {
 
 #[tokio::test]
 async fn a_connection_with_signups_disabled_refuses_them() {
-    let (server, _dir) = start_edited(Edits {
-        db: "      disable_signup: true\n",
-        ..Default::default()
-    })
-    .await;
+    let (server, _dir) = start_with_db("      disable_signup: true\n").await;
     let (status, body) = signup(
         &server.base_url(),
         signup_body("closed@example.com", STRONG),
@@ -108,11 +97,7 @@ async fn an_unknown_connection_is_bad_connection() {
 
 #[tokio::test]
 async fn a_connection_that_requires_usernames_refuses_a_signup_without_one() {
-    let (server, _dir) = start_edited(Edits {
-        db: "      requires_username: true\n",
-        ..Default::default()
-    })
-    .await;
+    let (server, _dir) = start_with_db("      requires_username: true\n").await;
     let base = server.base_url();
     let (status, body) = signup(&base, signup_body("nouser@example.com", STRONG)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -132,11 +117,7 @@ async fn a_connection_that_requires_usernames_refuses_a_signup_without_one() {
 
 #[tokio::test]
 async fn a_taken_username_is_username_exists() {
-    let (server, _dir) = start_edited(Edits {
-        db: "      requires_username: true\n",
-        ..Default::default()
-    })
-    .await;
+    let (server, _dir) = start_with_db("      requires_username: true\n").await;
     let base = server.base_url();
     let mut first = signup_body("one@example.com", STRONG);
     first["username"] = json!("same");
@@ -164,16 +145,7 @@ async fn concurrent_signups_with_one_email_create_exactly_one_user() {
         .filter(|(_, b)| b["code"] == "user_exists")
         .count();
     assert_eq!((created, exists), (1, 15), "{results:?}");
-    let users: serde_json::Value = client()
-        .get(format!(
-            "{base}/api/v2/users-by-email?email=race%40example.com"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let users = users_by_email(&base, "race@example.com").await;
     assert_eq!(users.as_array().unwrap().len(), 1);
     server.shutdown().await;
 }

@@ -26,14 +26,7 @@ async fn screen_hint_signup_opens_the_signup_page() {
     let base = server.base_url();
     let page = first_page(&base, "&screen_hint=signup").await;
     assert!(page.contains("/u/signup?state="), "{page}");
-    let html = client()
-        .get(&page)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_page(&page).await.1;
     for needle in [
         r#"id="email" name="email""#,
         r#"id="password" name="password""#,
@@ -50,14 +43,7 @@ async fn the_login_page_links_to_signup_and_back() {
     let server = start().await;
     let base = server.base_url();
     let login = first_page(&base, "").await;
-    let html = client()
-        .get(&login)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_page(&login).await.1;
     let state = query_of(&login)["state"].clone();
     assert!(
         html.contains(&format!("/u/signup?state={}", enc(&state))),
@@ -169,40 +155,18 @@ async fn a_weak_password_on_the_page_lists_the_unmet_rules() {
 
 #[tokio::test]
 async fn the_page_asks_for_a_username_where_the_connection_requires_one() {
-    let (server, _dir) = start_edited(Edits {
-        db: "      requires_username: true\n",
-        ..Default::default()
-    })
-    .await;
+    let (server, _dir) = start_with_db("      requires_username: true\n").await;
     let page = first_page(&server.base_url(), "&screen_hint=signup").await;
-    let html = client()
-        .get(&page)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_page(&page).await.1;
     assert!(html.contains(r#"id="username" name="username""#));
     server.shutdown().await;
 }
 
 #[tokio::test]
 async fn with_signups_disabled_the_login_page_has_no_signup_link() {
-    let (server, _dir) = start_edited(Edits {
-        db: "      disable_signup: true\n",
-        ..Default::default()
-    })
-    .await;
+    let (server, _dir) = start_with_db("      disable_signup: true\n").await;
     let page = first_page(&server.base_url(), "").await;
-    let html = client()
-        .get(&page)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_page(&page).await.1;
     assert!(!html.contains("signup-link"));
     server.shutdown().await;
 }

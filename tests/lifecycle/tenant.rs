@@ -104,3 +104,69 @@ pub async fn login(
 ) -> (reqwest::StatusCode, serde_json::Value) {
     password_login(base, user, password).await
 }
+
+/// `GET url`: the status and the body as text.
+pub async fn get_page(url: &str) -> (reqwest::StatusCode, String) {
+    let res = client().get(url).send().await.expect("the mock answers");
+    (res.status(), res.text().await.expect("a text body"))
+}
+
+/// `GET url` as JSON.
+pub async fn get_json(url: &str) -> serde_json::Value {
+    client()
+        .get(url)
+        .send()
+        .await
+        .expect("the mock answers")
+        .json()
+        .await
+        .expect("a JSON body")
+}
+
+/// The users `/api/v2/users-by-email` lists for `email`.
+pub async fn users_by_email(base: &str, email: &str) -> serde_json::Value {
+    get_json(&format!(
+        "{base}/api/v2/users-by-email?email={}",
+        enc(email)
+    ))
+    .await
+}
+
+/// A mock whose database connection has these `options` entries besides the default policy.
+pub async fn start_with_db(options: &str) -> (auth0_mock::MockServer, tempfile::TempDir) {
+    start_edited(Edits {
+        db: options,
+        ..Default::default()
+    })
+    .await
+}
+
+/// A mock with a post-user-registration webhook to a local upstream that answers `{}`; the
+/// upstream records what it was sent.
+pub async fn start_with_registration_webhook()
+-> (Upstream, auth0_mock::MockServer, tempfile::TempDir) {
+    let upstream = Upstream::start(|_, _| {
+        Answer::Now(json_response(
+            reqwest::StatusCode::OK,
+            serde_json::json!({}),
+        ))
+    })
+    .await;
+    let triggers = format!(
+        "  post-user-registration:\n    - hook: webhook\n      url: {}\n",
+        upstream.url("/registered")
+    );
+    let (server, dir) = start_edited(Edits {
+        triggers: &triggers,
+        ..Default::default()
+    })
+    .await;
+    (upstream, server, dir)
+}
+
+/// Follows a link a second time: Auth0's "already used" page.
+pub async fn assert_link_already_used(link: &str) {
+    let (status, html) = get_page(link).await;
+    assert_eq!(status, reqwest::StatusCode::BAD_REQUEST);
+    assert!(html.contains("This ticket was already used."), "{html}");
+}

@@ -111,6 +111,29 @@ export function causeChain(e) {
   return parts.join(' <- ') || undefined;
 }
 
+/** An SDK error (AuthApiError / ResponseError keep the mock's status and body) as a CheckError. */
+export function sdkError(what, e) {
+  return new CheckError(`${what}: ${e.constructor?.name ?? 'Error'}: ${e.message}`, {
+    error: e.error,
+    error_description: e.error_description,
+    'mock status': e.statusCode,
+    'mock body': e.body,
+    cause: causeChain(e),
+  });
+}
+
+/** Awaits an SDK call that must succeed; a failure names the step and what the mock answered. */
+export async function sdk(what, fn) {
+  try { return await fn(); } catch (e) { throw sdkError(what, e); }
+}
+
+/** Awaits an SDK call that must reject; returns the SDK's error. */
+export async function rejection(what, fn) {
+  let value;
+  try { value = await fn(); } catch (e) { return e; }
+  throw new CheckError(`${what} succeeded but should have been refused`, { data: value?.data });
+}
+
 export function fmt(v) {
   if (typeof v === 'string') return v.length > 4000 ? v.slice(0, 4000) + '…(truncated)' : v;
   if (v instanceof Headers) return JSON.stringify(Object.fromEntries(v.entries()));
