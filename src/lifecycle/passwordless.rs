@@ -125,9 +125,9 @@ pub(crate) fn start(mock: &Mock, req: Start) -> Result<Message, PasswordlessErro
         None if connection.options.disable_signup => return Err(PasswordlessError::Disabled),
         _ => {}
     }
-    let code = crate::util::random_digits(connection.options.totp.length.clamp(4, 12));
+    let code = crate::util::random_digits(connection.options.totp.length);
     let now = mock.clock().now();
-    let lifetime = connection.options.totp.time_step.max(1);
+    let lifetime = connection.options.totp.time_step;
     let otp = Otp {
         code: code.clone(),
         attempts_left: OTP_ATTEMPTS,

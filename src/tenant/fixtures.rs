@@ -363,6 +363,20 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     for c in connections.iter_mut().filter(|c| c.id.is_none()) {
         c.id = Some(format!("con_{}", crate::util::short_hash(&c.name)));
     }
+    for (i, c) in connections.iter().enumerate() {
+        check_connection_options(c).map_err(|(field, reason)| {
+            inv(
+                format!("connections[name={}].options.{field}", c.name),
+                reason,
+            )
+        })?;
+        if connections[..i].iter().any(|o| o.name == c.name) {
+            return Err(inv(
+                format!("connections[name={}]", c.name),
+                "duplicate connection name".into(),
+            ));
+        }
+    }
 
     // Clients.
     let mut clients = file.clients;
@@ -649,6 +663,37 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
 }
 
 /// Loads `scenarios/*.yaml`; a scenario without a `name` is named after its file.
+/// The connection options Auth0 would refuse, as `(field, reason)`: a bound outside Auth0's
+/// range would otherwise be clamped silently.
+fn check_connection_options(c: &Connection) -> Result<(), (&'static str, String)> {
+    let o = &c.options;
+    if c.passwordless().is_some() {
+        if !(4..=12).contains(&o.totp.length) {
+            return Err(("totp.length", "must be between 4 and 12 digits".into()));
+        }
+        if !(1..=86_400).contains(&o.totp.time_step) {
+            return Err((
+                "totp.time_step",
+                "must be between 1 and 86400 seconds".into(),
+            ));
+        }
+    }
+    if let Some(min) = o.password_complexity_options.min_length
+        && !(1..=128).contains(&min)
+    {
+        return Err((
+            "password_complexity_options.min_length",
+            "must be between 1 and 128".into(),
+        ));
+    }
+    if let Some(u) = o.validation.username
+        && !(u.min >= 1 && u.min <= u.max && u.max <= 128)
+    {
+        return Err(("validation.username", "needs 1 <= min <= max <= 128".into()));
+    }
+    Ok(())
+}
+
 /// Loads one trigger's entries: Actions (by `action_name`, their code and secrets) and native
 /// hooks (by `hook`), in order.
 fn load_bindings(

@@ -381,3 +381,28 @@ async fn a_first_passwordless_login_runs_the_registration_triggers() {
     assert_eq!(seen[0].body["connection"]["strategy"], "email");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_code_length_auth0_would_refuse_fails_the_tenant_at_startup() {
+    let dir = tenant_dir(Edits::default());
+    let path = dir.path().join("tenant.yaml");
+    let yaml = std::fs::read_to_string(&path).unwrap();
+    let email = "  - name: email\n    strategy: email\n    options:\n      totp: { time_step: 180, length: 6 }";
+    assert!(
+        yaml.contains(email),
+        "the default tenant's email connection changed shape"
+    );
+    std::fs::write(
+        &path,
+        yaml.replacen(email, &email.replace("length: 6", "length: 20"), 1),
+    )
+    .unwrap();
+    let err = try_start_with_fixtures(dir.path())
+        .await
+        .err()
+        .expect("startup fails");
+    assert!(
+        err.contains("connections[name=email].options.totp.length"),
+        "{err}"
+    );
+}
