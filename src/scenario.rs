@@ -126,7 +126,7 @@ pub(crate) async fn mint(mock: &Mock, s: &Scenario) -> Result<MintedScenario, OA
                     .map(|g| g.scope.clone())
                     .unwrap_or_default(),
             };
-            mint::client_token(mock, client_id, &aud, &scope, Some(s))?
+            mint::client_token(mock, client_id, &aud, &scope, &Default::default(), Some(s))?
         }
         None => user_tokens(mock, &tenant, s, audience).await?,
     };

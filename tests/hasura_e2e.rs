@@ -401,3 +401,39 @@ async fn a_signup_syncs_the_user_into_postgres_through_a_post_registration_actio
     );
     s.mock.shutdown().await;
 }
+
+/// A backend's client_credentials token, given Hasura claims by the native hook on the
+/// credentials-exchange trigger, is accepted by Hasura as the configured role: the query runs
+/// (the backend has no row of its own, so it sees none) instead of failing with
+/// `jwt-invalid-claims`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backends_client_credentials_token_is_accepted_through_credentials_exchange() {
+    let s = stack_with(|_| {
+        let mut tenant = auth0_mock::tenant::load_embedded().unwrap();
+        let mut hook = HookBinding::native(
+            "hasura-claims",
+            "hasura-claims",
+            json!({ "default_role": "user", "default_allowed_roles": ["user"] }),
+        );
+        hook.trigger = auth0_mock::protocol::Trigger::CredentialsExchange;
+        tenant.credentials_exchange = vec![hook];
+        tenant
+    })
+    .await;
+    let base = s.mock.base_url();
+    let (status, body) = m2m_token(&base).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token = body["access_token"].as_str().unwrap();
+    assert_eq!(
+        claims(token)[HASURA_NS]["x-hasura-user-id"],
+        "auth0-mock-m2m@clients"
+    );
+    let gql = s.hasura.as_ref().unwrap().graphql_url();
+    let answer = graphql(&gql, Some(("authorization", &bearer(token))), USERS).await;
+    assert_eq!(
+        answer,
+        json!({ "data": { "users": [] } }),
+        "Hasura accepted the token"
+    );
+    s.mock.shutdown().await;
+}

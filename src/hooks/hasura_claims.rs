@@ -28,8 +28,16 @@ struct Settings {
     default_allowed_roles: Vec<String>,
     #[serde(default)]
     allowed_roles: Option<Vec<String>>,
-    #[serde(default = "default_user_id_path")]
-    user_id_from: String,
+    /// An event path holding the default role (`client.metadata.hasura_role` for backends).
+    #[serde(default)]
+    default_role_from: Option<String>,
+    /// An event path holding the allowed roles (a list, or one comma-separated string).
+    #[serde(default)]
+    allowed_roles_from: Option<String>,
+    /// Where the user id comes from: `user.user_id` on post-login; on credentials-exchange the
+    /// token's subject, `<client_id>@clients`, unless a path is given.
+    #[serde(default)]
+    user_id_from: Option<String>,
     #[serde(default)]
     session_variables: BTreeMap<String, String>,
     #[serde(default = "default_tokens")]
@@ -38,9 +46,6 @@ struct Settings {
 
 fn default_namespace() -> String {
     DEFAULT_NAMESPACE.to_string()
-}
-fn default_user_id_path() -> String {
-    "user.user_id".to_string()
 }
 fn default_tokens() -> Vec<String> {
     vec!["access_token".to_string()]
@@ -61,6 +66,7 @@ pub enum ClaimsFormat {
 #[derive(Debug)]
 pub struct HasuraClaims {
     settings: Settings,
+    trigger: Trigger,
 }
 
 impl HasuraClaims {
@@ -69,9 +75,12 @@ impl HasuraClaims {
         binding: &HookBinding,
         _tenant: &Tenant,
     ) -> Result<Arc<dyn PostLoginHook>, String> {
-        if binding.trigger != Trigger::PostLogin {
+        if !matches!(
+            binding.trigger,
+            Trigger::PostLogin | Trigger::CredentialsExchange
+        ) {
             return Err(format!(
-                "hasura-claims puts claims into tokens, so it runs on post-login only, not on {}",
+                "hasura-claims puts claims into tokens, so it runs on post-login and credentials-exchange only, not on {}",
                 binding.trigger
             ));
         }
@@ -97,6 +106,8 @@ impl HasuraClaims {
         if settings.default_role.is_none()
             && settings.default_allowed_roles.is_empty()
             && settings.allowed_roles.is_none()
+            && settings.allowed_roles_from.is_none()
+            && settings.default_role_from.is_none()
         {
             return Err(
                 "give default_role (and default_allowed_roles for users without roles)".into(),
@@ -114,31 +125,58 @@ impl HasuraClaims {
                 return Err(format!("tokens: '{t}' must be access_token or id_token"));
             }
         }
-        Ok(Arc::new(Self { settings }))
+        Ok(Arc::new(Self {
+            settings,
+            trigger: binding.trigger,
+        }))
     }
 
     /// The claims object for an event, before formatting.
     fn claims(&self, event: &Event) -> Result<Map<String, Value>, HookError> {
         let s = &self.settings;
-        let roles = event.roles();
+        let roles = match &s.allowed_roles_from {
+            Some(path) => event.lookup(path).map(role_list).unwrap_or_default(),
+            None => event.roles(),
+        };
         let allowed: Vec<String> = match &s.allowed_roles {
             Some(fixed) => fixed.clone(),
             None if roles.is_empty() => s.default_allowed_roles.clone(),
             None => roles,
         };
-        let default = match &s.default_role {
-            Some(d) if allowed.contains(d) => d.clone(),
-            _ => allowed.first().cloned().ok_or_else(|| HookError::new("hasura-claims: the user has no roles and no default_allowed_roles are configured"))?,
+        let wanted = s
+            .default_role_from
+            .as_deref()
+            .and_then(|p| event.lookup(p))
+            .and_then(|v| v.as_str().map(str::to_string))
+            .or_else(|| s.default_role.clone());
+        let allowed = match &wanted {
+            // A default role named by the event is allowed too, as a backend's one role is.
+            Some(d) if s.default_role_from.is_some() && !allowed.contains(d) => {
+                let mut a = allowed;
+                a.insert(0, d.clone());
+                a
+            }
+            _ => allowed,
         };
-        let user_id = event
-            .lookup(&s.user_id_from)
-            .map(|v| session_string(&v))
-            .ok_or_else(|| {
-                HookError::new(format!(
-                    "hasura-claims: {} is empty for this user",
-                    s.user_id_from
-                ))
-            })?;
+        let default = match &wanted {
+            Some(d) if allowed.contains(d) => d.clone(),
+            _ => allowed.first().cloned().ok_or_else(|| {
+                HookError::new(
+                    "hasura-claims: no roles for this token and no default_allowed_roles are configured",
+                )
+            })?,
+        };
+        let user_id = match (&s.user_id_from, self.trigger) {
+            (Some(path), _) => event.lookup(path).map(|v| session_string(&v)),
+            (None, Trigger::CredentialsExchange) => Some(format!("{}@clients", event.client_id())),
+            (None, _) => event.lookup("user.user_id").map(|v| session_string(&v)),
+        }
+        .ok_or_else(|| {
+            HookError::new(format!(
+                "hasura-claims: {} is empty for this user",
+                s.user_id_from.as_deref().unwrap_or("user.user_id")
+            ))
+        })?;
         let mut claims = Map::new();
         claims.insert("x-hasura-default-role".into(), json!(default));
         claims.insert("x-hasura-allowed-roles".into(), json!(allowed));
@@ -149,6 +187,23 @@ impl HasuraClaims {
             }
         }
         Ok(claims)
+    }
+}
+
+/// Roles from an event value: a list, or one comma-separated string.
+fn role_list(v: Value) -> Vec<String> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        Value::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

@@ -5,12 +5,13 @@ use super::extract::{AppState, Body, PeerIp, user_agent};
 use super::params::Params;
 use super::passwordless::oauth_error;
 use crate::error::OAuthError;
+use crate::hooks::Event;
 use crate::lifecycle;
 use crate::login::event::request_json;
 use crate::login::{self, LoginInput};
 use crate::mint::{self, MintOptions, TokenSet};
 use crate::mock::Mock;
-use crate::protocol::{GrantType, LoginFlow, RotationType};
+use crate::protocol::{GrantType, LoginFlow, RotationType, Trigger};
 use crate::scope::split_scope;
 use crate::store::{LoginRefusal, PasswordRefusal};
 use crate::tenant::{Client, Tenant};
@@ -73,7 +74,9 @@ pub(crate) async fn token(
         }
         GrantType::AuthorizationCode => authorization_code(&mock, client, &params)?,
         GrantType::RefreshToken => refresh(&mock, client, &params, &origin).await?,
-        GrantType::ClientCredentials => client_credentials(&mock, &tenant, client, &params)?,
+        GrantType::ClientCredentials => {
+            client_credentials(&mock, &tenant, client, &params, &origin).await?
+        }
         GrantType::Password => password(&mock, &tenant, client, &params, false, &origin).await?,
         GrantType::PasswordRealm => {
             password(&mock, &tenant, client, &params, true, &origin).await?
@@ -210,11 +213,12 @@ async fn refresh(
     )
 }
 
-fn client_credentials(
+async fn client_credentials(
     mock: &Mock,
     tenant: &Tenant,
     client: &Client,
     params: &Params,
+    origin: &Origin<'_>,
 ) -> Result<TokenSet, OAuthError> {
     if client.is_public() {
         return Err(OAuthError::unauthorized_client(
@@ -229,7 +233,14 @@ fn client_credentials(
             Some(s) => split_scope(Some(s)),
             None => MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
         };
-        return mint::client_token(mock, &client.client_id, management, &scope, None);
+        return mint::client_token(
+            mock,
+            &client.client_id,
+            management,
+            &scope,
+            &Map::new(),
+            None,
+        );
     }
     let Some(audience) = requested_audience(tenant, params)? else {
         return Err(OAuthError::access_denied(
@@ -253,8 +264,57 @@ fn client_credentials(
         }
         None => grant.scope.clone(),
     };
+    let custom = credentials_exchange(mock, client, &audience, &scope, origin).await?;
     tracing::info!(client = %client.client_id, audience = %audience, scope = %scope.join(" "), grant = "client_credentials", "token issued");
-    mint::client_token(mock, &client.client_id, &audience, &scope, None)
+    mint::client_token(mock, &client.client_id, &audience, &scope, &custom, None)
+}
+
+/// Runs the credentials-exchange trigger (when anything is bound to it: the hot path pays
+/// nothing otherwise) and returns the claims its hooks set. A denial answers the Action's code
+/// (`invalid_request`, `invalid_scope`: 400; `server_error`: 500) with its reason; a hook that
+/// fails is `access_denied`, as on post-login.
+async fn credentials_exchange(
+    mock: &Mock,
+    client: &Client,
+    audience: &str,
+    scope: &[String],
+    origin: &Origin<'_>,
+) -> Result<Map<String, Value>, OAuthError> {
+    let pipeline = mock.trigger_pipeline(Trigger::CredentialsExchange);
+    if pipeline.is_empty() {
+        return Ok(Map::new());
+    }
+    let mut event = Event::empty();
+    event.user = Value::Null;
+    event.authorization = Value::Null;
+    event.stats = Value::Null;
+    event.authentication = Value::Null;
+    event.connection = Value::Null;
+    event.client = json!({
+        "client_id": client.client_id,
+        "name": client.name,
+        "metadata": client.client_metadata,
+    });
+    event.resource_server = json!({ "identifier": audience });
+    event.request = origin.request(mock);
+    event.transaction = json!({ "requested_scopes": scope });
+    event.tenant = json!({ "id": mock.tenant().friendly_name });
+    let http = mock.http().map_err(OAuthError::server_error)?;
+    let result = pipeline.run(event, &http, mock.records()).await;
+    if let Some(reason) = result.denied {
+        tracing::info!(client = %client.client_id, audience = %audience, reason = %reason, "client_credentials denied by credentials-exchange");
+        return Err(match result.deny_code.as_deref() {
+            Some("server_error") => {
+                OAuthError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", reason)
+            }
+            Some(code @ ("invalid_request" | "invalid_scope")) => {
+                OAuthError::new(StatusCode::BAD_REQUEST, code.to_string(), reason)
+            }
+            Some(other) => OAuthError::new(StatusCode::BAD_REQUEST, other.to_string(), reason),
+            None => OAuthError::access_denied(reason),
+        });
+    }
+    Ok(result.api.access_claims)
 }
 
 async fn password(

@@ -151,6 +151,7 @@ pub(crate) fn client_token(
     client_id: &str,
     audience: &str,
     scope: &[String],
+    custom: &claims::Claims,
     scenario: Option<&Scenario>,
 ) -> Result<TokenSet, OAuthError> {
     let now = mock.clock().now();
@@ -158,7 +159,7 @@ pub(crate) fn client_token(
     let api = tenant.api(audience);
     let lifetime = api.map_or(DEFAULT_CLIENT_TOKEN_LIFETIME, |a| a.token_lifetime);
     let dialect = api.map_or(crate::protocol::TokenDialect::AccessToken, |a| a.dialect());
-    let claims = claims::client_access(
+    let mut claims = claims::client_access(
         mock.issuer(),
         dialect,
         client_id,
@@ -167,6 +168,10 @@ pub(crate) fn client_token(
         now,
         lifetime,
     );
+    // Claims from credentials-exchange hooks: the Api already refused restricted names.
+    for (k, v) in custom {
+        claims.entry(k.clone()).or_insert_with(|| v.clone());
+    }
     let keys = mock.keys();
     let key = keys.current();
     let mut jwt = UnsignedJwt::new(key, access_typ(dialect), claims);

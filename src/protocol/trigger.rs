@@ -17,15 +17,18 @@ pub enum Trigger {
     PostUserRegistration,
     /// After a password is changed or reset; cannot change the outcome.
     PostChangePassword,
+    /// Before a client_credentials access token is issued; may deny or add claims.
+    CredentialsExchange,
 }
 
 impl Trigger {
     /// Every trigger the mock runs, in the order `tenant.yaml` documents them.
-    pub const ALL: [Trigger; 4] = [
+    pub const ALL: [Trigger; 5] = [
         Trigger::PostLogin,
         Trigger::PreUserRegistration,
         Trigger::PostUserRegistration,
         Trigger::PostChangePassword,
+        Trigger::CredentialsExchange,
     ];
 
     /// The Deploy CLI key under `triggers:` and the id in an Action's `supported_triggers`.
@@ -35,6 +38,7 @@ impl Trigger {
             Trigger::PreUserRegistration => "pre-user-registration",
             Trigger::PostUserRegistration => "post-user-registration",
             Trigger::PostChangePassword => "post-change-password",
+            Trigger::CredentialsExchange => "credentials-exchange",
         }
     }
 
@@ -50,13 +54,17 @@ impl Trigger {
             Trigger::PreUserRegistration => "onExecutePreUserRegistration",
             Trigger::PostUserRegistration => "onExecutePostUserRegistration",
             Trigger::PostChangePassword => "onExecutePostChangePassword",
+            Trigger::CredentialsExchange => "onExecuteCredentialsExchange",
         }
     }
 
     /// Whether a hook's denial or failure stops what triggered it. Auth0's post-registration
     /// and post-change-password Actions run after the fact: a failure is logged, never undone.
     pub fn blocks(self) -> bool {
-        matches!(self, Trigger::PostLogin | Trigger::PreUserRegistration)
+        matches!(
+            self,
+            Trigger::PostLogin | Trigger::PreUserRegistration | Trigger::CredentialsExchange
+        )
     }
 }
 
@@ -75,12 +83,19 @@ mod tests {
         for t in Trigger::ALL {
             assert_eq!(Trigger::from_id(t.id()), Some(t));
         }
-        assert_eq!(Trigger::from_id("credentials-exchange"), None);
+        assert_eq!(Trigger::from_id("send-phone-message"), None);
     }
 
     #[test]
-    fn only_login_and_pre_registration_can_stop_their_flow() {
+    fn only_login_pre_registration_and_credentials_exchange_can_stop_their_flow() {
         let blocking: Vec<_> = Trigger::ALL.into_iter().filter(|t| t.blocks()).collect();
-        assert_eq!(blocking, [Trigger::PostLogin, Trigger::PreUserRegistration]);
+        assert_eq!(
+            blocking,
+            [
+                Trigger::PostLogin,
+                Trigger::PreUserRegistration,
+                Trigger::CredentialsExchange
+            ]
+        );
     }
 }

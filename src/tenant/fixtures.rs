@@ -615,7 +615,7 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                 tracing::warn!(
                     trigger = %id,
                     bindings = entries.len(),
-                    "tenant.yaml binds Actions to a trigger auth0-mock does not run: they are ignored (runs: post-login, pre-user-registration, post-user-registration, post-change-password)"
+                    "tenant.yaml binds Actions to a trigger auth0-mock does not run: they are ignored (runs: post-login, pre-user-registration, post-user-registration, post-change-password, credentials-exchange)"
                 );
             }
             continue;
@@ -628,6 +628,7 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     let pre_user_registration = take(Trigger::PreUserRegistration);
     let post_user_registration = take(Trigger::PostUserRegistration);
     let post_change_password = take(Trigger::PostChangePassword);
+    let credentials_exchange = take(Trigger::CredentialsExchange);
 
     let scenarios = load_scenarios(src)?;
 
@@ -650,6 +651,7 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         pre_user_registration,
         post_user_registration,
         post_change_password,
+        credentials_exchange,
         email_templates: file.email_templates,
         scenarios,
         source: label.to_string(),

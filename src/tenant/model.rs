@@ -42,6 +42,9 @@ pub struct Tenant {
     pub post_user_registration: Vec<HookBinding>,
     /// `post-change-password` bindings, in order.
     pub post_change_password: Vec<HookBinding>,
+    /// `credentials-exchange` bindings, in order: they may deny a client_credentials token or
+    /// add claims to it (Hasura claims for backends).
+    pub credentials_exchange: Vec<HookBinding>,
     /// Email templates (`emailTemplates:` in Deploy CLI shape): which emails are sent, from
     /// whom, and where their links lead.
     pub email_templates: Vec<EmailTemplate>,
@@ -116,6 +119,7 @@ impl Tenant {
             Trigger::PreUserRegistration => &self.pre_user_registration,
             Trigger::PostUserRegistration => &self.post_user_registration,
             Trigger::PostChangePassword => &self.post_change_password,
+            Trigger::CredentialsExchange => &self.credentials_exchange,
         }
     }
 
@@ -300,6 +304,9 @@ pub struct Client {
     /// Refresh token rotation settings.
     #[serde(default)]
     pub refresh_token: RefreshTokenConfig,
+    /// The application's metadata (`client_metadata`): `event.client.metadata` in Actions.
+    #[serde(default)]
+    pub client_metadata: Map<String, Value>,
     /// "Allow Cross-Origin Authentication": whether embedded login (auth0.js `login` and
     /// `passwordlessLogin` through `/co/authenticate`) may be used from the app's origins.
     #[serde(default)]

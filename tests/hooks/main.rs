@@ -12,6 +12,7 @@
 mod support;
 
 mod client_credentials;
+mod credentials_exchange;
 mod failures;
 mod fixtures;
 mod hasura_sync;

@@ -169,7 +169,10 @@ async fn hasura_claims_bound_to_a_registration_trigger_is_refused_at_startup() {
         .err()
         .expect("startup fails");
     assert!(err.contains("triggers.post-user-registration[0]"), "{err}");
-    assert!(err.contains("post-login only"), "{err}");
+    assert!(
+        err.contains("runs on post-login and credentials-exchange only"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

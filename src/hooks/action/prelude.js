@@ -326,6 +326,16 @@
         api.samlResponse[m] = unsupported(`api.samlResponse.${m}`, 'the mock does not issue SAML responses');
       }
       api.rules = { wasExecuted: () => false };
+    } else if (trigger === 'credentials-exchange') {
+      api.access = {
+        deny: (code, reason) => {
+          host.op('validationError', String(code), stringify(reason === undefined ? '' : String(reason)));
+          return api;
+        },
+      };
+      api.accessToken = {
+        setCustomClaim: (name, value) => claim('accessClaim', name, value),
+      };
     } else if (trigger === 'pre-user-registration') {
       api.access = {
         deny: (reason, userMessage) => {
