@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     /// `event.user`: user_id, email, name, app_metadata, user_metadata, …
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub user: Value,
     /// `event.authorization`: `{ roles: [...] }`.
     #[serde(skip_serializing_if = "Value::is_null")]
@@ -20,6 +21,7 @@ pub struct Event {
     #[serde(skip_serializing_if = "Value::is_null")]
     pub client: Value,
     /// `event.connection`: id, name, strategy, metadata.
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub connection: Value,
     /// `event.request`: ip, method, hostname, user_agent, query, body, language, geoip.
     pub request: Value,
@@ -60,6 +62,25 @@ impl Event {
             tenant: json!({ "id": "auth0-mock" }),
             session: Value::Null,
             authentication: json!({ "methods": [] }),
+        }
+    }
+
+    /// The event of a trigger that logs no one in (registration, password change, credentials
+    /// exchange): only `tenant`; the caller adds what the trigger has.
+    pub fn outside_login(tenant_id: &str) -> Self {
+        Self {
+            user: Value::Null,
+            authorization: Value::Null,
+            client: Value::Null,
+            connection: Value::Null,
+            request: json!({}),
+            transaction: Value::Null,
+            resource_server: Value::Null,
+            stats: Value::Null,
+            secrets: Map::new(),
+            tenant: json!({ "id": tenant_id }),
+            session: Value::Null,
+            authentication: Value::Null,
         }
     }
 

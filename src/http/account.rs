@@ -106,11 +106,8 @@ fn render_form(
         return refused(TicketRefusal::Unknown);
     };
     let tenant = mock.tenant();
-    let hints = user
-        .connection
-        .as_deref()
-        .and_then(|c| tenant.connection(c))
-        .or_else(|| tenant.connections.iter().find(|c| c.is_database()))
+    let hints = tenant
+        .connection_of(&user)
         .map(|c| c.password_policy().hints())
         .unwrap_or_default();
     let action = format!("/u/reset-password/change?ticket={}", urlencode(id));

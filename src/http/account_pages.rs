@@ -17,7 +17,8 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    fn id(self) -> &'static str {
+    /// The input's id and name.
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Field::Email => "email",
             Field::Username => "username",

@@ -4,10 +4,9 @@
 //! the test-user list (a mock convenience). Success starts a session and continues the parked
 //! `/authorize` request through `/authorize/resume`, as Auth0 does.
 
-use super::authorize::unknown_transaction;
+use super::authorize::{transaction_id, unknown_transaction};
 use super::extract::{AppState, Body, Page, PeerIp, Query};
 use super::pages::{ListedUser, login_page};
-use super::params::Params;
 use super::reply::{unframeable, urlencode};
 use super::session;
 use super::signup_page::signup_connection;
@@ -21,13 +20,6 @@ use axum::response::Response;
 
 /// Why the form did not sign anyone in, as the page shows it.
 const WRONG_CREDENTIALS: &str = "Wrong email or password.";
-
-fn transaction(params: &Params) -> Result<String, ErrorPage> {
-    params
-        .get("state")
-        .map(str::to_string)
-        .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))
-}
 
 fn render(
     mock: &Mock,
@@ -78,7 +70,7 @@ pub(crate) async fn show(
     State(mock): State<AppState>,
     Page(Query(params)): Page<Query>,
 ) -> Result<Response, ErrorPage> {
-    let txid = transaction(&params)?;
+    let txid = transaction_id(&params)?;
     Ok(unframeable(StatusCode::OK, render(&mock, &txid, "", None)?))
 }
 
@@ -89,7 +81,7 @@ pub(crate) async fn submit(
     Page(Query(query)): Page<Query>,
     Page(Body(form)): Page<Body>,
 ) -> Result<Response, ErrorPage> {
-    let txid = transaction(&query)?;
+    let txid = transaction_id(&query)?;
     let username = form.get("username").unwrap_or("").trim().to_string();
     let action = form.get("action").unwrap_or("default");
     let password = form.get("password").unwrap_or("");

@@ -7,7 +7,7 @@
 use super::account_pages::{
     Field, FormError, passwordless_code_page, passwordless_identifier_page,
 };
-use super::authorize::{page_transaction, unknown_transaction};
+use super::authorize::{page_transaction, transaction_id, unknown_transaction};
 use super::extract::{AppState, Body, Page, PeerIp, Query, user_agent};
 use super::params::Params;
 use super::passwordless::oauth_error;
@@ -32,10 +32,7 @@ fn parked(
     mock: &Mock,
     params: &Params,
 ) -> Result<(String, AuthorizeRequest, Connection, PasswordlessChannel), ErrorPage> {
-    let txid = params
-        .get("state")
-        .map(str::to_string)
-        .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))?;
+    let txid = transaction_id(params)?;
     let req = mock
         .store()
         .parked_login(&txid, mock.clock().now())
@@ -86,7 +83,7 @@ pub(crate) async fn submit_identifier(
 ) -> Result<Response, ErrorPage> {
     let (txid, req, connection, channel) = parked(&mock, &params)?;
     let field = field_of(channel);
-    let recipient = form.get(field_id(field)).unwrap_or("").trim().to_string();
+    let recipient = form.get(field.id()).unwrap_or("").trim().to_string();
     let sent = lifecycle::start_passwordless(
         &mock,
         Start {
@@ -120,13 +117,6 @@ pub(crate) async fn submit_identifier(
         urlencode(&txid),
         urlencode(&recipient)
     )))
-}
-
-fn field_id(field: Field) -> &'static str {
-    match field {
-        Field::Phone => "phone_number",
-        _ => "email",
-    }
 }
 
 fn code_screen(

@@ -3,9 +3,8 @@
 //! user in and continues the parked `/authorize` request, as a login does.
 
 use super::account_pages::{Field, FormError, SignupForm, signup_page};
-use super::authorize::{page_transaction, unknown_transaction};
+use super::authorize::{page_transaction, transaction_id, unknown_transaction};
 use super::extract::{AppState, Body, Page, PeerIp, Query, user_agent};
-use super::params::Params;
 use super::reply::{unframeable, urlencode};
 use super::session;
 use crate::error::ErrorPage;
@@ -21,13 +20,6 @@ use serde_json::json;
 
 /// Universal Login's fallback when a denying Action gave no message for the user.
 const SOMETHING_WENT_WRONG: &str = "Something went wrong, please try again later.";
-
-fn transaction_id(params: &Params) -> Result<String, ErrorPage> {
-    params
-        .get("state")
-        .map(str::to_string)
-        .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))
-}
 
 /// The database connection a parked login signs up into: the one it names, else the
 /// tenant's default; `None` when it has none or sign-ups are disabled there.

@@ -7,7 +7,7 @@ use super::passwordless::oauth_error;
 use crate::error::OAuthError;
 use crate::hooks::Event;
 use crate::lifecycle;
-use crate::login::event::request_json;
+use crate::login::event::{client_json, request_json};
 use crate::login::{self, LoginInput};
 use crate::mint::{self, MintOptions, TokenSet};
 use crate::mock::Mock;
@@ -284,21 +284,11 @@ async fn credentials_exchange(
     if pipeline.is_empty() {
         return Ok(Map::new());
     }
-    let mut event = Event::empty();
-    event.user = Value::Null;
-    event.authorization = Value::Null;
-    event.stats = Value::Null;
-    event.authentication = Value::Null;
-    event.connection = Value::Null;
-    event.client = json!({
-        "client_id": client.client_id,
-        "name": client.name,
-        "metadata": client.client_metadata,
-    });
+    let mut event = Event::outside_login(&mock.tenant().friendly_name);
+    event.client = client_json(client);
     event.resource_server = json!({ "identifier": audience });
     event.request = origin.request(mock);
     event.transaction = json!({ "requested_scopes": scope });
-    event.tenant = json!({ "id": mock.tenant().friendly_name });
     let http = mock.http().map_err(OAuthError::server_error)?;
     let result = pipeline.run(event, &http, mock.records()).await;
     if let Some(reason) = result.denied {

@@ -59,12 +59,7 @@ pub(crate) async fn change_password(
         .user(&ticket.user_id)
         .ok_or(PasswordChangeError::UserGone)?;
     let tenant = mock.tenant();
-    let connection = user
-        .connection
-        .as_deref()
-        .and_then(|c| tenant.connection(c))
-        .or_else(|| tenant.connections.iter().find(|c| c.is_database()))
-        .cloned();
+    let connection = tenant.connection_of(&user).cloned();
     if let Some(c) = &connection {
         c.password_policy()
             .check(password)

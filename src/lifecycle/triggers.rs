@@ -2,6 +2,7 @@
 //! each (only the fields that trigger has), and running them.
 
 use crate::hooks::{Event, PipelineResult};
+use crate::login::event::client_json;
 use crate::mock::Mock;
 use crate::protocol::Trigger;
 use crate::tenant::{Client, Connection, User};
@@ -15,11 +16,6 @@ pub(super) fn connection_json(c: &Connection) -> Value {
         "strategy": c.strategy,
         "metadata": {},
     })
-}
-
-/// `event.client` for a client.
-fn client_json(c: &Client) -> Value {
-    json!({ "client_id": c.client_id, "name": c.name, "metadata": {} })
 }
 
 /// The pre-user-registration event: the user to be (no `user_id` yet), the client, the
@@ -82,15 +78,10 @@ fn base_event(
     request: Value,
     transaction: Option<Map<String, Value>>,
 ) -> Event {
-    let mut event = Event::empty();
-    event.authorization = Value::Null;
-    event.client = Value::Null;
-    event.stats = Value::Null;
-    event.authentication = Value::Null;
+    let mut event = Event::outside_login(&mock.tenant().friendly_name);
     event.connection = connection_json(connection);
     event.request = request;
     event.transaction = transaction.map(Value::Object).unwrap_or(Value::Null);
-    event.tenant = json!({ "id": mock.tenant().friendly_name });
     event
 }
 

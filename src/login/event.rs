@@ -10,12 +10,18 @@ pub(crate) fn user_event(user: &User, client: &Client, audience: Option<&str>) -
     let mut event = Event::empty();
     event.user = user.to_auth0_json();
     event.authorization = json!({ "roles": user.roles });
-    event.client = json!({ "client_id": client.client_id, "name": client.name, "metadata": {} });
+    event.client = client_json(client);
     event.resource_server = match audience {
         Some(a) => json!({ "identifier": a }),
         None => Value::Null,
     };
     event
+}
+
+/// `event.client`, as every trigger that has a client shows it (`metadata` is the client's
+/// `client_metadata`).
+pub(crate) fn client_json(client: &Client) -> Value {
+    json!({ "client_id": client.client_id, "name": client.name, "metadata": client.client_metadata })
 }
 
 /// `event.request` for a login arriving over HTTP.

@@ -105,11 +105,17 @@ impl Tenant {
     /// Whether brute-force protection guards `user`'s password logins (their connection's
     /// `brute_force_protection`, on unless the connection turns it off).
     pub fn brute_force_protects(&self, user: &User) -> bool {
+        self.connection_of(user)
+            .is_none_or(|c| c.options.brute_force_protection)
+    }
+
+    /// The connection a user belongs to: the one they name, else the default one (as the
+    /// runtime store files users that name none).
+    pub fn connection_of(&self, user: &User) -> Option<&Connection> {
         user.connection
             .as_deref()
             .and_then(|c| self.connection(c))
             .or_else(|| self.default_connection())
-            .is_none_or(|c| c.options.brute_force_protection)
     }
 
     /// The bindings of one trigger, in run order.

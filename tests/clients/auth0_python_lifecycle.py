@@ -22,7 +22,7 @@ from auth0.exceptions import Auth0Error  # noqa: E402
 
 from common import (  # noqa: E402
     AUDIENCE, REALM, STRONG_PASSWORD, WEB, CheckError, Env, Runner, check, complete_password_reset, eq,
-    follow_verification_link, outbox_link, unique_email, unverified,
+    follow_verification_link, outbox_link, unique_email, unverified, refused, details,
 )
 
 SENT = "We've just sent you an email to reset your password."
@@ -36,18 +36,6 @@ verifier = TokenVerifier(signature_verifier=AsymmetricSignatureVerifier(env.jwks
                          issuer=env.issuer, audience=WEB["client_id"])
 email = unique_email("py-signup")
 user = {}
-
-
-def refused(what, fn) -> Auth0Error:
-    try:
-        value = fn()
-    except Auth0Error as e:
-        return e
-    raise CheckError(f"{what} succeeded but should have been refused", response=value)
-
-
-def details(e: Auth0Error) -> dict:
-    return {"status_code": e.status_code, "error_code": e.error_code, "message": e.message}
 
 
 def signup():

@@ -26,7 +26,7 @@ from auth0.exceptions import Auth0Error  # noqa: E402
 
 from common import (  # noqa: E402
     AUDIENCE, WEB, CheckError, Env, Runner, check, eq, outbox_code, outbox_magic_link, unique_email,
-    unique_phone, unverified,
+    unique_phone, unverified, refused, details,
 )
 
 SCOPE = "openid profile email offline_access"
@@ -43,18 +43,6 @@ verifier = TokenVerifier(signature_verifier=AsymmetricSignatureVerifier(env.jwks
 email = unique_email("py-pwless")
 phone = unique_phone()
 state = {}
-
-
-def refused(what, fn) -> Auth0Error:
-    try:
-        value = fn()
-    except Auth0Error as e:
-        return e
-    raise CheckError(f"{what} succeeded but should have been refused", response=value)
-
-
-def details(e: Auth0Error) -> dict:
-    return {"status_code": e.status_code, "error_code": e.error_code, "message": e.message}
 
 
 def other_than(code: str) -> str:

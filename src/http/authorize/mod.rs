@@ -39,6 +39,14 @@ pub(crate) fn unknown_transaction() -> ErrorPage {
     )
 }
 
+/// The parked login a login screen's `?state=` names (its transaction id).
+pub(crate) fn transaction_id(params: &crate::http::params::Params) -> Result<String, ErrorPage> {
+    params
+        .get("state")
+        .map(str::to_string)
+        .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))
+}
+
 /// `GET /authorize`.
 pub(crate) async fn authorize(
     State(mock): State<AppState>,
@@ -125,12 +133,10 @@ pub(crate) async fn resume(
     ip: PeerIp,
     Page(Query(params)): Page<Query>,
 ) -> Result<Response, AuthorizeRefusal> {
-    let txid = params
-        .get("state")
-        .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))?;
+    let txid = transaction_id(&params)?;
     let req = mock
         .store()
-        .take_parked_login(txid, mock.clock().now())
+        .take_parked_login(&txid, mock.clock().now())
         .ok_or_else(unknown_transaction)?;
     let Some((sid, s)) = session::current(&mock, &headers) else {
         return Err(login_required(&reply_for(&req)));

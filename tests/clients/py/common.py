@@ -222,3 +222,19 @@ def outbox_magic_link(env: Env, email: str) -> dict:
     check(isinstance(m.get("link"), str) and m["link"].startswith(f"{env.issuer}passwordless/verify_redirect?"),
           f"the magic link is not {env.issuer}passwordless/verify_redirect?…", outbox_message=m)
     return m
+
+
+def refused(what, fn):
+    """Calls an auth0-python method that must raise Auth0Error; returns the error."""
+    from auth0.exceptions import Auth0Error
+
+    try:
+        value = fn()
+    except Auth0Error as e:
+        return e
+    raise CheckError(f"{what} succeeded but should have been refused", response=value)
+
+
+def details(e) -> dict:
+    """An Auth0Error's fields, for failure reports."""
+    return {"status_code": e.status_code, "error_code": e.error_code, "message": e.message}
