@@ -33,6 +33,7 @@ mod mint;
 mod mock;
 pub mod outbox;
 pub mod protocol;
+mod rate_limit;
 mod scenario;
 mod scope;
 mod serve;

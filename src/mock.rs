@@ -6,7 +6,7 @@
 use crate::clock::Clock;
 use crate::error::FixtureError;
 use crate::faults::Faults;
-use crate::hooks::{HookRecords, Pipeline, Pipelines, PostLoginHook};
+use crate::hooks::{HookRecords, LocalService, Outbound, Pipeline, Pipelines, PostLoginHook};
 use crate::keys::{KeyError, KeySet, SigningKey};
 use crate::outbox::Outbox;
 use crate::protocol::Trigger;
@@ -75,15 +75,18 @@ pub(crate) struct MockOptions {
 /// Everything the mock serves from.
 pub(crate) struct Mock {
     issuer: String,
-    /// `<issuer>api/v2/`: the audience of Management API tokens.
-    management_audience: String,
     https: bool,
     /// The JWKS `Cache-Control` value, made once: every JWKS request sends it.
     jwks_cache_control: HeaderValue,
     control: ControlAccess,
     extra_hooks: Vec<Arc<dyn PostLoginHook>>,
     key_override: Option<Arc<SigningKey>>,
+    /// The tenant served: the fixtures' one, with what the Management API changed since.
     tenant: RwLock<Arc<Tenant>>,
+    /// The fixtures' tenant, which a reset goes back to.
+    loaded: RwLock<Arc<Tenant>>,
+    /// Serialises Management API edits of the tenant, so two never lose one another's change.
+    editing: Mutex<()>,
     pipelines: RwLock<Arc<Pipelines>>,
     keys: RwLock<Arc<KeySet>>,
     /// Serialises rotations, which build the next set outside the `keys` lock.
@@ -93,11 +96,15 @@ pub(crate) struct Mock {
     records: HookRecords,
     outbox: Outbox,
     faults: Faults,
+    /// The Management API's calls per second.
+    management_limit: crate::rate_limit::RateLimit,
     next_scenario: Mutex<Option<NextScenario>>,
     /// Shared outbound HTTP client: hooks reuse its connections. Built on first use (or by a
     /// warm-up after the listener is up): loading the platform's root certificates costs
     /// milliseconds that startup should not pay.
     http: OnceLock<Result<reqwest::Client, String>>,
+    /// The mock's own endpoints for hooks' in-process calls, set when its router is built.
+    local: OnceLock<Arc<dyn LocalService>>,
 }
 
 impl Mock {
@@ -107,7 +114,6 @@ impl Mock {
         let key_override = options.key_override.map(Arc::new);
         let keys = key_set(&tenant, key_override.clone())?;
         Ok(Self {
-            management_audience: format!("{}api/v2/", options.issuer),
             issuer: options.issuer,
             https: options.https,
             jwks_cache_control: HeaderValue::from_str(&format!(
@@ -119,7 +125,9 @@ impl Mock {
             extra_hooks: options.hooks,
             key_override,
             store: Store::new(tenant.users.clone(), default_connection(&tenant)),
+            loaded: RwLock::new(Arc::new(tenant.clone())),
             tenant: RwLock::new(Arc::new(tenant)),
+            editing: Mutex::new(()),
             pipelines: RwLock::new(Arc::new(pipelines)),
             keys: RwLock::new(Arc::new(keys)),
             rotation: Mutex::new(()),
@@ -130,19 +138,16 @@ impl Mock {
                     as crate::outbox::Relay
             })),
             faults: Faults::default(),
+            management_limit: Default::default(),
             next_scenario: Mutex::new(None),
             http: OnceLock::new(),
+            local: OnceLock::new(),
         })
     }
 
     /// The issuer, with its trailing slash.
     pub(crate) fn issuer(&self) -> &str {
         &self.issuer
-    }
-
-    /// The audience of Management API tokens, `<issuer>api/v2/`.
-    pub(crate) fn management_audience(&self) -> &str {
-        &self.management_audience
     }
 
     /// Whether the mock serves https.
@@ -163,6 +168,21 @@ impl Mock {
     /// The tenant currently served.
     pub(crate) fn tenant(&self) -> Arc<Tenant> {
         self.tenant.read().clone()
+    }
+
+    /// Changes the served tenant (roles, APIs, clients, grants made through the Management
+    /// API): `edit` works on a copy, which replaces the tenant only if it succeeds, so a
+    /// refused change leaves nothing half-written. Logins in flight keep the tenant they began
+    /// with; the next ones see the change.
+    pub(crate) fn edit_tenant<R, E>(
+        &self,
+        edit: impl FnOnce(&mut Tenant) -> Result<R, E>,
+    ) -> Result<R, E> {
+        let _one_at_a_time = self.editing.lock();
+        let mut copy = (*self.tenant()).clone();
+        let out = edit(&mut copy)?;
+        *self.tenant.write() = Arc::new(copy);
+        Ok(out)
     }
 
     /// The post-login pipeline currently run.
@@ -200,6 +220,11 @@ impl Mock {
         &self.outbox
     }
 
+    /// The Management API's rate limit.
+    pub(crate) fn management_limit(&self) -> &crate::rate_limit::RateLimit {
+        &self.management_limit
+    }
+
     /// Injected failures.
     pub(crate) fn faults(&self) -> &Faults {
         &self.faults
@@ -215,6 +240,19 @@ impl Mock {
                     .map_err(|e| format!("outbound HTTP client: {e}"))
             })
             .clone()
+    }
+
+    /// Where hooks' HTTP goes: the shared client, and the mock itself for in-process calls.
+    pub(crate) fn outbound(&self) -> Result<Outbound, String> {
+        Ok(Outbound {
+            client: self.http()?,
+            local: self.local.get().cloned(),
+        })
+    }
+
+    /// Lets hooks call the mock's own endpoints in-process (the first router built sets it).
+    pub(crate) fn serve_locally(&self, local: Arc<dyn LocalService>) {
+        let _ = self.local.set(local);
     }
 
     /// Rotates the signing key: the next key (or a fresh one) signs, the old one stays
@@ -239,16 +277,19 @@ impl Mock {
     pub(crate) fn reset(&self, tenant: Option<Tenant>) -> Result<(), FixtureError> {
         let tenant = match tenant {
             Some(t) => t,
-            None => (*self.tenant()).clone(),
+            None => (**self.loaded.read()).clone(),
         };
         let pipelines = Pipelines::build(&tenant, &self.extra_hooks)?;
         let keys = key_set(&tenant, self.key_override.clone())?;
-        // A rotation finishing after this would bring back the replaced key set.
+        // A rotation finishing after this would bring back the replaced key set, and an edit
+        // finishing after it the replaced tenant.
         let _no_rotation = self.rotation.lock();
+        let _no_edit = self.editing.lock();
         self.store
             .reset(tenant.users.clone(), default_connection(&tenant));
         *self.keys.write() = Arc::new(keys);
         *self.pipelines.write() = Arc::new(pipelines);
+        *self.loaded.write() = Arc::new(tenant.clone());
         *self.tenant.write() = Arc::new(tenant);
         *self.next_scenario.lock() = None;
         self.records.clear();

@@ -347,6 +347,26 @@ impl LoginFlow {
     }
 }
 
+/// Whether an audience is Auth0's Management API: `http(s)://<host>/api/v2/`. Any host: a
+/// Deploy CLI export names the real tenant's domain (or a `##AUTH0_DOMAIN##` keyword) there,
+/// and node-auth0 asks for `https://<domain>/api/v2/` with whatever domain it was given.
+pub fn is_management_audience(audience: &str) -> bool {
+    let Some(rest) = audience
+        .strip_prefix("https://")
+        .or_else(|| audience.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    match rest.split_once('/') {
+        Some((host, path)) => {
+            !host.is_empty()
+                && !host.contains(char::is_whitespace)
+                && (path == "api/v2/" || path == "api/v2")
+        }
+        None => false,
+    }
+}
+
 /// Hasura's default claims namespace: the hooks write it, scenarios edit it.
 pub const HASURA_CLAIMS_NAMESPACE: &str = "https://hasura.io/jwt/claims";
 
@@ -392,6 +412,17 @@ mod tests {
         };
         assert!(c.is_answered_by("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
         assert!(!c.is_answered_by("wrong"));
+    }
+
+    #[test]
+    fn any_hosts_api_v2_is_the_management_api_and_nothing_else_is() {
+        assert!(is_management_audience("https://dev-x.us.auth0.com/api/v2/"));
+        assert!(is_management_audience("http://localhost:3000/api/v2/"));
+        assert!(is_management_audience("https://##AUTH0_DOMAIN##/api/v2/"));
+        assert!(!is_management_audience("https://api.example.com/"));
+        assert!(!is_management_audience("https:///api/v2/"));
+        assert!(!is_management_audience("https://x/api/v2/users"));
+        assert!(!is_management_audience("urn:api/v2/"));
     }
 
     #[test]

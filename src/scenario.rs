@@ -169,9 +169,9 @@ async fn user_tokens(
         "protocol": LoginFlow::Minted.protocol(),
         "requested_scopes": requested,
     });
-    let http = mock.http().map_err(OAuthError::server_error)?;
+    let http = mock.outbound().map_err(OAuthError::server_error)?;
     let effects = mock.pipeline().run_pure(event, &http).await;
-    let scope = granted_scopes(tenant, client, &user.roles, audience.as_deref(), &requested);
+    let scope = granted_scopes(tenant, client, &user, audience.as_deref(), &requested);
     let grant = Grant {
         user,
         client_id: client.client_id.clone(),

@@ -1,7 +1,7 @@
 //! Scopes: parsing the space-separated list, and which of the requested scopes a login grants.
 
 use crate::protocol::GrantType;
-use crate::tenant::{Client, Tenant};
+use crate::tenant::{Client, Tenant, User};
 use std::collections::HashSet;
 
 /// OIDC scopes a user token may carry without an API defining them.
@@ -37,14 +37,14 @@ pub fn has(scopes: &[String], scope: &str) -> bool {
 pub fn granted_scopes(
     tenant: &Tenant,
     client: &Client,
-    roles: &[String],
+    user: &User,
     audience: Option<&str>,
     requested: &[String],
 ) -> Vec<String> {
     let api = audience.and_then(|a| tenant.api(a));
     let permitted: HashSet<String> = match api {
         Some(api) if api.enforce_policies => tenant
-            .permissions_for(roles, &api.identifier)
+            .permissions_for(user, &api.identifier)
             .into_iter()
             .collect(),
         _ => HashSet::new(),
@@ -81,21 +81,20 @@ mod tests {
         let t = crate::tenant::load_embedded().unwrap();
         let spa = t.client("auth0-mock-spa").unwrap();
         let req = split_scope(Some("openid profile offline_access read:own bogus"));
-        let s = granted_scopes(
-            &t,
-            spa,
-            &["user".into()],
-            Some("https://api.auth0-mock.test"),
-            &req,
-        );
+        let user = User {
+            roles: vec!["user".into()],
+            ..Default::default()
+        };
+        let nobody = User::default();
+        let s = granted_scopes(&t, spa, &user, Some("https://api.auth0-mock.test"), &req);
         assert_eq!(s, vec!["openid", "profile", "offline_access", "read:own"]);
-        let s = granted_scopes(&t, spa, &[], None, &req);
+        let s = granted_scopes(&t, spa, &nobody, None, &req);
         assert_eq!(s, vec!["openid", "profile", "offline_access"]);
         let m2m = t.client("auth0-mock-m2m").unwrap();
         let s = granted_scopes(
             &t,
             m2m,
-            &[],
+            &nobody,
             None,
             &split_scope(Some("openid offline_access")),
         );

@@ -11,6 +11,16 @@ pub fn random_id(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// `len` random letters and digits: Auth0-style ids (`rol_…`, `job_…`, client ids).
+pub fn random_alnum(len: usize) -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| CHARS[rng.random_range(0..CHARS.len())] as char)
+        .collect()
+}
+
 /// `digits` random hex digits: new user ids (`auth0|` + 24 hex digits, like a Mongo ObjectId).
 pub fn random_hex(digits: usize) -> String {
     let mut buf = vec![0u8; digits.div_ceil(2)];

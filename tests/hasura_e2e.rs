@@ -142,7 +142,8 @@ async fn logins_sync_users_into_postgres_and_hasura_shows_each_user_only_their_r
         sync["calls"][0]["request_headers"]["x-hasura-admin-secret"],
         "[REDACTED]"
     );
-    let res = reqwest::Client::new()
+    let res = management(&base)
+        .await
         .patch(format!("{base}/api/v2/users/auth0%7Calice"))
         .json(&json!({ "name": "Alice Pleasance Liddell" }))
         .send()

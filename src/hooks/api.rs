@@ -149,6 +149,7 @@ pub(crate) struct Trace {
 pub struct Api {
     effects: Effects,
     http: reqwest::Client,
+    local: Option<std::sync::Arc<dyn super::local::LocalService>>,
     calls: Vec<OutboundCall>,
     call_body_bytes: usize,
     console: Console,
@@ -159,10 +160,31 @@ impl Api {
         Self {
             effects: Effects::default(),
             http,
+            local: None,
             calls: Vec::new(),
             call_body_bytes: 0,
             console: Console::default(),
         }
+    }
+
+    /// An `api` whose calls can also reach the mock itself (see [`super::local`]).
+    pub(crate) fn with_outbound(outbound: &super::local::Outbound) -> Self {
+        let mut api = Self::new(outbound.client.clone());
+        api.local = outbound.local.clone();
+        api
+    }
+
+    /// Where this hook's HTTP goes.
+    pub(crate) fn outbound(&self) -> super::local::Outbound {
+        super::local::Outbound {
+            client: self.http.clone(),
+            local: self.local.clone(),
+        }
+    }
+
+    /// The mock's own endpoints, when a server runs.
+    pub(crate) fn local(&self) -> Option<&std::sync::Arc<dyn super::local::LocalService>> {
+        self.local.as_ref()
     }
 
     /// `api.accessToken.setCustomClaim(name, value)`.

@@ -4,6 +4,7 @@
 
 use super::api::{Api, BodyCut, OutboundCall};
 use super::console::floor_char_boundary;
+use super::local::{IN_PROCESS_HEADER, is_in_process};
 use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
 
@@ -115,13 +116,7 @@ pub async fn send(
     let started = Instant::now();
     let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
         .map_err(|_| OutboundError::InvalidMethod(req.method.clone()))?;
-    let mut builder = api.http().request(method, &req.url).timeout(req.timeout);
-    for (k, v) in &req.headers {
-        builder = builder.header(k, v);
-    }
-    if let Some(b) = &req.body {
-        builder = builder.body(b.clone());
-    }
+    let in_process = is_in_process(&req);
     let mut recorded_headers = Map::new();
     for (k, v) in &req.headers {
         let lower = k.to_ascii_lowercase();
@@ -140,7 +135,18 @@ pub async fn send(
         None => (Value::Null, None),
     };
     let mut reply = Reply::default();
-    let outcome = exchange(builder, &mut reply).await;
+    let outcome = if in_process {
+        serve_in_process(api, &req, &mut reply).await
+    } else {
+        let mut builder = api.http().request(method, &req.url).timeout(req.timeout);
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(b) = &req.body {
+            builder = builder.body(b.clone());
+        }
+        exchange(builder, &mut reply).await
+    };
     let (response_body, response_body_truncated) = match &outcome {
         Err(OutboundError::TooLarge { .. }) if reply.bytes.is_empty() => {
             let cut = BodyCut {
@@ -174,6 +180,28 @@ pub async fn send(
     };
     api.record_call(call);
     outcome
+}
+
+/// Serves a call to the mock itself (see [`super::local`]), within the call's timeout.
+async fn serve_in_process(
+    api: &Api,
+    req: &OutboundRequest,
+    reply: &mut Reply,
+) -> Result<OutboundResponse, OutboundError> {
+    let Some(local) = api.local() else {
+        return Err(OutboundError::Other(
+            "auth0-mock serves require('auth0') in-process only while a server runs".into(),
+        ));
+    };
+    let mut inner = req.clone();
+    inner
+        .headers
+        .retain(|(k, _)| !k.eq_ignore_ascii_case(IN_PROCESS_HEADER));
+    let served = tokio::time::timeout(req.timeout, local.call(inner))
+        .await
+        .map_err(|_| OutboundError::TimedOut)??;
+    reply.status = Some(served.status);
+    Ok(served)
 }
 
 /// What arrived of a reply, kept for the record even when the call fails.

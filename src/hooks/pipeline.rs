@@ -8,6 +8,7 @@ use super::event::Event;
 use super::hasura_claims;
 use super::hasura_sync;
 use super::hook::{BoundHook, HookFactory, PostLoginHook};
+use super::local::Outbound;
 use super::outbound;
 use super::record::{HookOutcome, HookRecord, HookRecords, HookRun};
 use super::webhook;
@@ -145,11 +146,11 @@ impl Pipeline {
     }
 
     /// Runs only the pure (claim-computing) hooks, for tokens minted without a login.
-    pub async fn run_pure(&self, mut event: Event, http: &reqwest::Client) -> api::Effects {
+    pub async fn run_pure(&self, mut event: Event, http: &Outbound) -> api::Effects {
         let mut effects = api::Effects::default();
         for bound in self.hooks.iter().filter(|b| b.hook.pure()) {
             event.secrets = bound.secrets.clone();
-            let mut api = Api::new(http.clone());
+            let mut api = Api::with_outbound(http);
             if bound
                 .hook
                 .on_execute_post_login(&event, &mut api)
@@ -170,13 +171,13 @@ impl Pipeline {
     pub async fn run(
         &self,
         mut event: Event,
-        http: &reqwest::Client,
+        http: &Outbound,
         records: &HookRecords,
     ) -> PipelineResult {
         let mut result = PipelineResult::default();
         for bound in &self.hooks {
             event.secrets = bound.secrets.clone();
-            let mut api = Api::new(http.clone());
+            let mut api = Api::with_outbound(http);
             let started = Instant::now();
             let outcome = bound.hook.on_execute_post_login(&event, &mut api).await;
             let duration_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -10,12 +10,12 @@ mod cors;
 mod cross_origin;
 mod dbconnections;
 mod extract;
+mod in_process;
 mod jwks;
 mod layers;
 mod login_page;
 mod logout;
 mod management;
-mod management_tickets;
 mod pages;
 mod params;
 mod passwordless;
@@ -38,6 +38,9 @@ use extract::AppState;
 
 /// Builds the router for a mock.
 pub(crate) fn router(mock: AppState) -> Router {
+    mock.serve_locally(std::sync::Arc::new(in_process::InProcess(
+        std::sync::Arc::downgrade(&mock),
+    )));
     Router::new()
         .route("/authorize", get(authorize::authorize))
         .route("/authorize/resume", get(authorize::resume))

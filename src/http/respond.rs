@@ -49,12 +49,15 @@ impl IntoResponse for ErrorPage {
 impl IntoResponse for ManagementError {
     fn into_response(self) -> Response {
         let reason = self.status.canonical_reason().unwrap_or("Error");
-        let body = json!({
+        let mut body = json!({
             "statusCode": self.status.as_u16(),
             "error": reason,
             "message": self.message,
-            "errorCode": self.error_code,
         });
+        // Auth0's 401s carry no `errorCode`.
+        if !self.error_code.is_empty() {
+            body["errorCode"] = json!(self.error_code);
+        }
         (self.status, Json(body)).into_response()
     }
 }

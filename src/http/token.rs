@@ -11,7 +11,7 @@ use crate::login::event::{client_json, request_json};
 use crate::login::{self, LoginInput};
 use crate::mint::{self, MintOptions, TokenSet};
 use crate::mock::Mock;
-use crate::protocol::{GrantType, LoginFlow, RotationType, Trigger};
+use crate::protocol::{GrantType, LoginFlow, RotationType, Trigger, is_management_audience};
 use crate::scope::split_scope;
 use crate::store::{LoginRefusal, PasswordRefusal};
 use crate::tenant::{Client, Tenant};
@@ -19,9 +19,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
-
-/// Scopes of a Management API token when none are requested.
-const MANAGEMENT_SCOPES: &[&str] = &["read:users", "create:users", "update:users", "delete:users"];
 
 /// Where a token request came from, for `event.request` of the grants that run hooks (built
 /// only for them: client_credentials, the hot path, never needs it).
@@ -225,22 +222,8 @@ async fn client_credentials(
             "Grant type 'client_credentials' not allowed for the client.",
         ));
     }
-    let management = mock.management_audience();
-    if params.get("audience") == Some(management) {
-        // Tools that speak the Management API first fetch a token for it; the mock's
-        // /api/v2 subset is guarded by the control-API rules, so any confidential client may.
-        let scope = match params.get("scope") {
-            Some(s) => split_scope(Some(s)),
-            None => MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
-        };
-        return mint::client_token(
-            mock,
-            &client.client_id,
-            management,
-            &scope,
-            &Map::new(),
-            None,
-        );
+    if let Some(audience) = params.get("audience").filter(|a| is_management_audience(a)) {
+        return management_token(mock, tenant, client, audience, params);
     }
     let Some(audience) = requested_audience(tenant, params)? else {
         return Err(OAuthError::access_denied(
@@ -269,6 +252,37 @@ async fn client_credentials(
     mint::client_token(mock, &client.client_id, &audience, &scope, &custom, None)
 }
 
+/// A Management API token: the scopes of the client's grant to any `https://<host>/api/v2/`
+/// (all of them, or those asked for), for the audience it asked for, as Auth0 does. The
+/// credentials-exchange trigger does not run for it, as in Auth0.
+fn management_token(
+    mock: &Mock,
+    tenant: &Tenant,
+    client: &Client,
+    audience: &str,
+    params: &Params,
+) -> Result<TokenSet, OAuthError> {
+    let Some(grant) = tenant.management_grant(&client.client_id) else {
+        return Err(OAuthError::access_denied(format!(
+            "Client is not authorized to access \"{audience}\". You need to create a \"client-grant\" associated to this API."
+        )));
+    };
+    let scope = match params.get("scope") {
+        Some(s) => {
+            let asked = split_scope(Some(s));
+            if let Some(bad) = asked.iter().find(|s| !grant.scope.contains(s)) {
+                return Err(OAuthError::access_denied(format!(
+                    "Client has not been granted scopes: {bad}"
+                )));
+            }
+            asked
+        }
+        None => grant.scope.clone(),
+    };
+    tracing::info!(client = %client.client_id, audience = %audience, scope = %scope.join(" "), grant = "client_credentials", "Management API token issued");
+    mint::client_token(mock, &client.client_id, audience, &scope, &Map::new(), None)
+}
+
 /// Runs the credentials-exchange trigger (when anything is bound to it: the hot path pays
 /// nothing otherwise) and returns the claims its hooks set. A denial answers the Action's code
 /// (`invalid_request`, `invalid_scope`: 400; `server_error`: 500) with its reason; a hook that
@@ -289,7 +303,7 @@ async fn credentials_exchange(
     event.resource_server = json!({ "identifier": audience });
     event.request = origin.request(mock);
     event.transaction = json!({ "requested_scopes": scope });
-    let http = mock.http().map_err(OAuthError::server_error)?;
+    let http = mock.outbound().map_err(OAuthError::server_error)?;
     let result = pipeline.run(event, &http, mock.records()).await;
     if let Some(reason) = result.denied {
         tracing::info!(client = %client.client_id, audience = %audience, reason = %reason, "client_credentials denied by credentials-exchange");

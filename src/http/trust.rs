@@ -1,12 +1,12 @@
-//! Who may call the control API and the Management API subset. Both change the mock (users,
-//! scenarios, keys), and the developer's own browser is the likeliest attacker: any page it has
-//! open can send requests to `localhost`. So a caller must be one the operator allowed
+//! Who may call the control API. It changes the mock (users, scenarios, keys), and the
+//! developer's own browser is the likeliest attacker: any page it has open can send requests
+//! to `localhost`. So a caller must be one the operator allowed
 //! (loopback, `--control-remote`, or the control token), and a browser request must come from a
 //! page of the mock's own hosts or an allowed origin, addressed to a host name the mock serves
 //! (a DNS-rebinding page addresses it by the attacker's name).
 
 use super::extract::AppState;
-use crate::error::{ManagementError, OAuthError};
+use crate::error::OAuthError;
 use crate::mock::ControlAccess;
 use crate::util::constant_time_eq;
 use axum::extract::{ConnectInfo, Request, State};
@@ -48,23 +48,6 @@ pub(crate) async fn control_guard(
             StatusCode::FORBIDDEN,
             "access_denied",
             format!("The control API refuses this call: {refusal}"),
-        )
-        .into_response(),
-    }
-}
-
-/// The Management API's guard: refusals in the Management API's error shape.
-pub(crate) async fn management_guard(
-    State(mock): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
-    match check(mock.control(), mock.issuer(), &req) {
-        Ok(()) => next.run(req).await,
-        Err(refusal) => ManagementError::new(
-            StatusCode::FORBIDDEN,
-            format!("The Management API refuses this call: {refusal}"),
-            "access_denied",
         )
         .into_response(),
     }

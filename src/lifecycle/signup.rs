@@ -198,6 +198,7 @@ pub(crate) async fn sign_up(mock: &Mock, req: SignUp) -> Result<User, SignUpErro
         blocked: false,
         password: Some(req.password),
         roles: Vec::new(),
+        permissions: Vec::new(),
         connection: Some(connection.name.clone()),
         created_at: None,
         updated_at: None,

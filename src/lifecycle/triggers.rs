@@ -92,7 +92,7 @@ pub(super) async fn run(mock: &Mock, trigger: Trigger, event: Event) -> Pipeline
     if pipeline.is_empty() {
         return PipelineResult::default();
     }
-    match mock.http() {
+    match mock.outbound() {
         Ok(http) => pipeline.run(event, &http, mock.records()).await,
         Err(e) => PipelineResult {
             denied: Some(e),

@@ -89,7 +89,7 @@ pub(crate) async fn run(
     let flow = input.flow;
     let (user, logins_count) = mock
         .store()
-        .begin_login(user_id, flow.counts_as_login())
+        .begin_login(user_id, flow.counts_as_login(), mock.clock().now())
         .map_err(|r| match r {
             LoginRefusal::Unknown => LoginError::UnknownUser,
             LoginRefusal::Blocked => LoginError::Blocked,
@@ -122,7 +122,7 @@ pub(crate) async fn run(
     };
     event.authentication = json!({ "methods": [{ "name": "pwd", "timestamp": crate::clock::rfc3339(input.auth_time) }] });
 
-    let http = mock.http().map_err(LoginError::Server)?;
+    let http = mock.outbound().map_err(LoginError::Server)?;
     let result = mock.pipeline().run(event, &http, mock.records()).await;
     let client_id = &input.client.client_id;
     if let Some(reason) = result.denied {
@@ -138,7 +138,7 @@ pub(crate) async fn run(
     let mut scope = granted_scopes(
         &tenant,
         input.client,
-        &user.roles,
+        &user,
         input.audience.as_deref(),
         &input.requested_scope,
     );
@@ -150,7 +150,7 @@ pub(crate) async fn run(
     scope.retain(|s| !effects.remove_scopes.contains(s));
     let permissions = match input.audience.as_deref().and_then(|a| tenant.api(a)) {
         Some(api) if api.dialect().has_permissions() => {
-            tenant.permissions_for(&user.roles, &api.identifier)
+            tenant.permissions_for(&user, &api.identifier)
         }
         _ => Vec::new(),
     };

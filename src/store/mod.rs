@@ -23,21 +23,25 @@
 //! most about 55 MB; the other kinds are smaller per entry and rarer.
 
 mod expiring;
+mod jobs;
 mod otp;
 mod refresh;
 mod tickets;
+mod user_query;
 mod users;
 
+pub(crate) use jobs::{ImportSummary, Job, JobError};
 pub(crate) use otp::{OTP_ATTEMPTS, Otp, OtpRefusal, otp_key};
 pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
 pub(crate) use tickets::{Ticket, TicketPurpose, TicketRefusal};
-pub(crate) use users::LoginRefusal;
+pub(crate) use user_query::{UserQuery, project, sort_users};
+pub(crate) use users::{LoginRefusal, Logins};
 pub use users::{USERS_CAP, UserError};
 
 use crate::login::grant::Grant;
 use crate::login::request::AuthorizeRequest;
 use crate::protocol::{CodeChallenge, RotationType};
-use crate::tenant::User;
+use crate::tenant::{Permission, User};
 use crate::util::random_id;
 use expiring::Expiring;
 use parking_lot::Mutex;
@@ -56,6 +60,10 @@ pub const PARKED_BYTES: usize = 32 * 1024 * 1024;
 pub const AUTHORIZE_QUERY_MAX: usize = 16 * 1024;
 /// At most this many authorization codes not yet exchanged.
 pub const CODES_CAP: usize = 10_000;
+/// At most this many jobs kept (Auth0 keeps a job's data 24 hours).
+const JOBS_CAP: usize = 1_000;
+/// Auth0 deletes job data after 24 hours.
+const JOB_LIFETIME: i64 = 24 * 3600;
 /// At most this many refresh tokens (spent ones included: reuse detection needs them).
 pub const REFRESH_CAP: usize = 100_000;
 /// At most this many opaque access tokens.
@@ -138,6 +146,7 @@ struct State {
     /// Consecutive failed password logins per `user\nip`.
     failures: Expiring<String, u32>,
     login_tickets: Expiring<String, LoginTicket>,
+    jobs: Expiring<String, Job>,
 }
 
 impl State {
@@ -153,6 +162,7 @@ impl State {
             otps: Expiring::new("passwordless codes", OTP_CAP),
             failures: Expiring::new("failed-login counts", FAILURES_CAP),
             login_tickets: Expiring::new("cross-origin login tickets", LOGIN_TICKETS_CAP),
+            jobs: Expiring::new("jobs", JOBS_CAP),
         }
     }
 }
@@ -219,6 +229,7 @@ impl Store {
                 + s.otps.evicted()
                 + s.failures.evicted()
                 + s.login_tickets.evicted()
+                + s.jobs.evicted()
                 + s.parked.evicted()
                 + s.codes.evicted()
                 + s.refresh.evicted()
@@ -302,8 +313,68 @@ impl Store {
         &self,
         user_id: &str,
         counts: bool,
+        now: i64,
     ) -> Result<(User, u64), LoginRefusal> {
-        self.state.lock().users.begin_login(user_id, counts)
+        self.state.lock().users.begin_login(user_id, counts, now)
+    }
+
+    /// A user with their logins so far (the Management API's `logins_count`, `last_login`).
+    pub(crate) fn user_with_logins(&self, user_id: &str) -> Option<(User, Logins)> {
+        let s = self.state.lock();
+        s.users
+            .get(user_id)
+            .map(|u| (u.clone(), s.users.logins(user_id)))
+    }
+
+    /// The users `keep` picks, with their logins, in creation order.
+    pub(crate) fn users_with_logins(&self, keep: impl Fn(&User) -> bool) -> Vec<(User, Logins)> {
+        let s = self.state.lock();
+        s.users
+            .all()
+            .iter()
+            .filter(|u| keep(u))
+            .map(|u| (u.clone(), s.users.logins(&u.user_id)))
+            .collect()
+    }
+
+    /// How many users logged in at or after `since` (`stats/active-users`).
+    pub(crate) fn active_users_since(&self, since: i64) -> usize {
+        self.state.lock().users.active_since(since)
+    }
+
+    /// Changes a user's roles and direct permissions; see [`Users::change_access`].
+    pub(crate) fn change_user_access(
+        &self,
+        user_id: &str,
+        role_exists: impl Fn(&str) -> bool,
+        change: impl FnOnce(&mut Vec<String>, &mut Vec<Permission>),
+    ) -> Result<User, UserError> {
+        self.state
+            .lock()
+            .users
+            .change_access(user_id, role_exists, change)
+    }
+
+    /// A role renamed or deleted: users holding it follow.
+    pub(crate) fn rename_role(&self, old: &str, new: Option<&str>) {
+        self.state.lock().users.rename_role(old, new);
+    }
+
+    // ---------------------------------------------------------------- jobs
+
+    /// Keeps a finished job for Auth0's 24 hours; its id.
+    pub(crate) fn add_job(&self, job: Job, now: i64) -> String {
+        let id = job.id.clone();
+        self.state
+            .lock()
+            .jobs
+            .insert(id.clone(), job, now + JOB_LIFETIME, now);
+        id
+    }
+
+    /// A job by id, while it is kept.
+    pub(crate) fn job(&self, id: &str, now: i64) -> Option<Job> {
+        self.state.lock().jobs.get(id, now).cloned()
     }
 
     /// Why `user_id` may not log in now, if anything.

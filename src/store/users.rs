@@ -2,7 +2,7 @@
 //! Management API, the Rust handle and hooks. One set of rules for every way in, so a user made
 //! one way can never be a user another way would refuse.
 
-use crate::tenant::{User, merge_metadata};
+use crate::tenant::{Permission, User, merge_metadata};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -45,11 +45,21 @@ pub enum LoginRefusal {
     Blocked,
 }
 
+/// A user's logins since the fixtures loaded: what the Management API shows as
+/// `logins_count` and `last_login`, and what `stats/active-users` counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Logins {
+    /// Logins counted (refreshes are not).
+    pub count: u64,
+    /// When the last counted login began (Unix seconds, the mock's clock).
+    pub last: Option<i64>,
+}
+
 /// Users in creation order, with their login counts.
 #[derive(Debug, Default)]
 pub(crate) struct Users {
     list: Vec<User>,
-    logins: HashMap<String, u64>,
+    logins: HashMap<String, Logins>,
     /// The connection of users that name none (the tenant's default database).
     default_connection: String,
 }
@@ -123,17 +133,69 @@ impl Users {
         &mut self,
         user_id: &str,
         counts: bool,
+        now: i64,
     ) -> Result<(User, u64), LoginRefusal> {
         let user = self.get(user_id).ok_or(LoginRefusal::Unknown)?;
         if user.blocked {
             return Err(LoginRefusal::Blocked);
         }
         let user = user.clone();
-        let count = self.logins.entry(user_id.to_string()).or_insert(0);
+        let logins = self.logins.entry(user_id.to_string()).or_default();
         if counts {
-            *count += 1;
+            logins.count += 1;
+            logins.last = Some(now);
         }
-        Ok((user, *count))
+        Ok((user, logins.count))
+    }
+
+    /// A user's logins so far.
+    pub(crate) fn logins(&self, user_id: &str) -> Logins {
+        self.logins.get(user_id).copied().unwrap_or_default()
+    }
+
+    /// How many users logged in at or after `since`.
+    pub(crate) fn active_since(&self, since: i64) -> usize {
+        self.logins
+            .values()
+            .filter(|l| l.last.is_some_and(|t| t >= since))
+            .count()
+    }
+
+    /// Changes a user's roles and direct permissions (the Management API's role and
+    /// permission endpoints); every role must exist. The user as now stored.
+    pub(crate) fn change_access(
+        &mut self,
+        user_id: &str,
+        role_exists: impl Fn(&str) -> bool,
+        change: impl FnOnce(&mut Vec<String>, &mut Vec<Permission>),
+    ) -> Result<User, UserError> {
+        let u = self
+            .list
+            .iter_mut()
+            .find(|u| u.user_id == user_id)
+            .ok_or(UserError::Missing)?;
+        let (mut roles, mut permissions) = (u.roles.clone(), u.permissions.clone());
+        change(&mut roles, &mut permissions);
+        if let Some(bad) = roles.iter().find(|r| !role_exists(r)) {
+            return Err(UserError::UnknownRole(bad.clone()));
+        }
+        u.roles = roles;
+        u.permissions = permissions;
+        Ok(u.clone())
+    }
+
+    /// A role renamed (`Some`) or deleted (`None`) in the tenant: every user holding it follows.
+    pub(crate) fn rename_role(&mut self, old: &str, new: Option<&str>) {
+        for u in &mut self.list {
+            match new {
+                Some(n) => u
+                    .roles
+                    .iter_mut()
+                    .filter(|r| *r == old)
+                    .for_each(|r| *r = n.into()),
+                None => u.roles.retain(|r| r != old),
+            }
+        }
     }
 
     /// Applies metadata changes made by hooks; returns the user as now stored.

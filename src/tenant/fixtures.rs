@@ -7,7 +7,7 @@
 use super::model::*;
 use super::scenario::Scenario;
 use crate::error::FixtureError;
-use crate::protocol::Trigger;
+use crate::protocol::{Trigger, is_management_audience};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
@@ -322,6 +322,21 @@ struct TenantFile {
     email_templates: Vec<EmailTemplate>,
 }
 
+/// An Auth0-style id (`rol_…`, `cgr_…`) derived from what names the entity, so fixtures
+/// without ids get the same ones at every start and tests can rely on them.
+pub(crate) fn derived_id(prefix: &str, name: &str) -> String {
+    let hash = crate::util::short_hash(name);
+    format!("{prefix}{}", &hash[..16])
+}
+
+/// `verb:thing`, the shape of every Management API scope.
+fn is_scope_word(s: &str) -> bool {
+    s.split_once(':').is_some_and(|(verb, thing)| {
+        let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        word(verb) && word(thing)
+    })
+}
+
 /// Loads the tenant compiled into the binary.
 pub fn load_embedded() -> Result<Tenant, FixtureError> {
     load(&FixtureSource::Embedded, "embedded default tenant")
@@ -420,8 +435,17 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     }
 
     // APIs.
-    let apis = file.resource_servers;
+    let mut apis = file.resource_servers;
+    for a in apis.iter_mut().filter(|a| a.id.is_empty()) {
+        a.id = crate::util::short_hash(&a.identifier);
+    }
     for (i, a) in apis.iter().enumerate() {
+        if is_management_audience(&a.identifier) {
+            return Err(inv(
+                format!("resourceServers[{i}].identifier"),
+                "You can not configure the 'Auth0 Management API' (auth0-mock serves it as /api/v2/)".into(),
+            ));
+        }
         if a.identifier.trim().is_empty() {
             return Err(inv(
                 format!("resourceServers[{i}].identifier"),
@@ -468,6 +492,24 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
                 ));
             }
         }
+        if g.id.is_empty() {
+            g.id = derived_id("cgr_", &format!("{}\n{}", g.client_id, g.audience));
+        }
+        if is_management_audience(&g.audience) {
+            tracing::info!(
+                grant = i,
+                client = %g.client_id,
+                audience = %g.audience,
+                "clientGrants: this audience is the Auth0 Management API; auth0-mock serves it as its own /api/v2/ (tokens for it carry the grant's scopes)"
+            );
+            if let Some((j, s)) = g.scope.iter().enumerate().find(|(_, s)| !is_scope_word(s)) {
+                return Err(inv(
+                    format!("clientGrants[{i}].scope[{j}]"),
+                    format!("'{s}' is not a Management API scope (they read like read:users)"),
+                ));
+            }
+            continue;
+        }
         let Some(api) = apis.iter().find(|a| a.identifier == g.audience) else {
             return Err(inv(
                 format!("clientGrants[{i}].audience"),
@@ -485,8 +527,17 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     }
 
     // Roles.
-    let roles = file.roles;
+    let mut roles = file.roles;
+    for r in roles.iter_mut().filter(|r| r.id.is_empty()) {
+        r.id = derived_id("rol_", &r.name);
+    }
     for (i, r) in roles.iter().enumerate() {
+        if roles[..i].iter().any(|o| o.name == r.name || o.id == r.id) {
+            return Err(inv(
+                format!("roles[{i}].name"),
+                format!("duplicate role '{}'", r.name),
+            ));
+        }
         for (j, p) in r.permissions.iter().enumerate() {
             if !apis
                 .iter()

@@ -4,7 +4,9 @@
 use super::password_policy::{PasswordPolicy, PolicyLevel};
 
 use super::scenario::Scenario;
-use crate::protocol::{AuthMethod, GrantType, RotationType, TokenDialect, Trigger};
+use crate::protocol::{
+    AuthMethod, GrantType, RotationType, TokenDialect, Trigger, is_management_audience,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -85,21 +87,37 @@ impl Tenant {
             .find(|g| g.client_id == client_id && g.audience == audience)
     }
 
-    /// The permissions a set of role names grants on an API.
-    pub fn permissions_for(&self, roles: &[String], audience: &str) -> Vec<String> {
+    /// The client's grant for the Management API: a grant whose audience is any
+    /// `https://<host>/api/v2/` (a real export names the real tenant's domain there).
+    pub fn management_grant(&self, client_id: &str) -> Option<&ClientGrant> {
+        self.client_grants
+            .iter()
+            .find(|g| g.client_id == client_id && is_management_audience(&g.audience))
+    }
+
+    /// The permissions a user has on an API: those of their roles and those assigned to them
+    /// directly, each once.
+    pub fn permissions_for(&self, user: &User, audience: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for role in self.roles.iter().filter(|r| roles.contains(&r.name)) {
-            for p in role
-                .permissions
-                .iter()
-                .filter(|p| p.resource_server_identifier == audience)
-            {
-                if !out.contains(&p.permission_name) {
-                    out.push(p.permission_name.clone());
-                }
+        let from_roles = self
+            .roles
+            .iter()
+            .filter(|r| user.roles.contains(&r.name))
+            .flat_map(|r| r.permissions.iter());
+        for p in from_roles
+            .chain(user.permissions.iter())
+            .filter(|p| p.resource_server_identifier == audience)
+        {
+            if !out.contains(&p.permission_name) {
+                out.push(p.permission_name.clone());
             }
         }
         out
+    }
+
+    /// A role by its Management API id (`rol_…`).
+    pub fn role_by_id(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
     }
 
     /// Whether brute-force protection guards `user`'s password logins (their connection's
@@ -521,6 +539,10 @@ pub fn is_loopback_url(url: &str) -> bool {
 /// An API (Auth0 "resource server").
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResourceServer {
+    /// The Management API's id for it (24 hex digits; derived from the identifier at load
+    /// when the fixture has none, so it is the same at every start).
+    #[serde(default)]
+    pub id: String,
     /// Display name.
     #[serde(default)]
     pub name: String,
@@ -584,6 +606,9 @@ pub struct ScopeDef {
 /// Authorization of a client for client_credentials on one API.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClientGrant {
+    /// The Management API's id for it (`cgr_…`; derived at load when absent).
+    #[serde(default)]
+    pub id: String,
     /// The client (id, or name as the Deploy CLI writes it; resolved at load).
     pub client_id: String,
     /// The API identifier.
@@ -596,6 +621,10 @@ pub struct ClientGrant {
 /// A role with API permissions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Role {
+    /// The Management API's id for it (`rol_…`; derived from the name at load when absent, so
+    /// a test can rely on it across starts).
+    #[serde(default)]
+    pub id: String,
     /// Role name, as users reference it.
     pub name: String,
     /// Description.
@@ -606,8 +635,8 @@ pub struct Role {
     pub permissions: Vec<Permission>,
 }
 
-/// One API permission of a role.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One API permission of a role or a user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Permission {
     /// The scope granted.
     pub permission_name: String,
@@ -833,6 +862,10 @@ pub struct User {
     /// Mock-only: role names.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// Mock-only: API permissions assigned to the user directly (`POST
+    /// /api/v2/users/{id}/permissions`), on top of those of their roles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<Permission>,
     /// Connection name (defaults to the default database connection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connection: Option<String>,
@@ -872,6 +905,7 @@ impl User {
         let mut v = serde_json::to_value(self).unwrap_or_else(|_| Value::Object(Map::new()));
         if let Some(m) = v.as_object_mut() {
             m.remove("roles");
+            m.remove("permissions");
             m.remove("connection");
             let (provider, id) = self
                 .user_id

@@ -47,7 +47,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
-  mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall,
+  mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall, managementToken,
   STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, tokenRequest,
   outboxCode, outboxMagicLink,
 } from './lib/common.mjs';
@@ -598,7 +598,9 @@ async function scenarioG(browser, pageUrl) {
       await verifyAccessToken(token, newUser);
     });
     await step('the new user is in the Management API (GET /api/v2/users-by-email)', async () => {
-      const r = await httpCall('GET', `${env.baseUrl}/api/v2/users-by-email?email=${encodeURIComponent(email)}`);
+      const token = await managementToken(env);
+      const r = await httpCall('GET', `${env.baseUrl}/api/v2/users-by-email?email=${encodeURIComponent(email)}`,
+        { headers: { authorization: `Bearer ${token}` } });
       check(r.status === 200 && Array.isArray(r.json) && r.json.length === 1, 'users-by-email did not find exactly one user',
         { request: r.request, 'mock answered': `${r.status} ${r.text}` });
       eq(r.json[0].user_id, newUser.userId, 'user_id', { user: r.json[0] });

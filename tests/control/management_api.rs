@@ -6,7 +6,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn create_user(base: &str, user: Value) -> reqwest::Response {
-    client()
+    management(base)
+        .await
         .post(format!("{base}/api/v2/users"))
         .json(&user)
         .send()
@@ -35,7 +36,8 @@ fn user_url(base: &str, user: &Value) -> String {
 
 /// Dave's app_metadata.plan removed, seats set, and blocked; the patched user.
 async fn patch_dave(base: &str, dave: &Value) -> Value {
-    client()
+    management(base)
+        .await
         .patch(user_url(base, dave))
         .json(&json!({"app_metadata": {"plan": null, "seats": 5}, "blocked": true}))
         .send()
@@ -108,14 +110,16 @@ async fn patching_a_user_to_a_taken_email_is_a_conflict_and_changes_nothing() {
     let server = start().await;
     let base = server.base_url();
     let dave = create_dave(&base).await;
-    let res = client()
+    let res = management(&base)
+        .await
         .patch(user_url(&base, &dave))
         .json(&json!({"email": "Alice@Example.com"}))
         .send()
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CONFLICT);
-    let after: Value = client()
+    let after: Value = management(&base)
+        .await
         .get(user_url(&base, &dave))
         .send()
         .await
@@ -170,7 +174,8 @@ async fn users_by_email_ignores_the_case_of_the_email() {
     let server = start().await;
     let base = server.base_url();
     create_dave(&base).await;
-    let by_email: Value = client()
+    let by_email: Value = management(&base)
+        .await
         .get(format!(
             "{base}/api/v2/users-by-email?email=DAVE@example.com"
         ))
@@ -190,7 +195,8 @@ async fn deleting_a_user_answers_204() {
     let base = server.base_url();
     let dave = create_dave(&base).await;
     assert_eq!(
-        client()
+        management(&base)
+            .await
             .delete(user_url(&base, &dave))
             .send()
             .await
@@ -206,12 +212,18 @@ async fn a_deleted_user_is_an_inexistent_user() {
     let server = start().await;
     let base = server.base_url();
     let dave = create_dave(&base).await;
-    client()
+    management(&base)
+        .await
         .delete(user_url(&base, &dave))
         .send()
         .await
         .unwrap();
-    let missing = client().get(user_url(&base, &dave)).send().await.unwrap();
+    let missing = management(&base)
+        .await
+        .get(user_url(&base, &dave))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert_eq!(
         missing.json::<Value>().await.unwrap()["errorCode"],

@@ -200,7 +200,8 @@ async fn a_post_change_password_action_runs_after_a_reset() {
 async fn a_password_change_ticket_from_the_management_api_opens_the_reset_form() {
     let server = start().await;
     let base = server.base_url();
-    let res = client()
+    let res = management(&base)
+        .await
         .post(format!("{base}/api/v2/tickets/password-change"))
         .json(&json!({ "user_id": "auth0|bob", "ttl_sec": 0 }))
         .send()

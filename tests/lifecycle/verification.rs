@@ -106,7 +106,8 @@ async fn a_result_url_receives_the_browser_after_verification() {
 async fn an_email_verification_ticket_from_the_management_api_verifies() {
     let server = start().await;
     let base = server.base_url();
-    let res = client()
+    let res = management(&base)
+        .await
         .post(format!("{base}/api/v2/tickets/email-verification"))
         .json(&json!({ "user_id": "auth0|carol" }))
         .send()
@@ -129,7 +130,8 @@ async fn an_email_verification_ticket_from_the_management_api_verifies() {
 async fn the_verification_email_job_sends_the_email() {
     let server = start().await;
     let base = server.base_url();
-    let res = client()
+    let res = management(&base)
+        .await
         .post(format!("{base}/api/v2/jobs/verification-email"))
         .json(&json!({ "user_id": "auth0|carol" }))
         .send()

@@ -103,7 +103,8 @@ async fn a_code_whose_user_was_deleted_is_an_invalid_authorization_code() {
     let server = start().await;
     let base = server.base_url();
     let code = alice_code(&base).await;
-    let deleted = client()
+    let deleted = management(&base)
+        .await
         .delete(format!("{base}/api/v2/users/{}", enc("auth0|alice")))
         .send()
         .await
@@ -123,7 +124,8 @@ async fn a_code_whose_user_was_blocked_since_is_refused() {
     let server = start().await;
     let base = server.base_url();
     let code = alice_code(&base).await;
-    let blocked = client()
+    let blocked = management(&base)
+        .await
         .patch(format!("{base}/api/v2/users/{}", enc("auth0|alice")))
         .json(&json!({"blocked": true}))
         .send()

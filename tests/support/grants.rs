@@ -151,3 +151,36 @@ pub async fn scenario_token(base: &str, scenario: &str) -> String {
         .expect("an access token")
         .to_string()
 }
+
+/// A Management API token of the default M2M client, with every scope its grant holds.
+pub async fn management_token(base: &str) -> String {
+    let (status, body) = token(
+        base,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", M2M),
+            ("client_secret", M2M_SECRET),
+            ("audience", &format!("{base}/api/v2/")),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["access_token"].as_str().unwrap().to_string()
+}
+
+/// An HTTP client (no redirects followed) whose requests carry a Management API token: what
+/// a backend calling `/api/v2` is.
+pub async fn management(base: &str) -> reqwest::Client {
+    let token = management_token(base).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}

@@ -163,7 +163,8 @@ async fn a_return_to_with_cr_lf_gets_an_error_page() {
 #[tokio::test]
 async fn a_user_id_that_is_not_utf8_is_a_management_api_400() {
     let server = start().await;
-    let res = client()
+    let res = management(&server.base_url())
+        .await
         .get(format!("{}/api/v2/users/%FF", server.base_url()))
         .send()
         .await
@@ -191,7 +192,8 @@ async fn a_body_over_the_limit_is_a_json_413_at_the_token_endpoint() {
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_json_413_at_the_management_api() {
     let server = start().await;
-    let res = client()
+    let res = management(&server.base_url())
+        .await
         .post(format!("{}/api/v2/users", server.base_url()))
         .header("content-type", "application/json")
         .body(format!(

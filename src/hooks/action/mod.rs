@@ -184,10 +184,10 @@ impl PostLoginHook for ActionHook {
                         }
                     }
                     Some(Msg::Fetch { id, req }) => {
-                        let http = api.http().clone();
+                        let outbound = api.outbound();
                         let secrets = secrets.clone();
                         fetches.spawn(async move {
-                            let mut scratch = Api::new(http);
+                            let mut scratch = Api::with_outbound(&outbound);
                             let result = outbound::send(&mut scratch, req, &secrets).await;
                             let (_, trace) = scratch.into_parts();
                             (id, result, trace.calls)

@@ -99,8 +99,8 @@ fn unknown_roles_are_refused_on_every_way_in() {
 #[test]
 fn a_blocked_user_cannot_begin_a_login_and_a_refresh_does_not_count() {
     let mut u = users();
-    assert_eq!(u.begin_login("auth0|a", true).unwrap().1, 1);
-    assert_eq!(u.begin_login("auth0|a", false).unwrap().1, 1);
+    assert_eq!(u.begin_login("auth0|a", true, 0).unwrap().1, 1);
+    assert_eq!(u.begin_login("auth0|a", false, 0).unwrap().1, 1);
     u.update(
         "auth0|a",
         json!({"blocked": true}).as_object().unwrap(),
@@ -109,11 +109,11 @@ fn a_blocked_user_cannot_begin_a_login_and_a_refresh_does_not_count() {
     )
     .unwrap();
     assert_eq!(
-        u.begin_login("auth0|a", true).unwrap_err(),
+        u.begin_login("auth0|a", true, 0).unwrap_err(),
         LoginRefusal::Blocked
     );
     assert_eq!(
-        u.begin_login("nobody", true).unwrap_err(),
+        u.begin_login("nobody", true, 0).unwrap_err(),
         LoginRefusal::Unknown
     );
 }

@@ -200,6 +200,17 @@ export async function clientCredentialsToken(env) {
   });
 }
 
+/** A Management API token of the default M2M client (every scope of its grant). */
+export async function managementToken(env) {
+  const t = await tokenRequest(env, {
+    grant_type: 'client_credentials',
+    client_id: TENANT.m2m.clientId,
+    client_secret: TENANT.m2m.clientSecret,
+    audience: `${env.baseUrl}/api/v2/`,
+  });
+  return t.access_token;
+}
+
 export async function passwordToken(env, user = TENANT.users.alice, scope = 'openid profile email') {
   return tokenRequest(env, {
     grant_type: 'password',

@@ -2,8 +2,8 @@
 //! for a reset or verification link directly (`tickets`), or for the verification email to be
 //! sent again (`jobs/verification-email`).
 
-use super::extract::{AppState, ManagementJson};
 use crate::error::ManagementError;
+use crate::http::extract::{AppState, ManagementJson};
 use crate::lifecycle::{send_verification, ticket_url};
 use crate::store::{Ticket, TicketPurpose};
 use crate::tenant::{DEFAULT_LINK_LIFETIME, MAX_LIFETIME};

@@ -1,0 +1,36 @@
+//! Auth0's Management API (`/api/v2`), the parts tests and backends use: users and their
+//! search, roles and permissions, clients, client grants, APIs, connections, import jobs,
+//! tickets and stats, with Auth0's paths, bodies, status codes and error shapes. Callers need
+//! a Management API token with the endpoint's scope ([`access`]); changes are live, so the
+//! next login sees them.
+
+mod access;
+mod apps;
+mod authorization;
+mod connections;
+mod jobs;
+mod paging;
+mod roles;
+mod rules;
+mod stats;
+mod tickets;
+mod user_access;
+mod users;
+
+use crate::http::extract::AppState;
+use axum::Router;
+use axum::middleware;
+
+/// Every Management API route, behind the token and scope check.
+pub(crate) fn routes(mock: AppState) -> Router<AppState> {
+    Router::new()
+        .merge(users::routes())
+        .merge(user_access::routes())
+        .merge(roles::routes())
+        .merge(apps::routes())
+        .merge(connections::routes())
+        .merge(jobs::routes())
+        .merge(stats::routes())
+        .merge(tickets::routes())
+        .route_layer(middleware::from_fn_with_state(mock, access::guard))
+}
