@@ -85,7 +85,11 @@ pub struct OutboundRequest {
 /// Replaces every occurrence of each secret value in `text` with `[REDACTED]`.
 pub fn redact(text: &str, secrets: &[String]) -> String {
     let mut out = text.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 3) {
+    // Longest first: a secret that begins another (a client id and its `<id>-secret`) must not
+    // leave the longer one's tail showing.
+    let mut secrets: Vec<&String> = secrets.iter().filter(|s| s.len() >= 3).collect();
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for s in secrets {
         out = out.replace(s.as_str(), "[REDACTED]");
     }
     out
@@ -308,6 +312,12 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_that_begins_another_leaves_no_tail() {
+        let shown = redact("id=abc&secret=abc-secret", &["abc".into(), "abc-secret".into()]);
+        assert_eq!(shown, "id=[REDACTED]&secret=[REDACTED]");
+    }
 
     #[test]
     fn redacts_secret_values() {

@@ -21,6 +21,7 @@ mod failures;
 mod fetch;
 mod limits;
 mod metadata;
+mod npm_modules;
 mod sandbox;
 mod secrets;
 mod startup_errors;

@@ -15,14 +15,14 @@ async fn startup_error(action: Action<'_>) -> String {
 #[tokio::test]
 async fn a_declared_npm_module_is_refused_at_startup_naming_it() {
     let mut action = Action::new(
-        "uses-axios",
-        "const axios = require('axios');\nexports.onExecutePostLogin = async () => {};\n",
+        "uses-lodash",
+        "const get = require('lodash/get');\nexports.onExecutePostLogin = async () => {};\n",
     );
-    action.dependencies = &["{ name: axios, version: 1.6.0 }"];
+    action.dependencies = &["{ name: lodash, version: 4.17.21 }"];
     let err = startup_error(action).await;
-    assert!(err.contains("actions/uses-axios/code.js:1:"), "{err}");
+    assert!(err.contains("actions/uses-lodash/code.js:1:"), "{err}");
     assert!(
-        err.contains("auth0-mock cannot load npm module 'axios' (declared as axios@1.6.0"),
+        err.contains("auth0-mock cannot load npm module 'lodash/get' (declared as lodash@4.17.21"),
         "{err}"
     );
 }

@@ -23,6 +23,10 @@ use std::time::{Duration, Instant};
 
 /// The glue that gives an Action `console`, `fetch`, `require`, timers and `api`.
 const PRELUDE: &str = include_str!("prelude.js");
+/// `require('axios')`: `makeAxios(fetch)`.
+const AXIOS_JS: &str = include_str!("js/axios.js");
+/// `require('auth0')`: `makeAuth0(fetch, major)`.
+const AUTH0_JS: &str = include_str!("js/auth0.js");
 /// The prelude's name in stack traces.
 const PRELUDE_NAME: &str = "auth0-mock:prelude.js";
 /// QuickJS's own stack limit; worker threads get a larger native stack (see `mod.rs`).
@@ -167,7 +171,10 @@ fn prelude_bytecode(rt: &Runtime) -> Result<&'static [u8], String> {
         .get_or_init(|| {
             let ctx = Context::full(rt).map_err(|e| format!("cannot create a context: {e}"))?;
             ctx.with(|ctx| {
-                let source = format!("export default {PRELUDE}");
+                // The modules' factories are in the prelude's scope, not the Action's globals.
+                let source = format!(
+                    "export default (function () {{\n{AXIOS_JS}\n{AUTH0_JS}\nreturn (\n{PRELUDE}\n);\n}})();"
+                );
                 Module::declare(ctx.clone(), PRELUDE_NAME, source)
                     .and_then(|m| m.write(WriteOptions::default()))
                     .catch(&ctx)

@@ -264,6 +264,12 @@ pub(super) fn install<'js>(
         })?,
     )?;
 
+    let major = super::modules::auth0_major(&spec.dependencies);
+    host.set(
+        "auth0Major",
+        Function::new(ctx.clone(), move || major)?,
+    )?;
+
     let sp = spec.clone();
     host.set(
         "cacheGet",

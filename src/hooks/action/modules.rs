@@ -1,8 +1,14 @@
 //! What `require` may load in an Action, and finding `require('x')` calls before the first
 //! login so a fixture that can never run fails at startup instead of at the first login.
 
-/// The one npm module auth0-mock provides itself (the Auth0 + Hasura guide uses it).
+/// An npm module auth0-mock provides itself (the Auth0 + Hasura guide uses it).
 pub(super) const NODE_FETCH: &str = "node-fetch";
+/// axios, over the same outbound client as `fetch` (`js/axios.js`).
+pub(super) const AXIOS: &str = "axios";
+/// node-auth0's ManagementClient, served by the mock itself (`js/auth0.js`).
+pub(super) const AUTH0: &str = "auth0";
+/// The npm modules auth0-mock provides, for messages.
+const PROVIDED: &str = "node-fetch, axios, auth0 (ManagementClient, v3 and v4)";
 
 /// Node.js built-in modules: Auth0's runtime has them, the embedded engine does not.
 const NODE_BUILTINS: &[&str] = &[
@@ -72,6 +78,29 @@ fn dependency_name(dep: &str) -> &str {
     }
 }
 
+/// The major version a declared dependency names (`auth0@4.3.1`, `auth0@^3`), if it names one.
+fn dependency_major(dep: &str) -> Option<u32> {
+    let version = match dep.rfind('@') {
+        Some(i) if i > 0 => &dep[i + 1..],
+        _ => return None,
+    };
+    let digits: String = version
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The major version of `auth0` the Action declares, which decides the ManagementClient's API
+/// (v3: flat methods resolving to data; v4: namespaced managers resolving to responses).
+pub(super) fn auth0_major(dependencies: &[String]) -> Option<u32> {
+    dependencies
+        .iter()
+        .find(|d| dependency_name(d) == AUTH0)
+        .and_then(|d| dependency_major(d))
+}
+
 /// Why `require(specifier)` cannot work in auth0-mock, or `None` when it loads. The message
 /// names the module and says what to do, since the author cannot see the mock's internals.
 pub(super) fn require_error(specifier: &str, dependencies: &[String]) -> Option<String> {
@@ -87,19 +116,34 @@ pub(super) fn require_error(specifier: &str, dependencies: &[String]) -> Option<
             )),
         };
     }
+    if package == AXIOS && specifier == AXIOS && declared.is_some() {
+        return None;
+    }
+    if package == AUTH0 && specifier == AUTH0 {
+        match (declared, auth0_major(dependencies)) {
+            (Some(_), Some(3 | 4)) => return None,
+            (Some(dep), _) => {
+                return Some(format!(
+                    "auth0-mock provides the auth0 module's ManagementClient in its v3 and v4 APIs \
+                     only, not {dep}: declare auth0@4 (or auth0@3) in the Action's dependencies"
+                ));
+            }
+            (None, _) => {}
+        }
+    }
     let bare = specifier.strip_prefix("node:").unwrap_or(specifier);
     if NODE_BUILTINS.contains(&package_of(bare)) {
         return Some(format!(
             "auth0-mock cannot load Node.js built-in module '{specifier}': Actions run in an \
              embedded JavaScript engine without Node's standard library (available: console, \
-             fetch, require('{NODE_FETCH}'), timers, atob/btoa, api.cache)"
+             fetch, require() of {PROVIDED}, timers, atob/btoa, api.cache)"
         ));
     }
     Some(match declared {
         Some(dep) => format!(
             "auth0-mock cannot load npm module '{specifier}' (declared as {dep} in the Action's \
-             dependencies): npm modules are not installed offline; only {NODE_FETCH} is built in \
-             (use it or the global fetch), or replace this Action with a native hook in tests"
+             dependencies): npm modules are not installed offline; built in are {PROVIDED} \
+             (and the global fetch), or replace this Action with a native hook in tests"
         ),
         None => {
             format!("Cannot find module '{specifier}': it is not among the Action's dependencies")
@@ -319,6 +363,7 @@ mod tests {
         vec![
             "node-fetch@2.6.1".into(),
             "axios@1.6.0".into(),
+            "auth0@4.3.1".into(),
             "@auth0/x@1".into(),
         ]
     }
@@ -338,6 +383,16 @@ mod tests {
     }
 
     #[test]
+    fn auth0_loads_in_its_v3_and_v4_apis_only() {
+        assert_eq!(auth0_major(&["auth0@^3.7.2".into()]), Some(3));
+        assert_eq!(require_error("auth0", &["auth0@3.7.2".into()]), None);
+        let e = require_error("auth0", &["auth0@5.0.0".into()]).unwrap();
+        assert!(e.contains("v3 and v4") && e.contains("auth0@5.0.0"), "{e}");
+        let e = require_error("auth0", &["auth0@latest".into()]).unwrap();
+        assert!(e.contains("auth0@latest"), "{e}");
+    }
+
+    #[test]
     fn division_is_not_a_regex() {
         let src = "const x = a / b; const y = require('axios') / 2;";
         assert_eq!(static_requires(src), vec![(1, "axios".to_string())]);
@@ -348,11 +403,15 @@ mod tests {
         assert_eq!(require_error("node-fetch", &deps()), None);
         let e = require_error("node-fetch", &[]).unwrap();
         assert!(e.contains("Cannot find module 'node-fetch'"), "{e}");
-        let e = require_error("axios", &deps()).unwrap();
+        assert_eq!(require_error("axios", &deps()), None);
+        assert_eq!(require_error("auth0", &deps()), None);
+        let e = require_error("axios/lib/core", &deps()).unwrap();
         assert!(
-            e.contains("cannot load npm module 'axios'") && e.contains("axios@1.6.0"),
+            e.contains("cannot load npm module 'axios/lib/core'") && e.contains("axios@1.6.0"),
             "{e}"
         );
+        let e = require_error("axios", &[]).unwrap();
+        assert!(e.contains("Cannot find module 'axios'"), "{e}");
         let e = require_error("@auth0/x/sub", &deps()).unwrap();
         assert!(
             e.contains("'@auth0/x/sub'") && e.contains("@auth0/x@1"),
