@@ -47,6 +47,7 @@ pub use error::{FixtureError, ManagementError, OAuthError};
 pub use faults::{Fault, FaultKind};
 pub use handle::MockHandle;
 pub use hooks::{Api, Effects, Event, HookError, HookOutcome, HookRecord, PostLoginHook};
+pub use http::MANAGEMENT_ENDPOINTS;
 pub use keys::{KeyError, new_signing_key_pem};
 pub use mail::{Smtp, SmtpUrlError};
 pub use mint::TokenSet;

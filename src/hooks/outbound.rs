@@ -315,7 +315,10 @@ mod tests {
 
     #[test]
     fn a_secret_that_begins_another_leaves_no_tail() {
-        let shown = redact("id=abc&secret=abc-secret", &["abc".into(), "abc-secret".into()]);
+        let shown = redact(
+            "id=abc&secret=abc-secret",
+            &["abc".into(), "abc-secret".into()],
+        );
         assert_eq!(shown, "id=[REDACTED]&secret=[REDACTED]");
     }
 

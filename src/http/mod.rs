@@ -29,6 +29,8 @@ mod token;
 mod trust;
 mod userinfo;
 
+pub use management::RULES as MANAGEMENT_ENDPOINTS;
+
 use crate::error::OAuthError;
 use axum::Router;
 use axum::http::StatusCode;

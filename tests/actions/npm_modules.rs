@@ -44,7 +44,10 @@ exports.onExecutePostLogin = async (event, api) => {
 async fn axios_login() -> (Value, Vec<Seen>, Value) {
     let hasura = graphql().await;
     let secrets = [
-        format!("{{ name: HASURA_URL, value: \"{}/v1/graphql\" }}", hasura.base()),
+        format!(
+            "{{ name: HASURA_URL, value: \"{}/v1/graphql\" }}",
+            hasura.base()
+        ),
         "{ name: ADMIN_SECRET, value: admin-secret-value }".to_string(),
     ];
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
@@ -81,7 +84,12 @@ async fn axios_rejects_a_404_with_the_response_on_the_error() {
     let (id, _, _) = axios_login().await;
     assert_eq!(
         id["https://x/error"],
-        json!([true, 404, "no such route", "Request failed with status code 404"])
+        json!([
+            true,
+            404,
+            "no such route",
+            "Request failed with status code 404"
+        ])
     );
 }
 
@@ -151,7 +159,9 @@ async fn default_role(code: &str, dependency: &str) -> (Value, Value, Value) {
     action.secrets = &CREDENTIALS;
     let dir = crate::fixture(
         &[action],
-        &["{ hook: hasura-claims, name: Hasura claims, default_role: user, default_allowed_roles: [user] }"],
+        &[
+            "{ hook: hasura-claims, name: Hasura claims, default_role: user, default_allowed_roles: [user] }",
+        ],
     );
     let server = start_with_fixtures(dir.path()).await;
     let base = server.base_url();
@@ -167,8 +177,12 @@ async fn default_role(code: &str, dependency: &str) -> (Value, Value, Value) {
 
 #[tokio::test]
 async fn the_default_role_action_on_auth0_v4_assigns_the_role_for_the_next_login() {
-    let (first, second, _) = default_role(DEFAULT_ROLE_V4, "{ name: auth0, version: 4.37.1 }").await;
-    assert_eq!(first["https://x/assigned"], json!(["editor", "bob@example.com"]));
+    let (first, second, _) =
+        default_role(DEFAULT_ROLE_V4, "{ name: auth0, version: 4.37.1 }").await;
+    assert_eq!(
+        first["https://x/assigned"],
+        json!(["editor", "bob@example.com"])
+    );
     let allowed = &second[HASURA_NS]["x-hasura-allowed-roles"];
     assert!(
         allowed.as_array().unwrap().contains(&json!("editor")),
@@ -194,7 +208,14 @@ async fn management_client_calls_are_recorded_at_the_sdks_urls() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| format!("{} {} {}", c["method"].as_str().unwrap(), c["url"].as_str().unwrap(), c["status"]))
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                c["method"].as_str().unwrap(),
+                c["url"].as_str().unwrap(),
+                c["status"]
+            )
+        })
         .collect();
     assert_eq!(
         calls,
@@ -231,7 +252,10 @@ async fn a_token_without_the_scope_is_refused_to_the_sdk_as_insufficient_scope()
     server.shutdown().await;
     assert_eq!(
         id["https://x/error"],
-        json!([403, "Insufficient scope, expected any of: read:users,read:current_user,read:user_idp_tokens"])
+        json!([
+            403,
+            "Insufficient scope, expected any of: read:users,read:current_user,read:user_idp_tokens"
+        ])
     );
 }
 

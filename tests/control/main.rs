@@ -1,7 +1,7 @@
 //! What a test suite drives the mock with: scenario tokens (each checked by independent
 //! verifiers, a strict API and Hasura's verification, against what its description promises),
-//! next-login scenarios, the clock, key rotation, injected faults, the Management API subset and
-//! reset, the in-process Rust handle and the CLI.
+//! next-login scenarios, the clock, key rotation, injected faults, reset, the in-process Rust
+//! handle and the CLI. The Management API has its own binary, `tests/management`.
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -11,6 +11,5 @@ mod clock;
 mod faults;
 mod handle;
 mod keys;
-mod management_api;
 mod next_scenario;
 mod scenarios;

@@ -265,10 +265,7 @@ pub(super) fn install<'js>(
     )?;
 
     let major = super::modules::auth0_major(&spec.dependencies);
-    host.set(
-        "auth0Major",
-        Function::new(ctx.clone(), move || major)?,
-    )?;
+    host.set("auth0Major", Function::new(ctx.clone(), move || major)?)?;
 
     let sp = spec.clone();
     host.set(

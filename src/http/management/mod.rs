@@ -17,6 +17,8 @@ mod tickets;
 mod user_access;
 mod users;
 
+pub use rules::RULES;
+
 use crate::http::extract::AppState;
 use axum::Router;
 use axum::middleware;

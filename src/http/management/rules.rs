@@ -5,8 +5,10 @@
 
 use axum::http::Method;
 
-/// `(method, route path as registered, any-of scopes)`.
-pub(crate) const RULES: &[(&str, &str, &[&str])] = &[
+/// `(method, route path as registered, any-of scopes)`: every Management API endpoint the mock
+/// serves and the scopes Auth0 requires for it. Public so that tests and tools can walk the
+/// whole API (the mock's own scope enforcement test does).
+pub const RULES: &[(&str, &str, &[&str])] = &[
     ("GET", "/api/v2/users", &["read:users"]),
     ("POST", "/api/v2/users", &["create:users"]),
     (

@@ -1,5 +1,5 @@
-//! The Management API subset (`/api/v2/users`, `/api/v2/users-by-email`) and `POST
-//! /__mock/reset`, which forgets what it changed.
+//! `/api/v2/users` and `/api/v2/users-by-email`: create, read, change and delete users, and
+//! `POST /__mock/reset`, which forgets what the API changed.
 
 use crate::support::*;
 use reqwest::StatusCode;
