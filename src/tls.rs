@@ -62,19 +62,7 @@ pub fn material(dir: &Path, hosts: &[String]) -> Result<TlsMaterial, TlsError> {
     ];
     ca_params.not_before = rcgen::date_time_ymd(2024, 1, 1);
     ca_params.not_after = rcgen::date_time_ymd(2049, 1, 1);
-    let (ca_key, ca_pem) = match (
-        std::fs::read_to_string(&ca_key_path),
-        std::fs::read_to_string(&ca_cert_path),
-    ) {
-        (Ok(key), Ok(cert)) => (KeyPair::from_pem(&key).map_err(cert_err)?, cert),
-        _ => {
-            let key = KeyPair::generate().map_err(cert_err)?;
-            let cert = ca_params.clone().self_signed(&key).map_err(cert_err)?;
-            std::fs::write(&ca_key_path, key.serialize_pem()).map_err(io(&ca_key_path))?;
-            std::fs::write(&ca_cert_path, cert.pem()).map_err(io(&ca_cert_path))?;
-            (key, cert.pem())
-        }
-    };
+    let (ca_key, ca_pem) = shared_ca(&ca_key_path, &ca_cert_path, &ca_params)?;
     let issuer = Issuer::from_params(&ca_params, &ca_key);
     let mut names: Vec<String> = vec!["localhost".into(), "127.0.0.1".into(), "::1".into()];
     for h in hosts {
@@ -102,6 +90,58 @@ pub fn material(dir: &Path, hosts: &[String]) -> Result<TlsMaterial, TlsError> {
     })
 }
 
+/// The CA in `key_path`/`cert_path`, made there by the first process that needs it. Several
+/// mocks may start at once on a fresh machine (a test suite's parallel tests): each file is
+/// published whole and only if absent, so exactly one CA wins and every process serves a leaf
+/// it signed; a process that lost the race reads the winner's.
+fn shared_ca(
+    key_path: &Path,
+    cert_path: &Path,
+    params: &CertificateParams,
+) -> Result<(KeyPair, String), TlsError> {
+    let started = std::time::Instant::now();
+    loop {
+        let key = std::fs::read_to_string(key_path);
+        let cert = std::fs::read_to_string(cert_path);
+        match (key, cert) {
+            (Ok(key), Ok(cert)) => return Ok((KeyPair::from_pem(&key).map_err(cert_err)?, cert)),
+            (Err(e), _) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = KeyPair::generate().map_err(cert_err)?;
+                if publish(key_path, &key.serialize_pem())? {
+                    let cert = params.clone().self_signed(&key).map_err(cert_err)?.pem();
+                    publish(cert_path, &cert)?;
+                    return shared_ca(key_path, cert_path, params);
+                }
+            }
+            (Err(e), _) => return Err(io(key_path)(e)),
+            // The key's writer is still making the certificate, or stopped before it did: after
+            // a while, any process may certify the published key itself.
+            (Ok(key), Err(_)) if started.elapsed() > std::time::Duration::from_secs(2) => {
+                let key = KeyPair::from_pem(&key).map_err(cert_err)?;
+                let cert = params.clone().self_signed(&key).map_err(cert_err)?.pem();
+                publish(cert_path, &cert)?;
+                return shared_ca(key_path, cert_path, params);
+            }
+            (Ok(_), Err(_)) => std::thread::sleep(std::time::Duration::from_millis(10)),
+        }
+    }
+}
+
+/// Writes `text` to `path` unless a file is there: written to a temporary file first and
+/// hard-linked into place, so no reader sees half a file and of two writers one wins. Whether
+/// this call's text is the one published.
+fn publish(path: &Path, text: &str) -> Result<bool, TlsError> {
+    let tmp = path.with_extension(format!("tmp-{}", crate::util::random_hex(12)));
+    std::fs::write(&tmp, text).map_err(io(&tmp))?;
+    let linked = std::fs::hard_link(&tmp, path);
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(io(path)(e)),
+    }
+}
+
 /// The https listener's TLS acceptor for `material`, offering HTTP/2 and HTTP/1.1 (ALPN).
 pub(crate) fn acceptor(material: &TlsMaterial) -> Result<tokio_rustls::TlsAcceptor, TlsError> {
     use rustls::pki_types::pem::PemObject;
@@ -120,4 +160,30 @@ pub(crate) fn acceptor(material: &TlsMaterial) -> Result<tokio_rustls::TlsAccept
         .map_err(|e| bad(&e))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mocks_starting_at_once_on_a_fresh_directory_share_one_ca() {
+        let dir =
+            std::env::temp_dir().join(format!("auth0-mock-ca-race-{}", crate::util::random_hex(8)));
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let dir = dir.clone();
+                std::thread::spawn(move || material(&dir, &[]).map(|m| m.cert_chain_pem))
+            })
+            .collect();
+        let on_disk = || std::fs::read_to_string(dir.join("auth0-mock-ca.pem")).unwrap();
+        for h in handles {
+            let chain = h.join().unwrap().unwrap();
+            assert!(
+                chain.ends_with(&on_disk()),
+                "every leaf is served with the CA on disk"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -425,6 +425,39 @@ async fn node_auth0_sdk_signs_up_resets_and_verifies_through_the_outbox() {
     server.shutdown().await;
 }
 
+/// node-auth0 v4 `ManagementClient` with clientId/clientSecret over TLS, as a backend drives a
+/// real tenant: `users.create`, `users.getAll({q})`, `roles.create` + `addPermissions`,
+/// `users.assignRoles`/`getRoles`/`getPermissions`, `jobs.importUsers` (multipart) + `jobs.get`,
+/// then the new user's password-grant token carries the role in its Hasura claims; a token
+/// without `read:users` is a `ManagementApiError` `insufficient_scope`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_auth0_management_client_runs_a_backend_script() {
+    let server = start_mock(true).await;
+    run_node(
+        "auth0 (node-auth0 v4, management)",
+        "auth0-node-management.mjs",
+        &server,
+        vec![],
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// auth0-python 4.x `Auth0` management over TLS: the same backend script as the Node one,
+/// with a token from `GetToken.client_credentials`, `jobs.import_users` from a file object,
+/// and `Auth0Error` `insufficient_scope` for a narrow token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_python_management_runs_a_backend_script() {
+    let server = start_mock(true).await;
+    run_python(
+        "auth0-python (management)",
+        "auth0_python_management.py",
+        &server,
+    )
+    .await;
+    server.shutdown().await;
+}
+
 /// auth0-python 4.x `Database`: `signup` (then `Auth0Error` `user_exists` and
 /// `invalid_password`), `GetToken.login` + `TokenVerifier` as the new user, the outbox's
 /// verification link, `change_password` (its text answer comes back as a string), the reset
