@@ -61,7 +61,7 @@ fn percentiles(mut samples: Vec<f64>) -> (f64, f64) {
 
 async fn bench_pipeline(tenant: &Tenant, iterations: usize, gap: Duration) -> Res<(f64, f64)> {
     let pipeline = Pipeline::build(tenant, &[])?;
-    let http = reqwest::Client::new();
+    let http = auth0_mock::hooks::Outbound::network(reqwest::Client::new());
     let records = HookRecords::default();
     let event = event();
     let mut samples = Vec::with_capacity(iterations);

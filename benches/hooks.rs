@@ -29,7 +29,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let http = reqwest::Client::new();
+    let http = auth0_mock::hooks::Outbound::network(reqwest::Client::new());
     let records = HookRecords::default();
     let tenant = auth0_mock::tenant::load_embedded().expect("embedded tenant");
     let with_claims = Pipeline::build(&tenant, &[]).expect("pipeline");
