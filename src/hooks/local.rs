@@ -4,7 +4,7 @@
 //! there is no other tenant to reach. The request still goes through the mock's own router, so
 //! the token, scope and body rules are the ones every other caller meets.
 
-use super::outbound::{OutboundError, OutboundRequest, OutboundResponse};
+use super::exchange::{OutboundError, OutboundRequest, OutboundResponse};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -11,6 +11,7 @@ mod api;
 mod claims;
 mod console;
 mod event;
+mod exchange;
 mod hasura_claims;
 mod hasura_sync;
 mod hook;

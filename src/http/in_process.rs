@@ -12,21 +12,30 @@ use axum::http::{Method, Request};
 use std::sync::Weak;
 use tower::ServiceExt;
 
-/// Serves requests with a router over the mock. Holds the mock weakly: the mock holds this.
-pub(crate) struct InProcess(pub(crate) Weak<Mock>);
+/// Serves requests with a router over the mock. Holds the mock weakly (the mock holds this),
+/// and the function that builds the router (the HTTP module's own, handed in so this file
+/// does not depend on the module that uses it).
+pub(crate) struct InProcess {
+    pub(crate) mock: Weak<Mock>,
+    pub(crate) router: fn(AppState) -> axum::Router,
+}
 
 impl LocalService for InProcess {
     fn call(&self, req: OutboundRequest) -> LocalReply {
-        let mock = self.0.upgrade();
+        let mock = self.mock.upgrade();
+        let router = self.router;
         Box::pin(async move {
             let mock: AppState =
                 mock.ok_or_else(|| OutboundError::Other("the mock has stopped".into()))?;
-            serve(mock, req).await
+            serve(router(mock), req).await
         })
     }
 }
 
-async fn serve(mock: AppState, req: OutboundRequest) -> Result<OutboundResponse, OutboundError> {
+async fn serve(
+    router: axum::Router,
+    req: OutboundRequest,
+) -> Result<OutboundResponse, OutboundError> {
     let url =
         url::Url::parse(&req.url).map_err(|e| OutboundError::Other(format!("{}: {e}", req.url)))?;
     let target = match url.query() {
@@ -42,7 +51,7 @@ async fn serve(mock: AppState, req: OutboundRequest) -> Result<OutboundResponse,
     let request = builder
         .body(Body::from(req.body.unwrap_or_default()))
         .map_err(|e| OutboundError::Other(e.to_string()))?;
-    let response = super::router(mock)
+    let response = router
         .oneshot(request)
         .await
         .map_err(|e| OutboundError::Other(e.to_string()))?;

@@ -40,9 +40,10 @@ use extract::AppState;
 
 /// Builds the router for a mock.
 pub(crate) fn router(mock: AppState) -> Router {
-    mock.serve_locally(std::sync::Arc::new(in_process::InProcess(
-        std::sync::Arc::downgrade(&mock),
-    )));
+    mock.serve_locally(std::sync::Arc::new(in_process::InProcess {
+        mock: std::sync::Arc::downgrade(&mock),
+        router,
+    }));
     Router::new()
         .route("/authorize", get(authorize::authorize))
         .route("/authorize/resume", get(authorize::resume))

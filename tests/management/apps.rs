@@ -83,20 +83,48 @@ async fn an_app_api_and_grant_made_at_runtime_get_a_client_credentials_token() {
 }
 
 #[tokio::test]
-async fn a_grant_with_a_scope_the_api_lacks_is_refused() {
+async fn a_second_grant_for_the_same_client_and_api_is_a_409() {
     let server = start().await;
     let (status, body) = send(
         &server.base_url(),
         "POST",
         "/api/v2/client-grants",
-        json!({"client_id": M2M, "audience": "https://api.auth0-mock.test", "scope": ["fly:planes"]}),
+        json!({"client_id": M2M, "audience": API, "scope": ["read:users"]}),
     )
     .await;
-    assert_eq!(
-        status,
-        StatusCode::CONFLICT,
-        "a grant for that pair exists already: {body}"
-    );
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_grant_with_a_scope_the_api_lacks_is_refused() {
+    let server = start().await;
+    let base = server.base_url();
+    let (_, app) = send(
+        &base,
+        "POST",
+        "/api/v2/clients",
+        json!({"name": "Cron", "app_type": "non_interactive"}),
+    )
+    .await;
+    let (status, body) = send(
+        &base,
+        "POST",
+        "/api/v2/client-grants",
+        json!({"client_id": app["client_id"], "audience": API, "scope": ["fly:planes"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["errorCode"], "invalid_body", "{body}");
+    let (_, grants) = get(
+        &base,
+        &format!(
+            "/api/v2/client-grants?client_id={}",
+            app["client_id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(grants, json!([]));
     server.shutdown().await;
 }
 

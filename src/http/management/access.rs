@@ -48,7 +48,8 @@ fn add_rate_headers(headers: &mut HeaderMap, w: Window) {
     }
 }
 
-/// The token's scopes, or why the call is refused.
+/// Whether the call may go on: a valid Management API token holding one of the endpoint's
+/// scopes; otherwise Auth0's 401 or 403.
 fn authorize(mock: &AppState, req: &Request) -> Result<(), ManagementError> {
     let token = bearer(req.headers()).ok_or_else(|| unauthorized("Missing authentication"))?;
     let claims = verify_own(

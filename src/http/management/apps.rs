@@ -129,8 +129,8 @@ fn check_grant(t: &Tenant, g: &ClientGrant) -> Result<(), ManagementError> {
     {
         return Err(ManagementError::new(
             StatusCode::CONFLICT,
-            "A resource server with the same identifier already exists for this client.",
-            "client_grant_conflict",
+            "A client grant for this client and audience already exists.",
+            "conflict",
         ));
     }
     if is_management_audience(&g.audience) {
@@ -236,7 +236,7 @@ async fn create_api(
             return Err(ManagementError::new(
                 StatusCode::CONFLICT,
                 "A resource server with the same identifier already exists.",
-                "inexistent_resource_server",
+                "conflict",
             ));
         }
         t.apis.push(a.clone());
