@@ -258,14 +258,39 @@ async fn with_hasura_down_logins_are_denied_and_nothing_is_half_written() {
     s.mock.shutdown().await;
 }
 
+/// The guide's sync Action as many tenants write it, with axios instead of node-fetch.
+const AXIOS_SYNC: &str = r#"const axios = require("axios");
+exports.onExecutePostLogin = async (event, api) => {
+  const query = `mutation($userId: String!, $userName: String) {
+    insert_users_one(object: { userId: $userId, userName: $userName }, on_conflict: { constraint: users_pkey, update_columns: [userName] }) {
+      userId
+    }
+  }`;
+  const { data } = await axios.post(event.secrets.HASURA_GRAPHQL_URL,
+    { query, variables: { userId: event.user.user_id, userName: event.user.name } },
+    { headers: { "x-hasura-admin-secret": event.secrets.HASURA_ADMIN_SECRET } });
+  if (data.errors) throw new Error(data.errors[0].message);
+  console.log(`synced ${data.data.insert_users_one.userId}`);
+};"#;
+
+/// How the example tenant's post-login hooks are made in a comparison run.
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    Native,
+    GuideActions,
+    AxiosSync,
+}
+
 /// The Auth0 + Hasura guide's two Actions, unchanged but for the URL and admin secret (read
-/// from `event.secrets`), produce the same tokens and the same rows as the native hooks.
+/// from `event.secrets`), and the same with the sync written with axios, produce the same
+/// tokens and the same rows as the native hooks.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_guides_actions_give_the_same_tokens_rows_and_visibility_as_the_native_hooks() {
     let actions_dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/actions-example");
     let mut results = Vec::new();
-    for use_actions in [false, true] {
+    for variant in [Variant::Native, Variant::GuideActions, Variant::AxiosSync] {
+        let use_actions = variant != Variant::Native;
         let dir = actions_dir.clone();
         let s = stack(move |graphql_url| {
             if !use_actions {
@@ -278,6 +303,13 @@ async fn the_guides_actions_give_the_same_tokens_rows_and_visibility_as_the_nati
                         .insert("HASURA_GRAPHQL_URL".into(), json!(graphql_url));
                     b.secrets
                         .insert("HASURA_ADMIN_SECRET".into(), json!(ADMIN_SECRET));
+                    if variant == Variant::AxiosSync {
+                        b.code = Some((
+                            "actions/hasura-sync-user/axios.js".into(),
+                            AXIOS_SYNC.into(),
+                        ));
+                        b.dependencies = vec!["axios@1.7.9".into()];
+                    }
                 }
             }
             assert!(tenant.post_login.iter().all(|b| b.kind == "action"));
@@ -328,6 +360,10 @@ async fn the_guides_actions_give_the_same_tokens_rows_and_visibility_as_the_nati
     assert_eq!(
         results[0], results[1],
         "native hooks and the guide's Actions agree on tokens, rows and visibility"
+    );
+    assert_eq!(
+        results[0], results[2],
+        "native hooks and the axios sync Action agree on tokens, rows and visibility"
     );
     assert_eq!(results[0].0["x-hasura-user-id"], "auth0|alice");
 }
