@@ -253,6 +253,10 @@ async fn run_python(client: &str, script: &str, server: &MockServer) {
 /// Debian's Chromium (or `CHROMIUM_PATH`), installed on a fresh machine by the same script CI
 /// runs; never a downloaded browser.
 fn chromium() -> String {
+    // One install at a time: the browser tests start together, and concurrent apt-get runs
+    // fail on dpkg's lock.
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
     let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if !Path::new(&chromium).exists() && std::env::var_os("CHROMIUM_PATH").is_none() {
         eprintln!("real_clients: {chromium} is missing; running .ci/install-test-deps");

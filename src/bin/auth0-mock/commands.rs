@@ -61,6 +61,23 @@ fn banner(server: &MockServer, tenant: &Tenant, smtp: Option<&str>) -> String {
     out.push_str(&format!(
         "{issuer}__mock  (loopback or the control token; the mock's own host names; no cross-site pages)\n"
     ));
+    let granted: Vec<&str> = tenant
+        .clients
+        .iter()
+        .filter(|c| tenant.management_grant(&c.client_id).is_some())
+        .map(|c| c.name.as_str())
+        .collect();
+    let granted = if granted.is_empty() {
+        "no client has a grant to it".to_string()
+    } else {
+        format!(
+            "client_credentials, audience {issuer}api/v2/: {}",
+            granted.join(", ")
+        )
+    };
+    out.push_str(&format!(
+        "  Management API      {issuer}api/v2  (a Management API token; {granted})\n"
+    ));
     let relay = smtp
         .map(|t| format!("; also sent over SMTP to {t}"))
         .unwrap_or_default();
@@ -147,4 +164,24 @@ pub fn hasura_jwt_config(
     } else {
         handle.hasura_jwt_secret(jwk_url.as_deref())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_banner_names_the_management_api_and_the_clients_granted_it() {
+        let tenant = auth0_mock::tenant::load_embedded().unwrap();
+        let server = MockServer::start(ServerConfig::for_tests()).await.unwrap();
+        let text = banner(&server, &tenant, None);
+        let issuer = server.issuer();
+        assert!(
+            text.contains(&format!(
+                "Management API      {issuer}api/v2  (a Management API token; client_credentials, audience {issuer}api/v2/: Default M2M)"
+            )),
+            "{text}"
+        );
+        server.shutdown().await;
+    }
 }

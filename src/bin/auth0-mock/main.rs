@@ -107,12 +107,12 @@ struct ServeArgs {
     /// Accept control API calls carrying `Authorization: Bearer <token>` from anywhere.
     #[arg(long, env = "AUTH0_MOCK_CONTROL_TOKEN")]
     control_token: Option<String>,
-    /// A browser origin whose pages may call the control and Management APIs besides the
-    /// mock's own hosts (repeat, or comma-separated in the environment).
+    /// A browser origin whose pages may call the control API besides the mock's own hosts
+    /// (repeat, or comma-separated in the environment).
     #[arg(long, env = "AUTH0_MOCK_CONTROL_ALLOW_ORIGINS", value_delimiter = ',')]
     control_allow_origin: Vec<String>,
-    /// A host name the control and Management APIs answer besides loopback names and the
-    /// issuer's host (repeat, or comma-separated in the environment).
+    /// A host name the control API answers besides loopback names and the issuer's host
+    /// (repeat, or comma-separated in the environment).
     #[arg(long, env = "AUTH0_MOCK_ALLOWED_HOSTS", value_delimiter = ',')]
     allowed_host: Vec<String>,
     /// JWKS Cache-Control max-age in seconds.
