@@ -5,7 +5,8 @@ use crate::error::{FixtureError, OAuthError};
 use crate::faults::Fault;
 use crate::hooks::HookRecord;
 use crate::keys::KeyError;
-use crate::mock::{Mock, NextScenario, NextScenarioError};
+use crate::direct_login::{DirectLogin, DirectLoginError};
+use crate::mock::{Mock, NextLogin, NextLoginError, NextScenario, NextScenarioError};
 use crate::outbox::{Message, OutboxFilter};
 use crate::scenario::{self, MintedScenario, TokenRequest};
 use crate::store::{StoreCounts, UserError};
@@ -133,6 +134,23 @@ impl MockHandle {
         count: u32,
     ) -> Result<NextScenario, NextScenarioError> {
         self.mock.arm_next_scenario(name, count)
+    }
+
+    /// Signs a user (id, email or username) in with no login form: the session as a cookie to
+    /// add to a browser context, and a one-time link to visit (which then goes to
+    /// `return_to`, when given). The app's next `loginWithRedirect` completes from it.
+    pub fn sign_in(
+        &self,
+        login: &str,
+        return_to: Option<&str>,
+    ) -> Result<DirectLogin, DirectLoginError> {
+        crate::direct_login::sign_in(&self.mock, login, return_to.map(str::to_string))
+    }
+
+    /// Signs `login` in at the next `count` visits of the login page (1 to 10,000), as if
+    /// picked in its one-click list.
+    pub fn set_next_login(&self, login: &str, count: u32) -> Result<NextLogin, NextLoginError> {
+        self.mock.arm_next_login(login, count)
     }
 
     /// Back to the fixtures.

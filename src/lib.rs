@@ -20,6 +20,7 @@
 //! faults.
 
 mod clock;
+mod direct_login;
 mod error;
 mod faults;
 mod handle;
@@ -51,7 +52,10 @@ pub use http::MANAGEMENT_ENDPOINTS;
 pub use keys::{KeyError, new_signing_key_pem};
 pub use mail::{Smtp, SmtpUrlError};
 pub use mint::TokenSet;
-pub use mock::{ControlAccess, NEXT_SCENARIO_MAX, NextScenario, NextScenarioError};
+pub use direct_login::{DirectLogin, DirectLoginError, SessionCookie};
+pub use mock::{
+    ControlAccess, NEXT_SCENARIO_MAX, NextLogin, NextLoginError, NextScenario, NextScenarioError,
+};
 pub use scenario::{MintedScenario, TokenRequest};
 pub use serve::{DEFAULT_READ_TIMEOUT, Limits, MAX_CONNECTIONS};
 pub use server::{DEFAULT_PORT, MockServer, ServerConfig, StartError, server_runtime};

@@ -54,6 +54,30 @@ pub enum NextScenarioError {
     Count,
 }
 
+/// A user chosen for the next logins through the login page, with how many remain: the
+/// one-click picker without the click, so an SDK's `loginWithRedirect` completes untouched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NextLogin {
+    /// The user signed in.
+    pub user_id: String,
+    /// Logins left that sign them in.
+    pub remaining: u32,
+}
+
+/// Why a user could not be chosen for the next logins (or signed in directly).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NextLoginError {
+    /// No user has that id, email or username.
+    #[error("no user '{0}'")]
+    Unknown(String),
+    /// The user is blocked and could not log in.
+    #[error("user '{0}' is blocked")]
+    Blocked(String),
+    /// A count of zero or above [`NEXT_SCENARIO_MAX`].
+    #[error("count must be between 1 and {NEXT_SCENARIO_MAX}")]
+    Count,
+}
+
 /// How a mock is set up, besides its tenant.
 pub(crate) struct MockOptions {
     /// The issuer, with its trailing slash. Fixed at start; never taken from `Host`.
@@ -99,6 +123,7 @@ pub(crate) struct Mock {
     /// The Management API's calls per second.
     management_limit: crate::rate_limit::RateLimit,
     next_scenario: Mutex<Option<NextScenario>>,
+    next_login: Mutex<Option<NextLogin>>,
     /// Shared outbound HTTP client: hooks reuse its connections. Built on first use (or by a
     /// warm-up after the listener is up): loading the platform's root certificates costs
     /// milliseconds that startup should not pay.
@@ -140,6 +165,7 @@ impl Mock {
             faults: Faults::default(),
             management_limit: Default::default(),
             next_scenario: Mutex::new(None),
+            next_login: Mutex::new(None),
             http: OnceLock::new(),
             local: OnceLock::new(),
         })
@@ -292,6 +318,7 @@ impl Mock {
         *self.loaded.write() = Arc::new(tenant.clone());
         *self.tenant.write() = Arc::new(tenant);
         *self.next_scenario.lock() = None;
+        *self.next_login.lock() = None;
         self.records.clear();
         self.outbox.clear();
         self.faults.clear();
@@ -318,6 +345,57 @@ impl Mock {
         };
         *self.next_scenario.lock() = Some(next.clone());
         Ok(next)
+    }
+
+    /// A user who may log in now, by id, email or username: the one rule for direct sign-ins
+    /// and next-login users.
+    pub(crate) fn user_who_may_log_in(
+        &self,
+        login: &str,
+    ) -> Result<crate::tenant::User, NextLoginError> {
+        let user = self
+            .store
+            .find_user(login)
+            .ok_or_else(|| NextLoginError::Unknown(login.to_string()))?;
+        if user.blocked {
+            return Err(NextLoginError::Blocked(login.to_string()));
+        }
+        Ok(user)
+    }
+
+    /// Signs `login` in at the next `count` visits of the login page.
+    pub(crate) fn arm_next_login(
+        &self,
+        login: &str,
+        count: u32,
+    ) -> Result<NextLogin, NextLoginError> {
+        let user = self.user_who_may_log_in(login)?;
+        if count == 0 || count > NEXT_SCENARIO_MAX {
+            return Err(NextLoginError::Count);
+        }
+        let next = NextLogin {
+            user_id: user.user_id,
+            remaining: count,
+        };
+        *self.next_login.lock() = Some(next.clone());
+        Ok(next)
+    }
+
+    /// Forgets the user armed for the next logins.
+    pub(crate) fn disarm_next_login(&self) {
+        *self.next_login.lock() = None;
+    }
+
+    /// Takes the user for this login page visit, if one was armed, counting it down.
+    pub(crate) fn take_next_login(&self) -> Option<String> {
+        let mut guard = self.next_login.lock();
+        let next = guard.as_mut()?;
+        let user_id = next.user_id.clone();
+        next.remaining = next.remaining.saturating_sub(1);
+        if next.remaining == 0 {
+            *guard = None;
+        }
+        Some(user_id)
     }
 
     /// Forgets the scenario armed for the next logins.

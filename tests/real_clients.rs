@@ -429,6 +429,28 @@ async fn node_auth0_sdk_signs_up_resets_and_verifies_through_the_outbox() {
     server.shutdown().await;
 }
 
+/// @auth0/auth0-spa-js v2 in headless Chromium, scenario K alone: the session cookie from
+/// `POST /__mock/login` added with Playwright's `context.addCookies`, then `loginWithRedirect`
+/// comes back with a code and no login page; a user armed with `POST /__mock/login/next` is
+/// signed in by the login page itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_logs_in_with_one_request_and_no_form_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock(false).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "K".to_string()),
+    ];
+    run_node(
+        "auth0-spa-js (one-request logins)",
+        "spa.mjs",
+        &server,
+        extra,
+    )
+    .await;
+    server.shutdown().await;
+}
+
 /// node-auth0 v4 `ManagementClient` with clientId/clientSecret over TLS, as a backend drives a
 /// real tenant: `users.create`, `users.getAll({q})`, `roles.create` + `addPermissions`,
 /// `users.assignRoles`/`getRoles`/`getPermissions`, `jobs.importUsers` (multipart) + `jobs.get`,

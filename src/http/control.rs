@@ -6,7 +6,8 @@ use super::extract::{AppState, ControlJson, Query};
 use super::trust;
 use crate::error::OAuthError;
 use crate::faults::Fault;
-use crate::mock::NextScenarioError;
+use crate::direct_login::DirectLoginError;
+use crate::mock::{NextLoginError, NextScenarioError};
 use crate::outbox::{MAX_WAIT, MessageKind, OutboxFilter};
 use crate::scenario::{self, TokenRequest};
 use axum::Json;
@@ -37,6 +38,11 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
             post(next_scenario).delete(clear_next),
         )
         .route("/__mock/token", post(mint))
+        .route("/__mock/login", post(sign_in))
+        .route(
+            "/__mock/login/next",
+            post(next_login).delete(clear_next_login),
+        )
         .route("/__mock/outbox", get(outbox).delete(clear_outbox))
         .route_layer(middleware::from_fn_with_state(mock, trust::control_guard))
 }
@@ -230,5 +236,57 @@ async fn outbox(
 /// `DELETE /__mock/outbox`.
 async fn clear_outbox(State(mock): State<AppState>) -> StatusCode {
     mock.outbox().clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct SignInBody {
+    user: String,
+    #[serde(default)]
+    return_to: Option<String>,
+}
+
+fn refused_user(e: NextLoginError) -> OAuthError {
+    match e {
+        NextLoginError::Unknown(_) => OAuthError::not_found(e.to_string()),
+        NextLoginError::Blocked(_) | NextLoginError::Count => {
+            OAuthError::invalid_request(e.to_string())
+        }
+    }
+}
+
+/// `POST /__mock/login {"user", "return_to"?}`: a session for the user, as a cookie and a
+/// one-time link; the app's next `/authorize` answers from it with no form.
+async fn sign_in(
+    State(mock): State<AppState>,
+    ControlJson(b): ControlJson<SignInBody>,
+) -> Result<(StatusCode, Json<Value>), OAuthError> {
+    let login = crate::direct_login::sign_in(&mock, &b.user, b.return_to).map_err(|e| match e {
+        DirectLoginError::User(u) => refused_user(u),
+        DirectLoginError::ReturnTo(_) => OAuthError::invalid_request(e.to_string()),
+    })?;
+    Ok((StatusCode::CREATED, Json(json!(login))))
+}
+
+#[derive(Deserialize)]
+struct NextLoginBody {
+    user: String,
+    #[serde(default = "one")]
+    count: u32,
+}
+
+
+/// `POST /__mock/login/next {"user", "count"?}`: the next visits of the login page sign the
+/// user in at once.
+async fn next_login(
+    State(mock): State<AppState>,
+    ControlJson(b): ControlJson<NextLoginBody>,
+) -> Result<Json<Value>, OAuthError> {
+    let next = mock.arm_next_login(&b.user, b.count).map_err(refused_user)?;
+    Ok(Json(json!(next)))
+}
+
+async fn clear_next_login(State(mock): State<AppState>) -> StatusCode {
+    mock.disarm_next_login();
     StatusCode::NO_CONTENT
 }

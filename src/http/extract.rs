@@ -8,7 +8,7 @@ use crate::serve::{BodyDeadline, DEFAULT_READ_TIMEOUT};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -290,4 +290,18 @@ pub(crate) fn user_agent(headers: &axum::http::HeaderMap) -> &str {
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
+}
+
+/// The `Authorization: Bearer` token, if any (the scheme case-insensitive in its two common
+/// spellings, as the SDKs send it).
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }

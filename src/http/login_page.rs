@@ -71,6 +71,19 @@ pub(crate) async fn show(
     Page(Query(params)): Page<Query>,
 ) -> Result<Response, ErrorPage> {
     let txid = transaction_id(&params)?;
+    // A user armed with `POST /__mock/login/next` is signed in as if picked on this page.
+    let parked = mock
+        .store()
+        .parked_login(&txid, mock.clock().now())
+        .is_some();
+    if parked && let Some(user_id) = mock.take_next_login() {
+        match mock.store().login_refusal(&user_id) {
+            None => return Ok(session::sign_in_and_resume(&mock, &user_id, &txid)),
+            Some(refusal) => {
+                tracing::warn!(user = %user_id, ?refusal, "the user armed for the next login can no longer log in: showing the form")
+            }
+        }
+    }
     Ok(unframeable(StatusCode::OK, render(&mock, &txid, "", None)?))
 }
 

@@ -24,6 +24,7 @@ mod reply;
 mod respond;
 mod revoke;
 mod session;
+mod session_link;
 mod signup_page;
 mod token;
 mod trust;
@@ -111,6 +112,7 @@ pub(crate) fn router(mock: AppState) -> Router {
             get(logout::oidc_logout).post(logout::oidc_logout_post),
         )
         .route("/healthz", get(healthz))
+        .route("/__mock/login/{link}", get(session_link::visit))
         .merge(management::routes(mock.clone()))
         .merge(control::routes(mock.clone()))
         .fallback(not_found)

@@ -12,8 +12,7 @@ use axum::response::{IntoResponse, Response};
 /// Cookie name (Auth0's session cookie is also called `auth0`).
 pub(crate) const COOKIE: &str = "auth0";
 
-/// Session lifetime (Auth0's default inactivity timeout is 3 days).
-pub(crate) const SESSION_SECS: i64 = 3 * 24 * 3600;
+pub(crate) use crate::store::SESSION_SECS;
 
 /// The session id in the request's cookie, if any.
 pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
@@ -67,6 +66,11 @@ pub(crate) fn end(mock: &Mock, headers: &HeaderMap) -> HeaderValue {
         mock.store().end_session(&sid);
     }
     cookie(mock, "", 0)
+}
+
+/// The `Set-Cookie` value naming an existing session (a one-time sign-in link's visit).
+pub(crate) fn join(mock: &Mock, sid: &str) -> HeaderValue {
+    cookie(mock, sid, SESSION_SECS)
 }
 
 fn cookie(mock: &Mock, value: &str, max_age: i64) -> HeaderValue {

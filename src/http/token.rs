@@ -14,7 +14,7 @@ use crate::mock::Mock;
 use crate::protocol::{GrantType, LoginFlow, RotationType, Trigger, is_management_audience};
 use crate::scope::split_scope;
 use crate::store::{LoginRefusal, PasswordRefusal};
-use crate::tenant::{Client, Tenant};
+use crate::tenant::{Client, ClientGrant, Tenant};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -235,21 +235,25 @@ async fn client_credentials(
             "Client is not authorized to access \"{audience}\". You need to create a \"client-grant\" associated to this API."
         )));
     };
-    let scope = match params.get("scope") {
-        Some(s) => {
-            let asked = split_scope(Some(s));
-            if let Some(bad) = asked.iter().find(|s| !grant.scope.contains(s)) {
-                return Err(OAuthError::access_denied(format!(
-                    "Client has not been granted scopes: {bad}"
-                )));
-            }
-            asked
-        }
-        None => grant.scope.clone(),
-    };
+    let scope = granted_scope(grant, params)?;
     let custom = credentials_exchange(mock, client, &audience, &scope, origin).await?;
     tracing::info!(client = %client.client_id, audience = %audience, scope = %scope.join(" "), grant = "client_credentials", "token issued");
     mint::client_token(mock, &client.client_id, &audience, &scope, &custom, None)
+}
+
+/// The scopes a client_credentials token gets: those asked for, each of which the client's
+/// grant must hold, or all the grant's.
+fn granted_scope(grant: &ClientGrant, params: &Params) -> Result<Vec<String>, OAuthError> {
+    let Some(s) = params.get("scope") else {
+        return Ok(grant.scope.clone());
+    };
+    let asked = split_scope(Some(s));
+    match asked.iter().find(|s| !grant.scope.contains(s)) {
+        Some(bad) => Err(OAuthError::access_denied(format!(
+            "Client has not been granted scopes: {bad}"
+        ))),
+        None => Ok(asked),
+    }
 }
 
 /// A Management API token: the scopes of the client's grant to any `https://<host>/api/v2/`
@@ -267,18 +271,7 @@ fn management_token(
             "Client is not authorized to access \"{audience}\". You need to create a \"client-grant\" associated to this API."
         )));
     };
-    let scope = match params.get("scope") {
-        Some(s) => {
-            let asked = split_scope(Some(s));
-            if let Some(bad) = asked.iter().find(|s| !grant.scope.contains(s)) {
-                return Err(OAuthError::access_denied(format!(
-                    "Client has not been granted scopes: {bad}"
-                )));
-            }
-            asked
-        }
-        None => grant.scope.clone(),
-    };
+    let scope = granted_scope(grant, params)?;
     tracing::info!(client = %client.client_id, audience = %audience, scope = %scope.join(" "), grant = "client_credentials", "Management API token issued");
     mint::client_token(mock, &client.client_id, audience, &scope, &Map::new(), None)
 }

@@ -5,7 +5,7 @@
 //! (passport-auth0, through the `oauth` library, sends only that), or `access_token` in a form
 //! or JSON body.
 
-use super::extract::{AppState, Body, Query};
+use super::extract::{AppState, Body, Query, bearer};
 use crate::error::OAuthError;
 use crate::mint::claims::profile_claims;
 use crate::mint::jwt::{Expiry, Rejected, verify_own};
@@ -13,7 +13,7 @@ use crate::mock::Mock;
 use crate::scope::{has, split_scope};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use serde_json::{Map, Value, json};
 
 /// The userinfo endpoint.
@@ -38,19 +38,6 @@ pub(crate) async fn userinfo(
             )
         })?;
     Ok(Json(profile(&mock, token)?))
-}
-
-/// The `Authorization: Bearer` token, if any.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
 }
 
 fn profile(mock: &Mock, token: &str) -> Result<Value, OAuthError> {

@@ -82,8 +82,22 @@ const BRUTE_FORCE_SECS: i64 = 30 * 86_400;
 const FAILURES_CAP: usize = 100_000;
 /// At most this many cross-origin login tickets not yet used.
 const LOGIN_TICKETS_CAP: usize = 10_000;
+/// How long a browser session lasts (Auth0's default inactivity timeout is 3 days).
+pub(crate) const SESSION_SECS: i64 = 3 * 24 * 3600;
+/// At most this many unvisited one-time sign-in links (`POST /__mock/login`).
+const SESSION_LINKS_CAP: usize = 10_000;
 /// How long a cross-origin login ticket works: long enough for the redirect that follows.
 pub(crate) const LOGIN_TICKET_SECS: i64 = 300;
+
+/// A one-time sign-in link (`POST /__mock/login`): visiting it joins a session made for a
+/// test user, with no login form.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionLink {
+    /// The session the link's visitor joins.
+    pub sid: String,
+    /// Where the browser goes next, if anywhere.
+    pub return_to: Option<String>,
+}
 
 /// What a cross-origin login ticket (`/co/authenticate` → `/authorize?login_ticket=`) stands
 /// for.
@@ -147,6 +161,7 @@ struct State {
     failures: Expiring<String, u32>,
     login_tickets: Expiring<String, LoginTicket>,
     jobs: Expiring<String, Job>,
+    session_links: Expiring<String, SessionLink>,
 }
 
 impl State {
@@ -163,6 +178,7 @@ impl State {
             failures: Expiring::new("failed-login counts", FAILURES_CAP),
             login_tickets: Expiring::new("cross-origin login tickets", LOGIN_TICKETS_CAP),
             jobs: Expiring::new("jobs", JOBS_CAP),
+            session_links: Expiring::new("sign-in links", SESSION_LINKS_CAP),
         }
     }
 }
@@ -230,6 +246,7 @@ impl Store {
                 + s.failures.evicted()
                 + s.login_tickets.evicted()
                 + s.jobs.evicted()
+                + s.session_links.evicted()
                 + s.parked.evicted()
                 + s.codes.evicted()
                 + s.refresh.evicted()
@@ -689,6 +706,21 @@ impl Store {
             .login_tickets
             .insert(id.clone(), ticket, now + LOGIN_TICKET_SECS, now);
         id
+    }
+
+    /// Issues a one-time link that puts its visitor's browser into session `link.sid`.
+    pub(crate) fn issue_session_link(&self, link: SessionLink, now: i64, lifetime: i64) -> String {
+        let id = random_id(24);
+        self.state
+            .lock()
+            .session_links
+            .insert(id.clone(), link, now + lifetime, now);
+        id
+    }
+
+    /// Takes a live sign-in link: it works once.
+    pub(crate) fn take_session_link(&self, id: &str, now: i64) -> Option<SessionLink> {
+        self.state.lock().session_links.take(id, now)
     }
 
     /// Takes a live login ticket: it works once.

@@ -35,11 +35,14 @@
 //      parseHash validates alice's ID token; a wrong password calls back with access_denied; then
 //      passwordlessStart({send:"code"}), the code from the outbox, a wrong code (access_denied),
 //      and passwordlessLogin({verificationCode}) -> back on the page with a new email| user.
+//   K. one-request logins: the session cookie from POST /__mock/login added to the browser
+//      context, then loginWithRedirect() comes back with a code and no login page; and a user
+//      armed with POST /__mock/login/next: the login page signs bob in without the form.
 //
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..J; default A..F: G, H, I and J run as their own tests).
+//      SPA_SCENARIOS (optional: comma list of A..K; default A..F: G to K run as their own tests).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -774,6 +777,43 @@ async function scenarioI(browser, pageUrl) {
   });
 }
 
+async function scenarioK(browser, pageUrl) {
+  const { alice, bob } = TENANT.users;
+  await scenario(browser, 'K: one-request logins (no login form)', async ({ page, step, rec }) => {
+    const noLoginPage = (before) => check(
+      !rec.requests.slice(before).some((r) => new URL(r.url()).pathname === '/u/login' && r.method() === 'POST'),
+      'the login form was submitted, but no form should be needed');
+    await step('POST /__mock/login {user: alice} -> context.addCookies(cookie)', async () => {
+      const r = await httpCall('POST', `${env.baseUrl}/__mock/login`, { json: { user: alice.email } });
+      eq(r.status, 201, 'POST /__mock/login status', { body: r.text });
+      await page.context().addCookies([r.json.cookie]);
+    });
+    await step('open the SPA; loginWithRedirect() comes straight back with ?code (no login page)', async () => {
+      await openSpa(page, pageUrl);
+      const before = rec.requests.length;
+      await page.evaluate(() => { window.makeClient().loginWithRedirect(); });
+      await waitForCallback(page, pageUrl);
+      check(!rec.requests.slice(before).some((r) => new URL(r.url()).pathname === '/u/login'), 'the login page was shown');
+    });
+    await step('handleRedirectCallback() + getUser() is alice', async () => {
+      const { user } = await handleCallback(page);
+      eq(user?.email, alice.email, 'getUser().email', { user });
+    });
+    await step('POST /__mock/login/next {user: bob}; after logout, loginWithRedirect() signs bob in with no form', async () => {
+      const armed = await httpCall('POST', `${env.baseUrl}/__mock/login/next`, { json: { user: bob.email } });
+      eq(armed.status, 200, 'POST /__mock/login/next status', { body: armed.text });
+      await page.context().clearCookies();
+      await openSpa(page, pageUrl);
+      const before = rec.requests.length;
+      await page.evaluate(() => { window.makeClient().loginWithRedirect(); });
+      await waitForCallback(page, pageUrl);
+      noLoginPage(before);
+      const { user } = await handleCallback(page);
+      eq(user?.email, bob.email, 'getUser().email', { user });
+    });
+  });
+}
+
 async function scenarioJ(browser, pageUrl) {
   const alice = TENANT.users.alice;
   const otpEmail = uniqueEmail('auth0js-otp');
@@ -918,6 +958,7 @@ async function main() {
     if (only.includes('H')) await scenarioH(browser, pageUrl);
     if (only.includes('I')) await scenarioI(browser, pageUrl);
     if (only.includes('J')) await scenarioJ(browser, pageUrl);
+    if (only.includes('K')) await scenarioK(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

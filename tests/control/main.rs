@@ -8,6 +8,7 @@ mod support;
 
 mod cli;
 mod clock;
+mod direct_login;
 mod faults;
 mod handle;
 mod keys;

@@ -6,12 +6,12 @@
 
 use super::rules::required_scopes;
 use crate::error::ManagementError;
-use crate::http::extract::AppState;
+use crate::http::extract::{AppState, bearer};
 use crate::mint::jwt::{Expiry, Rejected, verify_own};
 use crate::protocol::is_management_audience;
 use crate::rate_limit::Window;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -93,17 +93,4 @@ fn authorize(mock: &AppState, req: &Request) -> Result<(), ManagementError> {
 
 fn unauthorized(message: impl Into<String>) -> ManagementError {
     ManagementError::new(StatusCode::UNAUTHORIZED, message, "")
-}
-
-/// The `Authorization: Bearer` token, if any.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
 }

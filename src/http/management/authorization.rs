@@ -37,8 +37,9 @@ pub(crate) struct PermissionsBody {
     pub permissions: Vec<Permission>,
 }
 
-/// A permission as Auth0 lists it, with where it comes from.
-pub(crate) fn permission_json(tenant: &Tenant, p: &Permission, sources: Vec<Value>) -> Value {
+/// A permission as Auth0 lists it: with its API's name and the scope's description (a user's
+/// listing adds where each comes from).
+pub(crate) fn permission_json(tenant: &Tenant, p: &Permission) -> Value {
     let api = tenant.api(&p.resource_server_identifier);
     json!({
         "permission_name": p.permission_name,
@@ -48,8 +49,17 @@ pub(crate) fn permission_json(tenant: &Tenant, p: &Permission, sources: Vec<Valu
             .unwrap_or_default(),
         "resource_server_name": api.map(|a| a.name.clone()).unwrap_or_default(),
         "resource_server_identifier": p.resource_server_identifier,
-        "sources": sources,
     })
+}
+
+/// Adds each of `new` that `held` lacks, in order: assigning what is already assigned is not
+/// an error in Auth0, and changes nothing.
+pub(crate) fn add_missing<T: PartialEq>(held: &mut Vec<T>, new: impl IntoIterator<Item = T>) {
+    for item in new {
+        if !held.contains(&item) {
+            held.push(item);
+        }
+    }
 }
 
 /// Every permission names an API the tenant has and a scope that API defines.

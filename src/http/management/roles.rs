@@ -1,7 +1,9 @@
 //! `/api/v2/roles`: roles with their permissions and members. A role made or changed here is
 //! part of the tenant until a reset, so logins use it at once.
 
-use super::authorization::{PermissionsBody, check_permissions, no_role, role_json};
+use super::authorization::{
+    PermissionsBody, add_missing, check_permissions, no_role, permission_json, role_json,
+};
 use super::paging::{Paging, query};
 use crate::error::{ManagementError, OAuthError};
 use crate::http::extract::{AppState, ManagementJson, ManagementPath, Query};
@@ -201,11 +203,7 @@ async fn add_members(
         mock.store().change_user_access(
             user_id,
             |r| tenant.has_role(r),
-            |roles, _| {
-                if !roles.contains(&role.name) {
-                    roles.push(role.name.clone());
-                }
-            },
+            |roles, _| add_missing(roles, [role.name.clone()]),
         )?;
     }
     Ok(StatusCode::OK)
@@ -222,18 +220,7 @@ async fn permissions(
     let list = role
         .permissions
         .iter()
-        .map(|p| {
-            let api = tenant.api(&p.resource_server_identifier);
-            json!({
-                "permission_name": p.permission_name,
-                "description": api
-                    .and_then(|a| a.scopes.iter().find(|s| s.value == p.permission_name))
-                    .map(|s| s.description.clone())
-                    .unwrap_or_default(),
-                "resource_server_name": api.map(|a| a.name.clone()).unwrap_or_default(),
-                "resource_server_identifier": p.resource_server_identifier,
-            })
-        })
+        .map(|p| permission_json(&tenant, p))
         .collect();
     Ok(Json(paging.answer(list, "permissions")))
 }
@@ -250,11 +237,7 @@ async fn add_permissions(
             .iter_mut()
             .find(|r| r.id == id)
             .ok_or_else(no_role)?;
-        for p in body.permissions {
-            if !role.permissions.contains(&p) {
-                role.permissions.push(p);
-            }
-        }
+        add_missing(&mut role.permissions, body.permissions);
         Ok::<_, ManagementError>(())
     })?;
     Ok(StatusCode::CREATED)

@@ -3,7 +3,7 @@
 //! `permissions` claim and Hasura allowed roles show the change.
 
 use super::authorization::{
-    PermissionsBody, check_permissions, permission_json, role_json, roles_named,
+    PermissionsBody, add_missing, check_permissions, permission_json, role_json, roles_named,
 };
 use super::paging::{Paging, query};
 use crate::error::{ManagementError, OAuthError};
@@ -78,13 +78,7 @@ async fn assign_roles(
     mock.store().change_user_access(
         &id,
         |r| tenant.has_role(r),
-        |roles, _| {
-            for n in names {
-                if !roles.contains(&n) {
-                    roles.push(n);
-                }
-            }
-        },
+        |roles, _| add_missing(roles, names),
     )?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -134,8 +128,12 @@ async fn permissions(
         }
     }
     let list = seen
-        .iter()
-        .map(|(p, sources)| permission_json(&tenant, p, sources.clone()))
+        .into_iter()
+        .map(|(p, sources)| {
+            let mut v = permission_json(&tenant, &p);
+            v["sources"] = Value::Array(sources);
+            v
+        })
         .collect();
     Ok(Json(paging.answer(list, "permissions")))
 }
@@ -150,13 +148,7 @@ async fn assign_permissions(
     mock.store().change_user_access(
         &id,
         |r| tenant.has_role(r),
-        |_, held| {
-            for p in body.permissions {
-                if !held.contains(&p) {
-                    held.push(p);
-                }
-            }
-        },
+        |_, held| add_missing(held, body.permissions),
     )?;
     Ok(StatusCode::CREATED)
 }
