@@ -2,14 +2,15 @@
 //! written for Auth0 read the same fields here.
 
 use super::api::Effects;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 /// The event of a trigger. Fields are JSON values in Auth0's shape, because they are handed
 /// as-is to JavaScript Actions and webhooks; accessors cover what Rust hooks usually need.
 /// A field that is `null` is left out, as Auth0 leaves out what a trigger does not have (a
 /// `/dbconnections/signup` call has no `event.transaction`; post-registration has no client).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Event {
     /// `event.user`: user_id, email, name, app_metadata, user_metadata, …
     #[serde(skip_serializing_if = "Value::is_null")]
@@ -44,6 +45,12 @@ pub struct Event {
     /// `event.authentication`: `{ methods: [{ name, timestamp }] }`.
     #[serde(skip_serializing_if = "Value::is_null")]
     pub authentication: Value,
+}
+
+impl Default for Event {
+    fn default() -> Self {
+        Self::empty()
+    }
 }
 
 impl Event {

@@ -19,6 +19,7 @@ mod local;
 mod outbound;
 mod pipeline;
 mod record;
+mod sample_event;
 mod webhook;
 
 pub use api::{Api, BodyCut, Effects, OutboundCall};
@@ -30,3 +31,4 @@ pub use local::{IN_PROCESS_HEADER, LocalReply, LocalService, Outbound};
 pub use outbound::{MAX_RESPONSE_BYTES, OutboundError, OutboundRequest, OutboundResponse};
 pub use pipeline::{Pipeline, PipelineResult, Pipelines};
 pub use record::{HookOutcome, HookRecord, HookRecords};
+pub(crate) use sample_event::{merge as merge_event, sample as sample_event};

@@ -145,6 +145,38 @@ impl Pipeline {
         self.hooks.is_empty()
     }
 
+    /// Runs the hook named `name` alone on `event` (the Action tester: no login, nothing
+    /// stored): the record it would leave, not kept, and what it asked of `api`. `None` when
+    /// no hook of this pipeline has that name.
+    pub(crate) async fn test_one(
+        &self,
+        name: &str,
+        mut event: Event,
+        http: &Outbound,
+    ) -> Option<(HookRecord, api::Effects)> {
+        let bound = self.hooks.iter().find(|b| b.name == name)?;
+        let ran = execute(bound, &mut event, http).await;
+        let run = HookRun {
+            trigger: self.trigger,
+            hook: &bound.name,
+            kind: bound.hook.kind(),
+        };
+        let record = HookRecord::new(
+            run,
+            &event,
+            ran.outcome,
+            ran.duration_ms,
+            ran.error,
+            ran.trace,
+        );
+        Some((record, ran.effects))
+    }
+
+    /// The names of the hooks, in order.
+    pub(crate) fn names(&self) -> Vec<&str> {
+        self.hooks.iter().map(|b| b.name.as_str()).collect()
+    }
+
     /// Runs only the pure (claim-computing) hooks, for tokens minted without a login.
     pub async fn run_pure(&self, mut event: Event, http: &Outbound) -> api::Effects {
         let mut effects = api::Effects::default();
@@ -176,27 +208,15 @@ impl Pipeline {
     ) -> PipelineResult {
         let mut result = PipelineResult::default();
         for bound in &self.hooks {
-            event.secrets = bound.secrets.clone();
-            let mut api = Api::with_outbound(http);
-            let started = Instant::now();
-            let outcome = bound.hook.on_execute_post_login(&event, &mut api).await;
-            let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
-            let (effects, trace) = api.into_parts();
-            let (hook_outcome, error) = match (&outcome, &effects.deny) {
-                (Err(e), _) => (HookOutcome::Failed, Some(e.0.as_str())),
-                (Ok(()), Some(reason)) => (HookOutcome::Denied, Some(reason.as_str())),
-                (Ok(()), None) => (HookOutcome::Ok, None),
-            };
-            let secrets = outbound::secret_values(&event.secrets);
-            let error = error.map(|e| reason_shown(e, &secrets));
+            let ran = execute(bound, &mut event, http).await;
             tracing::info!(
                 hook = %bound.name,
                 kind = bound.hook.kind(),
                 user = %event.user_id(),
                 transaction = %event.transaction_id(),
-                outcome = ?hook_outcome,
-                duration_ms = format!("{duration_ms:.2}"),
-                error = error.as_deref().unwrap_or(""),
+                outcome = ?ran.outcome,
+                duration_ms = format!("{:.2}", ran.duration_ms),
+                error = ran.error.as_deref().unwrap_or(""),
                 trigger = self.trigger.id(),
                 "hook ran"
             );
@@ -205,6 +225,15 @@ impl Pipeline {
                 hook: &bound.name,
                 kind: bound.hook.kind(),
             };
+            let Executed {
+                result: outcome,
+                effects,
+                trace,
+                duration_ms,
+                outcome: hook_outcome,
+                error,
+                secrets,
+            } = ran;
             records.push(HookRecord::new(
                 run,
                 &event,
@@ -228,6 +257,44 @@ impl Pipeline {
             result.api.merge(effects);
         }
         result
+    }
+}
+
+/// What running one hook gave.
+struct Executed {
+    result: Result<(), super::hook::HookError>,
+    effects: api::Effects,
+    trace: api::Trace,
+    duration_ms: f64,
+    outcome: HookOutcome,
+    /// The failure or denial reason, redacted of the hook's secrets and cut to size.
+    error: Option<String>,
+    secrets: Vec<String>,
+}
+
+/// Runs one hook on `event` (whose `secrets` become the hook's own).
+async fn execute(bound: &BoundHook, event: &mut Event, http: &Outbound) -> Executed {
+    event.secrets = bound.secrets.clone();
+    let mut api = Api::with_outbound(http);
+    let started = Instant::now();
+    let result = bound.hook.on_execute_post_login(event, &mut api).await;
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let (effects, trace) = api.into_parts();
+    let (outcome, error) = match (&result, &effects.deny) {
+        (Err(e), _) => (HookOutcome::Failed, Some(e.0.as_str())),
+        (Ok(()), Some(reason)) => (HookOutcome::Denied, Some(reason.as_str())),
+        (Ok(()), None) => (HookOutcome::Ok, None),
+    };
+    let secrets = outbound::secret_values(&event.secrets);
+    let error = error.map(|e| reason_shown(e, &secrets));
+    Executed {
+        result,
+        effects,
+        trace,
+        duration_ms,
+        outcome,
+        error,
+        secrets,
     }
 }
 

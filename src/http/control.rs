@@ -4,9 +4,9 @@
 
 use super::extract::{AppState, ControlJson, Query};
 use super::trust;
+use crate::direct_login::DirectLoginError;
 use crate::error::OAuthError;
 use crate::faults::Fault;
-use crate::direct_login::DirectLoginError;
 use crate::mock::{NextLoginError, NextScenarioError};
 use crate::outbox::{MAX_WAIT, MessageKind, OutboxFilter};
 use crate::scenario::{self, TokenRequest};
@@ -39,6 +39,7 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
         )
         .route("/__mock/token", post(mint))
         .route("/__mock/login", post(sign_in))
+        .route("/__mock/actions/test", post(super::action_test::run))
         .route(
             "/__mock/login/next",
             post(next_login).delete(clear_next_login),
@@ -275,14 +276,15 @@ struct NextLoginBody {
     count: u32,
 }
 
-
 /// `POST /__mock/login/next {"user", "count"?}`: the next visits of the login page sign the
 /// user in at once.
 async fn next_login(
     State(mock): State<AppState>,
     ControlJson(b): ControlJson<NextLoginBody>,
 ) -> Result<Json<Value>, OAuthError> {
-    let next = mock.arm_next_login(&b.user, b.count).map_err(refused_user)?;
+    let next = mock
+        .arm_next_login(&b.user, b.count)
+        .map_err(refused_user)?;
     Ok(Json(json!(next)))
 }
 

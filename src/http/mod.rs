@@ -3,6 +3,7 @@
 
 mod account;
 mod account_pages;
+mod action_test;
 mod authorize;
 mod client_auth;
 mod control;

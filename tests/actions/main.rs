@@ -25,6 +25,7 @@ mod npm_modules;
 mod sandbox;
 mod secrets;
 mod startup_errors;
+mod tester;
 mod trigger_order;
 
 use auth0_mock::MockServer;
