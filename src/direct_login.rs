@@ -60,9 +60,7 @@ pub(crate) fn sign_in(
     }
     let user = mock.user_who_may_log_in(login)?;
     let now = mock.clock().now();
-    let sid = mock
-        .store()
-        .start_session(&user.user_id, now, SESSION_SECS);
+    let sid = mock.store().start_session(&user.user_id, now, SESSION_SECS);
     let link = mock.store().issue_session_link(
         SessionLink {
             sid: sid.clone(),

@@ -1,11 +1,11 @@
 //! [`MockHandle`]: what the control API offers over HTTP, for Rust tests and the CLI, without
 //! HTTP.
 
+use crate::direct_login::{DirectLogin, DirectLoginError};
 use crate::error::{FixtureError, OAuthError};
 use crate::faults::Fault;
 use crate::hooks::HookRecord;
 use crate::keys::KeyError;
-use crate::direct_login::{DirectLogin, DirectLoginError};
 use crate::mock::{Mock, NextLogin, NextLoginError, NextScenario, NextScenarioError};
 use crate::outbox::{Message, OutboxFilter};
 use crate::scenario::{self, MintedScenario, TokenRequest};

@@ -44,6 +44,7 @@ pub mod tenant;
 mod tls;
 mod util;
 
+pub use direct_login::{DirectLogin, DirectLoginError, SessionCookie};
 pub use error::{FixtureError, ManagementError, OAuthError};
 pub use faults::{Fault, FaultKind};
 pub use handle::MockHandle;
@@ -52,7 +53,6 @@ pub use http::MANAGEMENT_ENDPOINTS;
 pub use keys::{KeyError, new_signing_key_pem};
 pub use mail::{Smtp, SmtpUrlError};
 pub use mint::TokenSet;
-pub use direct_login::{DirectLogin, DirectLoginError, SessionCookie};
 pub use mock::{
     ControlAccess, NEXT_SCENARIO_MAX, NextLogin, NextLoginError, NextScenario, NextScenarioError,
 };

@@ -8,8 +8,8 @@ use super::pages::page;
 use super::reply::{found, html};
 use super::session;
 use crate::error::ErrorPage;
-use axum::extract::{Path, State};
 use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
