@@ -110,8 +110,7 @@ impl Pipeline {
     pub fn for_trigger(tenant: &Tenant, trigger: Trigger) -> Result<Self, FixtureError> {
         let mut hooks = Vec::new();
         for (i, binding) in tenant.bindings(trigger).iter().enumerate() {
-            let path = format!("triggers.{trigger}[{i}]");
-            let file = format!("{}/tenant.yaml", tenant.source);
+            let (file, path) = tenant.binding_location(trigger, i);
             let factory = builtin_factory(&binding.kind).ok_or_else(|| {
                 FixtureError::invalid(
                     &file,

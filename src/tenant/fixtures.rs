@@ -1,11 +1,19 @@
 //! Loading a tenant from a fixtures directory (or from the copy compiled into the binary).
 //!
-//! Layout: `tenant.yaml` (Deploy CLI field names), `users.json` (bulk user-import JSON),
-//! `keys/current.pem` and optionally `keys/next.pem` (each with an optional `.crt` beside it), `scenarios/*.yaml`, and Action code at the
-//! paths `tenant.yaml` names. Every failure names the file, the path inside it and the reason.
+//! Layout: `tenant.yaml` (Deploy CLI field names) or, without it, a Deploy CLI directory
+//! export (`tenant.json`, `clients/*.json`, …: see [`super::directory`]), an optional
+//! `config.json` (the Deploy CLI's, for keyword mappings), `users.json` (bulk user-import
+//! JSON), `keys/current.pem` and optionally `keys/next.pem` (each with an optional `.crt` beside
+//! it), `scenarios/*.yaml`, and Action code at the paths the tenant names. Deploy CLI keywords
+//! are replaced in the tenant's files and Action code before parsing ([`super::keywords`]).
+//! Every failure names the file, the path inside it and the reason; what the mock does not use
+//! is listed in [`Tenant::load_warnings`].
 
+use super::directory;
+use super::keywords::{DeploySettings, Keywords, LoadEnv};
 use super::model::*;
 use super::scenario::Scenario;
+use super::unused::{self, SummaryKind};
 use crate::error::FixtureError;
 use crate::protocol::{Trigger, is_management_audience};
 use serde::Deserialize;
@@ -230,17 +238,23 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-/// Parses YAML (JSON is YAML too) into `T`, reporting the path of the first mismatch.
-pub fn parse_yaml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, FixtureError> {
-    if let Some(line) = too_deep(text) {
-        return Err(FixtureError::Parse {
+/// Refuses a text nested deeper than [`MAX_DEPTH`] before a parser spends time on it.
+pub(super) fn check_depth(file: &str, text: &str) -> Result<(), FixtureError> {
+    match too_deep(text) {
+        Some(line) => Err(FixtureError::Parse {
             file: file.to_string(),
             path: "(document)".to_string(),
             reason: format!(
                 "nested deeper than {MAX_DEPTH} levels at line {line}; fixtures are not that deep"
             ),
-        });
+        }),
+        None => Ok(()),
     }
+}
+
+/// Parses YAML (JSON is YAML too) into `T`, reporting the path of the first mismatch.
+pub fn parse_yaml<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, FixtureError> {
+    check_depth(file, text)?;
     let de = serde_yaml_ng::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| FixtureError::Parse {
         file: file.to_string(),
@@ -339,27 +353,132 @@ fn is_scope_word(s: &str) -> bool {
 
 /// Loads the tenant compiled into the binary.
 pub fn load_embedded() -> Result<Tenant, FixtureError> {
-    load(&FixtureSource::Embedded, "embedded default tenant")
-}
-
-/// Loads a tenant from a fixtures directory.
-pub fn load_dir(dir: &Path) -> Result<Tenant, FixtureError> {
     load(
-        &FixtureSource::Dir(dir.to_path_buf()),
-        &dir.display().to_string(),
+        &FixtureSource::Embedded,
+        "embedded default tenant",
+        &LoadEnv::from_process(),
     )
 }
 
-fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
-    let tenant_file = src.describe("tenant.yaml");
-    let text = src.read("tenant.yaml")?.ok_or_else(|| FixtureError::Io {
-        file: tenant_file.clone(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "tenant.yaml is required in a fixtures directory",
+/// Loads a tenant from a fixtures directory, reading the process environment for keywords
+/// and `${NAME}` references.
+pub fn load_dir(dir: &Path) -> Result<Tenant, FixtureError> {
+    load_dir_with_env(dir, &LoadEnv::from_process())
+}
+
+/// [`load_dir`] with the environment given instead of read from the process.
+pub fn load_dir_with_env(dir: &Path, env: &LoadEnv) -> Result<Tenant, FixtureError> {
+    load(
+        &FixtureSource::Dir(dir.to_path_buf()),
+        &dir.display().to_string(),
+        env,
+    )
+}
+
+/// The tenant document as parsed, the paths in it the model does not read, and, for a
+/// directory export, where its entries came from.
+type Document = (TenantFile, Vec<String>, Option<directory::Origins>);
+
+fn load(src: &FixtureSource, label: &str, env: &LoadEnv) -> Result<Tenant, FixtureError> {
+    let settings = DeploySettings::read(src, env)?;
+    let mut warnings = settings.warnings.clone();
+    let tenant_yaml = src.describe("tenant.yaml");
+    let (file, mut unused, origins): Document = match src.read("tenant.yaml")? {
+        Some(text) => {
+            let text = settings.keywords.apply(&tenant_yaml, &text)?;
+            let (file, unused) = unused::parse_yaml_noting_unused(&tenant_yaml, &text)?;
+            (file, unused, None)
+        }
+        None => match src {
+            FixtureSource::Dir(dir)
+                if directory::looks_like_export(dir, &settings.connections_directory) =>
+            {
+                let assembled = directory::assemble(src, dir, label, &settings)?;
+                warnings.extend(assembled.notes);
+                let origins = assembled.origins;
+                let (file, unused) = unused::from_value_noting_unused(label, assembled.document)
+                    .map_err(|e| origins.relocate(e))?;
+                (file, unused, Some(origins))
+            }
+            _ => {
+                return Err(FixtureError::Io {
+                    file: tenant_yaml,
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        "a fixtures directory needs tenant.yaml, or a Deploy CLI directory export (tenant.json, clients/, …)",
+                    ),
+                });
+            }
+        },
+    };
+    unused.extend(unused_by_meaning(&file));
+    let (tenant_file, lines) = match &origins {
+        None => (
+            tenant_yaml.clone(),
+            unused::summary(&tenant_yaml, &unused, SummaryKind::Tenant)
+                .into_iter()
+                .collect(),
         ),
-    })?;
-    let file: TenantFile = parse_yaml(&tenant_file, &text)?;
+        Some(o) => (label.to_string(), o.summaries(&unused)),
+    };
+    warnings.extend(lines);
+    let built = build(
+        src,
+        file,
+        &tenant_file,
+        env,
+        &settings.keywords,
+        &mut warnings,
+    );
+    let mut tenant = match &origins {
+        Some(o) => built.map_err(|e| o.relocate(e))?,
+        None => built?,
+    };
+    warnings.extend(settings.keywords.leftover_warning());
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    if let Some(file) = origins.as_ref().and_then(directory::Origins::triggers_file) {
+        tenant.triggers_origin = (file.to_string(), String::new());
+    }
+    tenant.source = label.to_string();
+    tenant.load_warnings = warnings;
+    Ok(tenant)
+}
+
+/// Paths that parse but mean nothing to the mock: bindings of a trigger it does not run, and
+/// `options.email` on a connection that is not passwordless email (a social permission flag).
+fn unused_by_meaning(file: &TenantFile) -> Vec<String> {
+    let mut out = Vec::new();
+    for (id, entries) in &file.triggers {
+        if Trigger::from_id(id).is_none() && !entries.is_empty() {
+            out.push(format!("triggers.{id}"));
+        }
+    }
+    for (section, list) in [
+        ("databases", &file.databases),
+        ("connections", &file.connections),
+    ] {
+        for (i, c) in list.iter().enumerate() {
+            if c.options.email.is_some() && c.passwordless() != Some(PasswordlessChannel::Email) {
+                out.push(format!("{section}[{i}].options.email"));
+            }
+        }
+    }
+    out
+}
+
+/// Validates a parsed tenant document and builds the tenant; `tenant_file` is the name its
+/// errors carry.
+fn build(
+    src: &FixtureSource,
+    file: TenantFile,
+    tenant_file: &str,
+    env: &LoadEnv,
+    keywords: &Keywords,
+    warnings: &mut Vec<String>,
+) -> Result<Tenant, FixtureError> {
+    let tenant_file = tenant_file.to_string();
     let now = crate::clock::Clock::default().now();
     let inv =
         |path: String, reason: String| FixtureError::invalid(tenant_file.clone(), path, reason);
@@ -557,7 +676,8 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     let mut users_origin: Vec<(String, usize)> =
         (0..users.len()).map(|i| (tenant_file.clone(), i)).collect();
     if let Some(text) = src.read("users.json")? {
-        let more: Vec<User> = parse_yaml(&users_file, &text)?;
+        let (more, unused): (Vec<User>, _) = unused::parse_yaml_noting_unused(&users_file, &text)?;
+        warnings.extend(unused::summary(&users_file, &unused, SummaryKind::Entry));
         users_origin.extend((0..more.len()).map(|i| (users_file.clone(), i)));
         users.extend(more);
     }
@@ -661,17 +781,18 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
     // Trigger bindings: native hooks and Actions, in trigger order.
     let mut bindings: std::collections::HashMap<Trigger, Vec<HookBinding>> = Default::default();
     for (id, entries) in &file.triggers {
+        // A trigger the mock does not run is among the load's unused paths.
         let Some(trigger) = Trigger::from_id(id) else {
-            if !entries.is_empty() {
-                tracing::warn!(
-                    trigger = %id,
-                    bindings = entries.len(),
-                    "tenant.yaml binds Actions to a trigger auth0-mock does not run: they are ignored (runs: post-login, pre-user-registration, post-user-registration, post-change-password, credentials-exchange)"
-                );
-            }
             continue;
         };
-        let loaded = load_bindings(trigger, entries, &file.actions, src, &tenant_file)?;
+        let loaded = load_bindings(
+            trigger,
+            entries,
+            &file.actions,
+            src,
+            &tenant_file,
+            (env, keywords),
+        )?;
         bindings.insert(trigger, loaded);
     }
     let mut take = |t: Trigger| bindings.remove(&t).unwrap_or_default();
@@ -705,7 +826,9 @@ fn load(src: &FixtureSource, label: &str) -> Result<Tenant, FixtureError> {
         credentials_exchange,
         email_templates: file.email_templates,
         scenarios,
-        source: label.to_string(),
+        source: String::new(),
+        load_warnings: Vec::new(),
+        triggers_origin: (tenant_file.clone(), "triggers.".into()),
     };
     for s in &tenant.scenarios {
         tenant
@@ -755,6 +878,7 @@ fn load_bindings(
     actions: &[ActionDef],
     src: &FixtureSource,
     tenant_file: &str,
+    (env, keywords): (&LoadEnv, &Keywords),
 ) -> Result<Vec<HookBinding>, FixtureError> {
     let inv =
         |path: String, reason: String| FixtureError::invalid(tenant_file.to_string(), path, reason);
@@ -779,19 +903,24 @@ fn load_bindings(
                     format!("action '{action_name}' does not list {trigger} in supported_triggers"),
                 ));
             }
-            let code_rel = action.code.trim_start_matches("./").to_string();
+            // Relative to the fixtures root in both formats, and with Windows separators read
+            // as `/`, as the Deploy CLI reads it.
+            let code_rel = action.code.replace('\\', "/");
+            let code_rel = code_rel.trim_start_matches("./").to_string();
             let code = src.read(&code_rel)?.ok_or_else(|| {
                 inv(
                     format!("actions[name={action_name}].code"),
                     format!("code file '{}' not found", action.code),
                 )
             })?;
+            let code = keywords.apply(&src.describe(&code_rel), &code)?;
             let mut secrets = Map::new();
             for s in &action.secrets {
                 let v = s.value.clone().unwrap_or(Value::String(String::new()));
                 secrets.insert(
                     s.name.clone(),
                     resolve_env(
+                        env,
                         &v,
                         tenant_file,
                         &format!("actions[name={action_name}].secrets"),
@@ -832,8 +961,9 @@ fn load_bindings(
                     ));
                 }
             };
-            let settings = resolve_env(&Value::Object(settings), tenant_file, &path)?;
+            let settings = resolve_env(env, &Value::Object(settings), tenant_file, &path)?;
             let secrets = match resolve_env(
+                env,
                 &Value::Object(secrets),
                 tenant_file,
                 &format!("{path}.secrets"),
@@ -891,20 +1021,28 @@ fn slug(name: &str) -> String {
 
 /// Replaces `${NAME}` and `${NAME:-default}` in every string of `value` with the environment,
 /// so secrets such as Hasura's admin secret never have to sit in a fixture file.
-pub(crate) fn resolve_env(value: &Value, file: &str, path: &str) -> Result<Value, FixtureError> {
+pub(crate) fn resolve_env(
+    env: &LoadEnv,
+    value: &Value,
+    file: &str,
+    path: &str,
+) -> Result<Value, FixtureError> {
     Ok(match value {
-        Value::String(s) => Value::String(expand(s, file, path)?),
+        Value::String(s) => Value::String(expand(env, s, file, path)?),
         Value::Array(items) => Value::Array(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| resolve_env(v, file, &format!("{path}[{i}]")))
+                .map(|(i, v)| resolve_env(env, v, file, &format!("{path}[{i}]")))
                 .collect::<Result<_, _>>()?,
         ),
         Value::Object(map) => {
             let mut out = Map::new();
             for (k, v) in map {
-                out.insert(k.clone(), resolve_env(v, file, &format!("{path}.{k}"))?);
+                out.insert(
+                    k.clone(),
+                    resolve_env(env, v, file, &format!("{path}.{k}"))?,
+                );
             }
             Value::Object(out)
         }
@@ -912,7 +1050,7 @@ pub(crate) fn resolve_env(value: &Value, file: &str, path: &str) -> Result<Value
     })
 }
 
-fn expand(s: &str, file: &str, path: &str) -> Result<String, FixtureError> {
+fn expand(env: &LoadEnv, s: &str, file: &str, path: &str) -> Result<String, FixtureError> {
     let mut out = String::new();
     let mut rest = s;
     while let Some(start) = rest.find("${") {
@@ -930,10 +1068,10 @@ fn expand(s: &str, file: &str, path: &str) -> Result<String, FixtureError> {
             Some((n, d)) => (n, Some(d)),
             None => (expr, None),
         };
-        match (std::env::var(name), default) {
-            (Ok(v), _) => out.push_str(&v),
-            (Err(_), Some(d)) => out.push_str(d),
-            (Err(_), None) => {
+        match (env.get(name), default) {
+            (Some(v), _) => out.push_str(v),
+            (None, Some(d)) => out.push_str(d),
+            (None, None) => {
                 return Err(FixtureError::invalid(
                     file,
                     path,

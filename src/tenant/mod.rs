@@ -3,15 +3,23 @@
 //! so a real tenant export can be dropped into a fixtures directory.
 //!
 //! Field names follow the Management API. Fields Auth0 has and the mock ignores are accepted
-//! silently (exports carry dozens); mock-only fields are documented where they appear. Nothing
-//! here depends on the running mock: the tenant is data, read by everything above it.
+//! (exports carry dozens) and listed once at load ([`Tenant::load_warnings`]); mock-only fields
+//! are documented where they appear. Both Deploy CLI formats load, with its keyword
+//! replacement. Nothing here depends on the running mock: the tenant is data, read by
+//! everything above it.
 
+mod directory;
 mod fixtures;
+mod keywords;
 mod model;
 mod password_policy;
 mod scenario;
+mod unused;
 
-pub use fixtures::{EMBEDDED_SOURCE, FixtureSource, load_dir, load_embedded, parse_yaml};
+pub use fixtures::{
+    EMBEDDED_SOURCE, FixtureSource, load_dir, load_dir_with_env, load_embedded, parse_yaml,
+};
+pub use keywords::{LoadEnv, MAPPINGS_KEY};
 pub use model::*;
 pub use password_policy::{PasswordPolicy, PolicyFailure, PolicyHint, PolicyLevel};
 pub use scenario::*;

@@ -54,6 +54,14 @@ pub struct Tenant {
     pub scenarios: Vec<Scenario>,
     /// Where this tenant came from ("embedded default tenant" or a directory), for messages.
     pub source: String,
+    /// What loading found worth telling but not refusing, one line per file: sections and
+    /// fields the mock does not use, Deploy CLI keywords without a mapping, parts of a
+    /// directory export skipped. Logged at load; `auth0-mock check` prints them.
+    pub load_warnings: Vec<String>,
+    /// The file trigger bindings were read from and the prefix of their paths in it:
+    /// (`…/tenant.yaml`, `triggers.`), or (`…/triggers/triggers.json`, empty) for a directory
+    /// export. See [`Tenant::binding_location`].
+    pub triggers_origin: (String, String),
 }
 
 impl Tenant {
@@ -247,6 +255,13 @@ impl Tenant {
         Ok(())
     }
 
+    /// Where the `index`-th binding of `trigger` is written, as (file, path in it), so an error
+    /// found after loading (a hook's settings) names the place to fix in either format.
+    pub fn binding_location(&self, trigger: Trigger, index: usize) -> (String, String) {
+        let (file, prefix) = &self.triggers_origin;
+        (file.clone(), format!("{prefix}{}[{index}]", trigger.id()))
+    }
+
     /// Whether a role of that name is defined.
     pub fn has_role(&self, name: &str) -> bool {
         self.roles.iter().any(|r| r.name == name)
@@ -288,6 +303,9 @@ pub enum AppType {
     Native,
     /// Machine-to-machine.
     NonInteractive,
+    /// A client that belongs to an API (Auth0 links it by `resource_server_identifier`), as
+    /// Deploy CLI exports carry them: machine-to-machine, like `non_interactive`.
+    ResourceServer,
 }
 
 /// An application (Auth0 "client").
@@ -409,7 +427,7 @@ impl Client {
         match self.app_type {
             AppType::Spa | AppType::Native => &[AuthorizationCode, Implicit, RefreshToken],
             AppType::RegularWeb => &[AuthorizationCode, Implicit, RefreshToken, ClientCredentials],
-            AppType::NonInteractive => &[ClientCredentials],
+            AppType::NonInteractive | AppType::ResourceServer => &[ClientCredentials],
         }
     }
 
@@ -685,7 +703,7 @@ impl Connection {
 }
 
 /// The `options` of a connection that the mock acts on, with Auth0's names. Others an export
-/// carries (`customScripts`, `attributes`, …) are accepted and not used.
+/// carries (`customScripts`, `attributes`, …) are accepted and listed as unused at load.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ConnectionOptions {
     /// Refuses sign-ups on every path (Universal Login and `/dbconnections/signup`); users can
@@ -713,7 +731,9 @@ pub struct ConnectionOptions {
     #[serde(default)]
     pub totp: Totp,
     /// Passwordless email connections: `email.{from, subject}` of the code or link email.
-    #[serde(default)]
+    /// A social connection's `email: true` (a permission flag) reads as empty settings, which
+    /// the loader lists as unused.
+    #[serde(default, deserialize_with = "email_settings")]
     pub email: Option<PasswordlessEmail>,
     /// Passwordless SMS connections: the sender.
     #[serde(default)]
@@ -765,6 +785,37 @@ pub struct PasswordlessEmail {
     /// Subject.
     #[serde(default)]
     pub subject: Option<String>,
+}
+
+/// Reads `options.email`: settings `{from, subject}`, or the boolean permission flag of a
+/// social connection (Facebook's `email: true`), which carries no settings.
+fn email_settings<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<PasswordlessEmail>, D::Error> {
+    struct Settings;
+    impl<'de> serde::de::Visitor<'de> for Settings {
+        type Value = Option<PasswordlessEmail>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("email settings {from, subject}, or a boolean")
+        }
+        fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Some(PasswordlessEmail::default()))
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: serde::Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(Settings)
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            PasswordlessEmail::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                .map(Some)
+        }
+    }
+    d.deserialize_any(Settings)
 }
 
 /// `options.password_complexity_options`.

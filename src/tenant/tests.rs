@@ -120,3 +120,334 @@ fn env_references_resolve_or_fail_clearly() {
         "{e}"
     );
 }
+
+// ---- Deploy CLI parity: keywords, the directory format, unused sections and fields ----
+
+fn shipped(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+fn no_env() -> LoadEnv {
+    LoadEnv::default()
+}
+
+/// A temp fixtures directory with these files (relative path, text).
+fn dir_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let path = d.path().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    d
+}
+
+/// Entities as JSON, sorted by their JSON text, so two loads compare regardless of order.
+fn sorted_json<T: serde::Serialize>(items: &[T]) -> Vec<String> {
+    let mut out: Vec<String> = items
+        .iter()
+        .map(|i| serde_json::to_string(i).unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
+fn bindings_of(t: &Tenant) -> Vec<String> {
+    crate::protocol::Trigger::ALL
+        .iter()
+        .flat_map(|tr| t.bindings(*tr))
+        .map(|b| {
+            format!(
+                "{} {} {} {} {:?} {:?} {:?}",
+                b.trigger, b.kind, b.name, b.settings, b.secrets, b.code, b.dependencies
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_directory_export_twin_loads_into_the_same_tenant_as_the_default_yaml() {
+    let yaml = load_dir_with_env(&shipped("default"), &no_env()).unwrap();
+    let dir = load_dir_with_env(&shipped("deploy-cli-directory"), &no_env()).unwrap();
+    assert_eq!(sorted_json(&dir.clients), sorted_json(&yaml.clients));
+    assert_eq!(sorted_json(&dir.apis), sorted_json(&yaml.apis));
+    assert_eq!(
+        sorted_json(&dir.client_grants),
+        sorted_json(&yaml.client_grants)
+    );
+    assert_eq!(sorted_json(&dir.roles), sorted_json(&yaml.roles));
+    assert_eq!(
+        serde_json::to_value(&dir.connections).unwrap(),
+        serde_json::to_value(&yaml.connections).unwrap()
+    );
+    assert_eq!(bindings_of(&dir), bindings_of(&yaml));
+    assert_eq!(
+        (
+            &dir.friendly_name,
+            &dir.default_audience,
+            &dir.allowed_logout_urls
+        ),
+        (
+            &yaml.friendly_name,
+            &yaml.default_audience,
+            &yaml.allowed_logout_urls
+        )
+    );
+    // Users come from the same users.json; their timestamps are the load's own.
+    let ids = |t: &Tenant| {
+        t.users
+            .iter()
+            .map(|u| u.user_id.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&dir), ids(&yaml));
+}
+
+#[test]
+fn the_default_tenant_in_either_format_loads_without_warnings() {
+    for name in ["default", "deploy-cli-directory"] {
+        let t = load_dir_with_env(&shipped(name), &no_env()).unwrap();
+        assert!(t.load_warnings.is_empty(), "{name}: {:?}", t.load_warnings);
+    }
+    assert!(load_embedded().unwrap().load_warnings.is_empty());
+}
+
+#[test]
+fn the_actions_example_is_told_which_action_fields_the_mock_ignores() {
+    let t = load_dir_with_env(&shipped("actions-example"), &no_env()).unwrap();
+    assert_eq!(t.load_warnings.len(), 1, "{:?}", t.load_warnings);
+    assert!(
+        t.load_warnings[0].ends_with(
+            "tenant.yaml: not used by auth0-mock (accepted, ignored): fields actions[].runtime, actions[].status, actions[].deployed"
+        ),
+        "{}",
+        t.load_warnings[0]
+    );
+}
+
+#[test]
+fn unknown_sections_and_fields_get_one_warning_line_naming_the_file() {
+    let d = dir_with(
+        "pages:\n  - name: login\nprompts: {}\nclients:\n  - name: A\n    app_type: spa\n    logo_uri: x\n  - name: B\n    app_type: spa\n    logo_uri: y\n    oidc_conformant: true\n",
+        None,
+    );
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert_eq!(t.load_warnings.len(), 1, "{:?}", t.load_warnings);
+    let w = &t.load_warnings[0];
+    assert!(
+        w.contains("tenant.yaml")
+            && w.contains("sections pages, prompts")
+            && w.contains("fields clients[].logo_uri, clients[].oidc_conformant"),
+        "{w}"
+    );
+}
+
+#[test]
+fn a_trigger_the_mock_does_not_run_is_listed_as_unused() {
+    let d = dir_with(
+        "triggers:\n  send-phone-message:\n    - action_name: sms\n",
+        None,
+    );
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert!(
+        t.load_warnings[0].contains("triggers.send-phone-message"),
+        "{:?}",
+        t.load_warnings
+    );
+}
+
+#[test]
+fn unused_user_fields_are_listed_for_users_json() {
+    let d = dir_with(
+        "roles: []\n",
+        Some(r#"[{"email":"a@b.c","custom_password_hash":{"algorithm":"bcrypt"}}]"#),
+    );
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert!(
+        t.load_warnings
+            .iter()
+            .any(|w| w.contains("users.json") && w.contains("[].custom_password_hash")),
+        "{:?}",
+        t.load_warnings
+    );
+}
+
+#[test]
+fn a_quoted_at_keyword_in_tenant_yaml_becomes_a_real_list() {
+    let d = dir_of(&[
+        (
+            "config.json",
+            r#"{"AUTH0_KEYWORD_REPLACE_MAPPINGS": {"ORIGINS": ["http://a.test", "http://b.test"]}}"#,
+        ),
+        (
+            "tenant.yaml",
+            "clients:\n  - name: App\n    app_type: spa\n    web_origins: '@@ORIGINS@@'\n",
+        ),
+    ]);
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert_eq!(t.clients[0].web_origins, ["http://a.test", "http://b.test"]);
+}
+
+#[test]
+fn an_environment_variable_fills_a_hash_keyword_in_tenant_yaml() {
+    let d = dir_with("tenant:\n  friendly_name: '##STAGE## tenant'\n", None);
+    let t = load_dir_with_env(d.path(), &LoadEnv::from_pairs([("STAGE", "dev")])).unwrap();
+    assert_eq!(t.friendly_name, "dev tenant");
+}
+
+#[test]
+fn an_unmapped_keyword_is_left_as_written_and_warned() {
+    let d = dir_with("tenant:\n  friendly_name: '##NOT_MAPPED## tenant'\n", None);
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert_eq!(t.friendly_name, "##NOT_MAPPED## tenant");
+    assert!(
+        t.load_warnings
+            .iter()
+            .any(|w| w.contains("##NOT_MAPPED## (in ") && w.contains("tenant.yaml")),
+        "{:?}",
+        t.load_warnings
+    );
+}
+
+#[test]
+fn env_references_resolve_from_the_given_environment() {
+    let d = dir_with(
+        "triggers:\n  post-login:\n    - hook: hasura-claims\n      default_role: user\n      secrets:\n        a: ${GIVEN_SECRET}\n",
+        None,
+    );
+    let t = load_dir_with_env(d.path(), &LoadEnv::from_pairs([("GIVEN_SECRET", "x")])).unwrap();
+    assert_eq!(t.post_login[0].secrets["a"], "x");
+}
+
+/// A directory export with one post-login Action whose code greets with a keyword.
+fn export_with_action() -> tempfile::TempDir {
+    dir_of(&[
+        ("tenant.json", r###"{"friendly_name": "##STAGE##"}"###),
+        (
+            "actions/greet.json",
+            r#"{"name": "greet", "code": "./actions/greet/code.js", "runtime": "node18", "supported_triggers": [{"id": "post-login", "version": "v3"}]}"#,
+        ),
+        (
+            "actions/greet/code.js",
+            "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('https://x/hi', '##STAGE##'); };",
+        ),
+        (
+            "triggers/triggers.json",
+            r#"{"post-login": [{"action_name": "greet", "display_name": "greet"}]}"#,
+        ),
+    ])
+}
+
+#[test]
+fn directory_action_code_is_read_from_the_root_relative_path_with_keywords_replaced() {
+    let d = export_with_action();
+    let t = load_dir_with_env(d.path(), &LoadEnv::from_pairs([("STAGE", "dev")])).unwrap();
+    let (file, code) = t.post_login[0].code.clone().unwrap();
+    assert!(file.ends_with("actions/greet/code.js"), "{file}");
+    assert!(code.contains("'dev'"), "{code}");
+    assert_eq!(t.friendly_name, "dev");
+}
+
+#[test]
+fn unused_fields_of_a_directory_export_are_listed_under_their_own_file() {
+    let d = export_with_action();
+    let t = load_dir_with_env(d.path(), &LoadEnv::from_pairs([("STAGE", "dev")])).unwrap();
+    assert!(
+        t.load_warnings
+            .iter()
+            .any(|w| w.contains("actions/greet.json: not used") && w.ends_with("ignored): runtime")),
+        "{:?}",
+        t.load_warnings
+    );
+}
+
+#[test]
+fn a_directory_export_error_names_the_entry_file_and_the_path_in_it() {
+    let d = dir_of(&[(
+        "clients/Web.json",
+        r#"{"name": "Web", "app_type": "regular_web"}"#,
+    )]);
+    let e = load_dir_with_env(d.path(), &no_env())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("clients/Web.json: at client_secret: client 'Web'"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_directory_export_type_error_names_the_entry_file_and_the_field() {
+    let d = dir_of(&[
+        ("clients/A.json", r#"{"name": "A"}"#),
+        ("clients/B.json", r#"{"name": "B", "callbacks": 5}"#),
+    ]);
+    let e = load_dir_with_env(d.path(), &no_env())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("clients/B.json: at callbacks:"), "{e}");
+}
+
+#[test]
+fn a_directory_connection_error_names_the_database_json() {
+    let d = dir_of(&[(
+        "database-connections/db/database.json",
+        r#"{"name": "db", "strategy": "auth0", "options": {"password_complexity_options": {"min_length": 0}}}"#,
+    )]);
+    let e = load_dir_with_env(d.path(), &no_env())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("database-connections/db/database.json: at options.password_complexity_options.min_length"),
+        "{e}"
+    );
+}
+
+#[test]
+fn tenant_yaml_wins_over_directory_files_beside_it() {
+    let d = dir_of(&[
+        ("tenant.yaml", "tenant:\n  friendly_name: from yaml\n"),
+        ("tenant.json", r#"{"friendly_name": "from json"}"#),
+    ]);
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert_eq!(t.friendly_name, "from yaml");
+}
+
+#[test]
+fn a_binding_is_located_in_the_file_it_was_written_in_either_format() {
+    let yaml = load_dir_with_env(&shipped("default"), &no_env()).unwrap();
+    let (file, path) = yaml.binding_location(crate::protocol::Trigger::PostLogin, 0);
+    assert!(file.ends_with("default/tenant.yaml") && path == "triggers.post-login[0]");
+    let dir = load_dir_with_env(&shipped("deploy-cli-directory"), &no_env()).unwrap();
+    let (file, path) = dir.binding_location(crate::protocol::Trigger::PostLogin, 0);
+    assert!(file.ends_with("triggers/triggers.json") && path == "post-login[0]");
+}
+
+#[test]
+fn a_social_connections_email_permission_flag_loads_and_is_listed_as_unused() {
+    let d = dir_with(
+        "connections:\n  - name: facebook\n    strategy: facebook\n    options:\n      email: true\n",
+        None,
+    );
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert!(
+        t.load_warnings[0].contains("connections[].options.email"),
+        "{:?}",
+        t.load_warnings
+    );
+}
+
+#[test]
+fn a_resource_server_client_from_an_export_is_machine_to_machine() {
+    let d = dir_with(
+        "clients:\n  - name: API client\n    app_type: resource_server\n    client_secret: s\n",
+        None,
+    );
+    let t = load_dir_with_env(d.path(), &no_env()).unwrap();
+    assert_eq!(
+        t.clients[0].grants(),
+        [crate::protocol::GrantType::ClientCredentials]
+    );
+}

@@ -8,6 +8,7 @@ mod support;
 
 mod cli;
 mod clock;
+mod deploy_cli;
 mod direct_login;
 mod faults;
 mod handle;

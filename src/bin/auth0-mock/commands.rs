@@ -103,7 +103,8 @@ pub async fn serve(cfg: ServerConfig) -> Result<(), String> {
     Ok(())
 }
 
-/// `auth0-mock check --fixtures DIR`: loads and validates everything serve would.
+/// `auth0-mock check --fixtures DIR`: loads and validates everything serve would, and lists
+/// what loading warned about (unused sections and fields, keywords without a mapping).
 pub fn check(dir: &Path) -> Result<String, String> {
     let cfg = ServerConfig {
         fixtures: Some(dir.to_path_buf()),
@@ -111,7 +112,7 @@ pub fn check(dir: &Path) -> Result<String, String> {
     };
     let handle = MockServer::offline(&cfg).map_err(|e| e.to_string())?;
     let tenant = handle.tenant();
-    Ok(format!(
+    let mut out = format!(
         "{}: OK ({} clients, {} APIs, {} users, {} post-login hooks, {} scenarios)",
         dir.display(),
         tenant.clients.len(),
@@ -119,7 +120,11 @@ pub fn check(dir: &Path) -> Result<String, String> {
         tenant.users.len(),
         tenant.post_login.len(),
         tenant.scenarios.len()
-    ))
+    );
+    for warning in &tenant.load_warnings {
+        out.push_str(&format!("\nwarning: {warning}"));
+    }
+    Ok(out)
 }
 
 /// `auth0-mock healthcheck`: GETs `/healthz` on the local mock; for Docker `HEALTHCHECK`.
