@@ -26,18 +26,42 @@ fn banner(server: &MockServer, tenant: &Tenant, smtp: Option<&str>) -> String {
             ca.display()
         ));
     }
-    out.push_str("\n  Clients\n");
+    out.push_str("\n  Clients (name, app_type, client_id, secret)\n");
+    // Auth0's own app type names (`spa`, `regular_web`, …), in columns as wide as the longest.
+    let app_type = |c: &auth0_mock::tenant::Client| {
+        serde_json::to_value(c.app_type)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let name_w = tenant
+        .clients
+        .iter()
+        .map(|c| c.name.len())
+        .max()
+        .unwrap_or(0);
+    let type_w = tenant
+        .clients
+        .iter()
+        .map(|c| app_type(c).len())
+        .max()
+        .unwrap_or(0);
+    let id_w = tenant
+        .clients
+        .iter()
+        .map(|c| c.client_id.len())
+        .max()
+        .unwrap_or(0);
     for c in &tenant.clients {
-        let secret = c
-            .client_secret
-            .as_deref()
-            .map(|s| format!("  secret {s}"))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "    {:<24} client_id {}{secret}\n",
-            format!("{} ({:?})", c.name, c.app_type),
-            c.client_id
-        ));
+        let line = format!(
+            "    {:<name_w$}  {:<type_w$}  {:<id_w$}  {}",
+            c.name,
+            app_type(c),
+            c.client_id,
+            c.client_secret.as_deref().unwrap_or("")
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out.push_str("\n  APIs (audience)\n");
     for a in &tenant.apis {
@@ -174,6 +198,30 @@ pub fn hasura_jwt_config(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn the_banner_lists_clients_with_auth0s_app_types_in_aligned_columns() {
+        let tenant = auth0_mock::tenant::load_embedded().unwrap();
+        let server = MockServer::start(ServerConfig::for_tests()).await.unwrap();
+        let text = banner(&server, &tenant, None);
+        assert!(
+            text.contains("    Default SPA      spa              auth0-mock-spa\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "    Default Web App  regular_web      auth0-mock-web  auth0-mock-web-secret\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "    Default M2M      non_interactive  auth0-mock-m2m  auth0-mock-m2m-secret\n"
+            ),
+            "{text}"
+        );
+        server.shutdown().await;
+    }
 
     #[tokio::test]
     async fn the_banner_names_the_management_api_and_the_clients_granted_it() {
