@@ -6,15 +6,16 @@
 //! `helpers/node/node_modules` is installed by `npm ci` from the committed package-lock.json
 //! when missing or stale; browsers are never downloaded.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+#[path = "support/installs.rs"]
+mod installs;
+
 use serde_json::Value;
 use tokio::process::Command;
 
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(900);
 const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 
 fn package_dir() -> PathBuf {
@@ -23,103 +24,15 @@ fn package_dir() -> PathBuf {
 
 // ------------------------------------------------------------------ install
 
-/// Runs `npm ci` in helpers/node unless node_modules already matches package-lock.json. Another
-/// test process (a second `cargo test`) may be installing at the same moment, and two `npm ci`
-/// runs in one directory wreck each other's node_modules, so an exclusive lock on a file next to
-/// the package is held across the check and the install.
+/// helpers/node's npm packages, installed when missing or stale.
 async fn node_deps(dir: &Path) {
-    let lock_path = dir.join(".install.lock");
-    let lock = tokio::task::spawn_blocking(move || lock_exclusive(&lock_path))
-        .await
-        .expect("the lock task panicked")
-        .unwrap_or_else(|e| panic!("cannot lock helpers/node for npm ci: {e}"));
-    if !node_modules_up_to_date(dir) {
-        eprintln!(
-            "helpers_node: installing npm packages (npm ci) in {}",
-            dir.display()
-        );
-        let mut cmd = Command::new("npm");
-        cmd.args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(dir)
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        if let Err(e) = run_install(&mut cmd).await {
-            panic!("cannot install helpers/node's npm packages: {e}");
-        }
-    }
-    drop(lock);
-}
-
-/// An exclusive `flock` on `path`, released when the file is closed.
-fn lock_exclusive(path: &Path) -> std::io::Result<File> {
-    use std::os::fd::AsRawFd;
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)?;
-    // SAFETY: flock only reads the descriptor, which `file` keeps open for the call.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(file)
-}
-
-/// True when every package of package-lock.json is in node_modules/.package-lock.json
-/// (npm's own record of what is installed) at the same version.
-fn node_modules_up_to_date(dir: &Path) -> bool {
-    let read =
-        |p: PathBuf| -> Option<Value> { serde_json::from_slice(&std::fs::read(p).ok()?).ok() };
-    let (Some(lock), Some(installed)) = (
-        read(dir.join("package-lock.json")),
-        read(dir.join("node_modules/.package-lock.json")),
-    ) else {
-        return false;
-    };
-    let (Some(want), Some(have)) = (
-        lock["packages"].as_object(),
-        installed["packages"].as_object(),
-    ) else {
-        return false;
-    };
-    want.iter()
-        .filter(|(k, _)| !k.is_empty())
-        .all(|(k, v)| have.get(k).is_some_and(|h| h["version"] == v["version"]))
-}
-
-async fn run_install(cmd: &mut Command) -> Result<(), String> {
-    cmd.stdin(Stdio::null()).kill_on_drop(true);
-    let out = tokio::time::timeout(INSTALL_TIMEOUT, cmd.output())
-        .await
-        .map_err(|_| format!("`npm ci` timed out after {INSTALL_TIMEOUT:?}"))?
-        .map_err(|e| format!("cannot run `npm ci`: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`npm ci` failed ({})\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
+    if let Err(e) = installs::npm_ci(dir).await {
+        panic!("cannot install helpers/node's npm packages: {e}");
     }
 }
 
-/// Debian's Chromium (or `CHROMIUM_PATH`), installed on a fresh machine by the same script CI
-/// runs; never a downloaded browser.
 fn chromium() -> String {
-    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() && std::env::var_os("CHROMIUM_PATH").is_none() {
-        eprintln!("helpers_node: {chromium} is missing; running .ci/install-test-deps");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/install-test-deps");
-        let status = std::process::Command::new("bash").arg(&script).status();
-        eprintln!("helpers_node: .ci/install-test-deps finished: {status:?}");
-    }
-    assert!(
-        Path::new(&chromium).exists(),
-        "the Playwright tests need Debian's Chromium at {chromium} \
-         (apt-get install -y chromium, or set CHROMIUM_PATH); browsers are never downloaded"
-    );
-    chromium
+    installs::chromium()
 }
 
 // ------------------------------------------------------------------ runs

@@ -17,13 +17,15 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+#[path = "support/installs.rs"]
+mod installs;
+
 use auth0_mock::{MockServer, ServerConfig};
 use tokio::process::Command;
 use tokio::sync::OnceCell;
 
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(120);
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(180);
-const INSTALL_TIMEOUT: Duration = Duration::from_secs(900);
 
 fn clients_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients")
@@ -34,121 +36,31 @@ fn clients_dir() -> PathBuf {
 static NODE_DEPS: OnceCell<Result<(), String>> = OnceCell::const_new();
 static PYTHON_VENV: OnceCell<Result<PathBuf, String>> = OnceCell::const_new();
 
-/// Runs `npm ci` in tests/clients unless node_modules already matches package-lock.json.
+/// The Node client libraries of tests/clients, installed once per test process.
 async fn node_deps() {
     let r = NODE_DEPS
-        .get_or_init(|| async {
-            let dir = clients_dir();
-            if node_modules_up_to_date(&dir) {
-                return Ok(());
-            }
-            eprintln!(
-                "real_clients: installing npm packages (npm ci) in {}",
-                dir.display()
-            );
-            run_install(
-                Command::new("npm")
-                    .args(["ci", "--no-audit", "--no-fund"])
-                    .current_dir(&dir),
-                "npm ci",
-            )
-            .await
-        })
+        .get_or_init(|| async { installs::npm_ci(&clients_dir()).await })
         .await;
     if let Err(e) = r {
         panic!("cannot install the Node client libraries: {e}");
     }
 }
 
-/// True when every package of package-lock.json is in node_modules/.package-lock.json
-/// (npm's own record of what is installed) at the same version.
-fn node_modules_up_to_date(dir: &Path) -> bool {
-    let read = |p: PathBuf| -> Option<serde_json::Value> {
-        serde_json::from_slice(&std::fs::read(p).ok()?).ok()
-    };
-    let (Some(lock), Some(installed)) = (
-        read(dir.join("package-lock.json")),
-        read(dir.join("node_modules/.package-lock.json")),
-    ) else {
-        return false;
-    };
-    let (Some(want), Some(have)) = (
-        lock["packages"].as_object(),
-        installed["packages"].as_object(),
-    ) else {
-        return false;
-    };
-    want.iter()
-        .filter(|(k, _)| !k.is_empty())
-        .all(|(k, v)| have.get(k).is_some_and(|h| h["version"] == v["version"]))
-}
-
-/// Creates tests/clients/.venv and installs requirements.txt into it when needed;
-/// returns the venv's python.
+/// tests/clients/.venv with requirements.txt installed; the venv's python.
 async fn python_venv() -> PathBuf {
     let r = PYTHON_VENV
         .get_or_init(|| async {
-            let dir = clients_dir();
-            let venv = dir.join(".venv");
-            let python = venv.join("bin/python");
-            if !python.exists() {
-                eprintln!("real_clients: creating the Python venv {}", venv.display());
-                run_install(
-                    Command::new("python3").args(["-m", "venv"]).arg(&venv),
-                    "python3 -m venv",
-                )
-                .await?;
-            }
-            let requirements = std::fs::read(dir.join("requirements.txt"))
-                .map_err(|e| format!("requirements.txt: {e}"))?;
-            let stamp = venv.join("auth0-mock-requirements.txt");
-            if std::fs::read(&stamp).ok().as_deref() != Some(&requirements[..]) {
-                eprintln!(
-                    "real_clients: pip install -r requirements.txt into {}",
-                    venv.display()
-                );
-                run_install(
-                    Command::new(&python)
-                        .args([
-                            "-m",
-                            "pip",
-                            "install",
-                            "--disable-pip-version-check",
-                            "-q",
-                            "-r",
-                            "requirements.txt",
-                        ])
-                        .current_dir(&dir),
-                    "pip install -r requirements.txt",
-                )
-                .await?;
-                std::fs::write(&stamp, &requirements)
-                    .map_err(|e| format!("writing {}: {e}", stamp.display()))?;
-            }
-            Ok(python)
+            installs::python_venv(
+                &clients_dir(),
+                &["-r", "requirements.txt"],
+                &["requirements.txt"],
+            )
+            .await
         })
         .await;
     match r {
         Ok(p) => p.clone(),
         Err(e) => panic!("cannot install the Python client libraries: {e}"),
-    }
-}
-
-async fn run_install(cmd: &mut Command, what: &str) -> Result<(), String> {
-    cmd.stdin(Stdio::null()).kill_on_drop(true);
-    let out = tokio::time::timeout(INSTALL_TIMEOUT, cmd.output())
-        .await
-        .map_err(|_| format!("`{what}` timed out after {INSTALL_TIMEOUT:?}"))?
-        .map_err(|e| format!("cannot run `{what}`: {e}"))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{what}` failed ({})\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
     }
 }
 
@@ -250,26 +162,8 @@ async fn run_python(client: &str, script: &str, server: &MockServer) {
     run_client(client, &python, script, mock_env(server), SCRIPT_TIMEOUT).await;
 }
 
-/// Debian's Chromium (or `CHROMIUM_PATH`), installed on a fresh machine by the same script CI
-/// runs; never a downloaded browser.
 fn chromium() -> String {
-    // One install at a time: the browser tests start together, and concurrent apt-get runs
-    // fail on dpkg's lock.
-    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() && std::env::var_os("CHROMIUM_PATH").is_none() {
-        eprintln!("real_clients: {chromium} is missing; running .ci/install-test-deps");
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/install-test-deps");
-        let status = std::process::Command::new("bash").arg(&script).status();
-        eprintln!("real_clients: .ci/install-test-deps finished: {status:?}");
-    }
-    assert!(
-        Path::new(&chromium).exists(),
-        "browser tests need Debian's Chromium at {chromium} \
-         (apt-get install -y chromium, or set CHROMIUM_PATH); browsers are never downloaded"
-    );
-    chromium
+    installs::chromium()
 }
 
 // ------------------------------------------------------------------ tests

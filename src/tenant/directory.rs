@@ -11,8 +11,8 @@
 //! tenant.yaml's are. An error, or an unused field, found in the assembled sections is traced
 //! back to the file the entry came from by [`Origins`].
 
-use super::FixtureSource;
 use super::keywords::DeploySettings;
+use super::source::FixtureSource;
 use super::unused::{SummaryKind, summary};
 use crate::error::FixtureError;
 use serde_json::{Map, Value};

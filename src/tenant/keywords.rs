@@ -13,7 +13,7 @@
 //! `src/commands/import.ts`, whose memory store ranks above the config file, so a variable
 //! wins over a config.json mapping of the same name).
 
-use super::FixtureSource;
+use super::source::FixtureSource;
 use crate::error::FixtureError;
 use serde_json::{Map, Value};
 use std::cell::RefCell;

@@ -12,17 +12,19 @@ mod directory;
 mod fixtures;
 mod keywords;
 mod model;
+mod parse;
 mod password_policy;
 mod scenario;
+mod source;
 mod unused;
 
-pub use fixtures::{
-    EMBEDDED_SOURCE, FixtureSource, load_dir, load_dir_with_env, load_embedded, parse_yaml,
-};
+pub use fixtures::{load_dir, load_dir_with_env, load_embedded};
 pub use keywords::{LoadEnv, MAPPINGS_KEY};
 pub use model::*;
+pub use parse::parse_yaml;
 pub use password_policy::{PasswordPolicy, PolicyFailure, PolicyHint, PolicyLevel};
 pub use scenario::*;
+pub use source::{EMBEDDED_SOURCE, FixtureSource};
 
 #[cfg(test)]
 mod tests;

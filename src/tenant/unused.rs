@@ -9,13 +9,13 @@ use crate::error::FixtureError;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-/// Parses YAML (or JSON) into `T` as [`super::parse_yaml`] does, also returning the paths of
+/// Parses YAML (or JSON) into `T` as [`super::parse::parse_yaml`] does, also returning the paths of
 /// everything `T` does not read (`clients[0].logo_uri`).
 pub(crate) fn parse_yaml_noting_unused<T: DeserializeOwned>(
     file: &str,
     text: &str,
 ) -> Result<(T, Vec<String>), FixtureError> {
-    super::fixtures::check_depth(file, text)?;
+    super::parse::check_depth(file, text)?;
     let mut unused = Vec::new();
     let mut note = |p: serde_ignored::Path| unused.push(path_text(&p));
     let de =
