@@ -23,10 +23,7 @@ use std::time::{Duration, Instant};
 
 /// The glue that gives an Action `console`, `fetch`, `require`, timers and `api`.
 const PRELUDE: &str = include_str!("prelude.js");
-/// `require('axios')`: `makeAxios(fetch)`.
-const AXIOS_JS: &str = include_str!("js/axios.js");
-/// `require('auth0')`: `makeAuth0(fetch, major)`.
-const AUTH0_JS: &str = include_str!("js/auth0.js");
+
 /// The prelude's name in stack traces.
 const PRELUDE_NAME: &str = "auth0-mock:prelude.js";
 /// QuickJS's own stack limit; worker threads get a larger native stack (see `mod.rs`).
@@ -171,10 +168,7 @@ fn prelude_bytecode(rt: &Runtime) -> Result<&'static [u8], String> {
         .get_or_init(|| {
             let ctx = Context::full(rt).map_err(|e| format!("cannot create a context: {e}"))?;
             ctx.with(|ctx| {
-                // The modules' factories are in the prelude's scope, not the Action's globals.
-                let source = format!(
-                    "export default (function () {{\n{AXIOS_JS}\n{AUTH0_JS}\nreturn (\n{PRELUDE}\n);\n}})();"
-                );
+                let source = format!("export default {PRELUDE}");
                 Module::declare(ctx.clone(), PRELUDE_NAME, source)
                     .and_then(|m| m.write(WriteOptions::default()))
                     .catch(&ctx)
@@ -214,6 +208,7 @@ impl Engine {
     /// A fresh context with the prelude evaluated and the Action's code compiled (not run).
     pub fn prepare(&self) -> Result<Prepared, String> {
         let bytecode = prelude_bytecode(&self.rt)?;
+        super::bundled::compile(&self.rt)?;
         let ctx = Context::full(&self.rt).map_err(|e| format!("cannot create a context: {e}"))?;
         let state: Shared = Rc::new(RefCell::new(None));
         let spec = &self.spec;

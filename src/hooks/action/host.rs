@@ -264,6 +264,16 @@ pub(super) fn install<'js>(
         })?,
     )?;
 
+    host.set(
+        "loadModule",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, name: String| -> rquickjs::Result<Function<'js>> {
+                super::bundled::factory(&ctx, &name)
+            },
+        )?,
+    )?;
+
     let major = super::modules::auth0_major(&spec.dependencies);
     host.set("auth0Major", Function::new(ctx.clone(), move || major)?)?;
 

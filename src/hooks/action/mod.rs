@@ -25,6 +25,7 @@
 //! `fetch_timeout_ms` (10000), `memory_limit_mb` (64), `workers` (4), `pure` (false: set it
 //! when the Action only computes claims, so tokens minted without a login run it too).
 
+mod bundled;
 mod cache;
 mod engine;
 mod host;

@@ -1,8 +1,8 @@
 // auth0-mock's Action runtime glue, evaluated once per fresh JavaScript context.
 //
 // It builds what an Auth0 Action sees besides its own code: `console`, timers, `fetch` (also as
-// `require('node-fetch')`, the v2 API), `require` (also of `axios` and `auth0`, from js/, whose
-// `makeAxios` and `makeAuth0` the engine puts in scope), and per run the `api` object. Everything that
+// `require('node-fetch')`, the v2 API), `require` (also of `axios` and `auth0`, from js/, loaded
+// through `host.loadModule` on first require only), and per run the `api` object. Everything that
 // leaves the engine goes through `host`, a handful of native functions that hand the call to the
 // mock's Rust side (claims and metadata to the hooks `Api`, HTTP to the shared client).
 (function (host, wrapper, filename, dirname, trigger, exportName) {
@@ -226,8 +226,8 @@
       e.code = 'MODULE_NOT_FOUND';
       throw e;
     }
-    if (name === 'axios') return axiosModule || (axiosModule = makeAxios(fetch));
-    if (name === 'auth0') return auth0Module || (auth0Module = makeAuth0(fetch, host.auth0Major()));
+    if (name === 'axios') return axiosModule || (axiosModule = host.loadModule('axios')(fetch));
+    if (name === 'auth0') return auth0Module || (auth0Module = host.loadModule('auth0')(fetch, host.auth0Major()));
     return fetch;
   }
   // Built on first require: most Actions use neither.
