@@ -26,6 +26,7 @@ mod faults;
 mod handle;
 pub mod hooks;
 mod http;
+mod inspect;
 mod keys;
 mod lifecycle;
 mod login;

@@ -196,6 +196,12 @@ impl Mock {
         self.tenant.read().clone()
     }
 
+    /// The tenant as the fixtures loaded it, before the Management API changed anything: what
+    /// a reset goes back to, and what the dashboard tells runtime-made records apart from.
+    pub(crate) fn loaded_tenant(&self) -> Arc<Tenant> {
+        self.loaded.read().clone()
+    }
+
     /// Changes the served tenant (roles, APIs, clients, grants made through the Management
     /// API): `edit` works on a copy, which replaces the tenant only if it succeeds, so a
     /// refused change leaves nothing half-written. Logins in flight keep the tenant they began

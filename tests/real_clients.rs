@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 #[path = "support/installs.rs"]
 mod installs;
+#[path = "support/upstream.rs"]
+#[allow(dead_code)]
+mod upstream;
 
 use auth0_mock::{MockServer, ServerConfig};
 use tokio::process::Command;
@@ -149,7 +152,7 @@ async fn run_node(client: &str, script: &str, server: &MockServer, extra: Vec<(S
     node_deps().await;
     let mut env = mock_env(server);
     env.extend(extra);
-    let timeout = if script == "spa.mjs" {
+    let timeout = if matches!(script, "spa.mjs" | "dashboard.mjs") {
         BROWSER_TIMEOUT
     } else {
         SCRIPT_TIMEOUT
@@ -578,5 +581,48 @@ async fn auth0_js_embedded_login_and_passwordless_login_in_chromium() {
         extra,
     )
     .await;
+    server.shutdown().await;
+}
+
+/// The dashboard at /__mock/ui in Chromium, on the guide's Actions with a stand-in for
+/// Hasura's GraphQL endpoint: the tenant overview, the token debugger (its verdict checked
+/// against `auth0-mock hasura-verify`), the live hook timeline, the Action tester, the header
+/// buttons and Reset. With `SCREENSHOT_DIR` set it saves the README's screenshots.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_works_in_chromium() {
+    use axum::response::IntoResponse;
+    let chromium = chromium();
+    let hasura = upstream::Upstream::start(|seen, _| {
+        let user = seen.body["variables"]["userId"].clone();
+        upstream::Answer::Now(
+            axum::Json(serde_json::json!({"data": {"insert_users_one": {"userId": user}}}))
+                .into_response(),
+        )
+    })
+    .await;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/actions-example");
+    let env = auth0_mock::tenant::LoadEnv::from_pairs([
+        ("HASURA_GRAPHQL_URL", hasura.url("/v1/graphql")),
+        (
+            "HASURA_GRAPHQL_ADMIN_SECRET",
+            "dashboard-admin-secret".to_string(),
+        ),
+    ]);
+    let tenant = auth0_mock::tenant::load_dir_with_env(&fixtures, &env)
+        .unwrap_or_else(|e| panic!("cannot load {}: {e}", fixtures.display()));
+    let mut cfg = ServerConfig::for_tests();
+    cfg.tenant = Some(tenant);
+    let server = MockServer::start(cfg).await.expect("the mock starts");
+    let mut extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        (
+            "AUTH0_MOCK_BIN".to_string(),
+            env!("CARGO_BIN_EXE_auth0-mock").to_string(),
+        ),
+    ];
+    if let Ok(dir) = std::env::var("SCREENSHOT_DIR") {
+        extra.push(("SCREENSHOT_DIR".to_string(), dir));
+    }
+    run_node("dashboard", "dashboard.mjs", &server, extra).await;
     server.shutdown().await;
 }

@@ -12,6 +12,7 @@ use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 /// Records kept at most: far more than one test's logins, few enough to list quickly.
 const KEEP: usize = 1000;
@@ -114,6 +115,9 @@ impl HookRecord {
 #[derive(Debug)]
 pub struct HookRecords {
     inner: Mutex<Store>,
+    /// The newest record's id, for those waiting for the next one (a dashboard's timeline, a
+    /// test that waits for a hook instead of sleeping).
+    newest: watch::Sender<u64>,
 }
 
 impl Default for HookRecords {
@@ -198,6 +202,7 @@ impl HookRecords {
                 evicted_since_log: 0,
                 last_log: None,
             }),
+            newest: watch::Sender::new(0),
         }
     }
 
@@ -215,6 +220,9 @@ impl HookRecords {
             store.evict_oldest();
         }
         store.log_evictions();
+        let id = store.next_id;
+        drop(store);
+        self.newest.send_replace(id);
     }
 
     /// All kept records, oldest first.
@@ -225,6 +233,37 @@ impl HookRecords {
             .iter()
             .map(|(r, _)| r.clone())
             .collect()
+    }
+
+    /// Kept records newer than `after` (an id a previous answer ended with), oldest first.
+    pub fn list_after(&self, after: u64) -> Vec<HookRecord> {
+        self.inner
+            .lock()
+            .records
+            .iter()
+            .filter(|(r, _)| r.id > after)
+            .map(|(r, _)| r.clone())
+            .collect()
+    }
+
+    /// Records newer than `after`, waiting up to `wait` for the first one when there is none
+    /// yet: a long poll, so a live view or a test learns of a run as it is recorded.
+    pub async fn wait_after(&self, after: u64, wait: Duration) -> Vec<HookRecord> {
+        let mut newest = self.newest.subscribe();
+        let arrived = newest.wait_for(|id| *id > after);
+        // Either way the answer is what is kept now; a timeout just means "nothing yet".
+        let _ = tokio::time::timeout(wait, arrived).await;
+        self.list_after(after)
+    }
+
+    /// How many records are kept.
+    pub fn len(&self) -> usize {
+        self.inner.lock().records.len()
+    }
+
+    /// Whether no record is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Forgets every record.
@@ -309,6 +348,57 @@ mod tests {
             records.push(record(n));
         }
         assert_eq!(records.inner.lock().evicted, 2);
+    }
+
+    #[test]
+    fn listing_after_an_id_gives_only_newer_records() {
+        let records = HookRecords::default();
+        for n in ["a", "b", "c"] {
+            records.push(record(n));
+        }
+        let logs: Vec<String> = records
+            .list_after(1)
+            .iter()
+            .map(|r| r.logs[0].clone())
+            .collect();
+        assert_eq!(logs, vec!["b", "c"]);
+    }
+
+    #[tokio::test]
+    async fn a_waiting_listing_returns_when_a_record_arrives() {
+        let records = std::sync::Arc::new(HookRecords::default());
+        let waiter = tokio::spawn({
+            let records = records.clone();
+            async move { records.wait_after(0, Duration::from_secs(30)).await }
+        });
+        tokio::task::yield_now().await;
+        records.push(record("late"));
+        let got = tokio::time::timeout(Duration::from_secs(5), waiter)
+            .await
+            .expect("the wait ended with the record, not at its timeout")
+            .expect("the waiter ran");
+        assert_eq!(got.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_waiting_listing_with_nothing_new_ends_empty_at_its_timeout() {
+        let records = HookRecords::default();
+        records.push(record("old"));
+        assert!(
+            records
+                .wait_after(1, Duration::from_millis(20))
+                .await
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn ids_go_on_after_a_clear() {
+        let records = HookRecords::default();
+        records.push(record("a"));
+        records.clear();
+        records.push(record("b"));
+        assert_eq!(records.list()[0].id, 2);
     }
 
     #[test]

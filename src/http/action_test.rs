@@ -2,6 +2,7 @@
 //! on an event (Auth0's sample event for that trigger, with whatever the caller's `event`
 //! sets laid over it), with no login and nothing stored, and answers what it did: outcome,
 //! console lines, outbound requests with their replies, and the `api` calls it made.
+//! `GET /__mock/actions` lists what can be tested, with each trigger's sample event.
 
 use super::extract::{AppState, ControlJson};
 use crate::error::OAuthError;
@@ -61,6 +62,24 @@ pub(crate) async fn run(
         "record": record,
         "api": api_calls(&effects),
     })))
+}
+
+/// `GET /__mock/actions`: per trigger, the hooks bound to it in the order they run and the
+/// sample event a test starts from (what the Actions editor shows beside its "Test" button).
+pub(crate) async fn list(State(mock): State<AppState>) -> Json<Value> {
+    let tenant = mock.tenant();
+    let now = mock.clock().now();
+    let triggers: Vec<Value> = Trigger::ALL
+        .into_iter()
+        .map(|t| {
+            json!({
+                "trigger": t.id(),
+                "hooks": mock.trigger_pipeline(t).names(),
+                "sample_event": sample_event(t, &tenant, now),
+            })
+        })
+        .collect();
+    Json(json!({ "triggers": triggers }))
 }
 
 /// What the hook asked of `api`, in the names Auth0's `api` uses.

@@ -1,5 +1,7 @@
 //! The control API under `/__mock/`, clearly apart from Auth0's paths: reset, hook records,
-//! key rotation, clock, injected faults, scenario tokens, next-login scenarios and the outbox.
+//! key rotation, clock, injected faults, scenario tokens, next-login scenarios and the outbox,
+//! and what the dashboard (`/__mock/ui`) reads: the tenant overview, the token debugger and
+//! the Action tester.
 //! Who may call it is [`super::trust`]'s rule.
 
 use super::extract::{AppState, ControlJson, Query};
@@ -45,6 +47,16 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
             post(next_login).delete(clear_next_login),
         )
         .route("/__mock/outbox", get(outbox).delete(clear_outbox))
+        .route("/__mock/tenant", get(super::overview::show))
+        .route("/__mock/actions", get(super::action_test::list))
+        .route("/__mock/debugger", post(super::token_debugger::login))
+        .route(
+            "/__mock/debugger/inspect",
+            post(super::token_debugger::inspect_token),
+        )
+        .route("/__mock/ui", get(super::dashboard::page))
+        .route("/__mock/ui/app.js", get(super::dashboard::script))
+        .route("/__mock/ui/app.css", get(super::dashboard::style))
         .route_layer(middleware::from_fn_with_state(mock, trust::control_guard))
 }
 
@@ -67,6 +79,8 @@ async fn summary(State(mock): State<AppState>) -> Json<Value> {
         "clock": { "now": mock.clock().now(), "offset": mock.clock().offset() },
         "store": mock.store().counts(),
         "outbox": mock.outbox().len(),
+        "hooks": mock.records().len(),
+        "faults": mock.faults().list().len(),
     }))
 }
 
@@ -75,8 +89,35 @@ async fn reset(State(mock): State<AppState>) -> Result<Json<Value>, OAuthError> 
     Ok(Json(json!({ "reset": true })))
 }
 
-async fn list_hooks(State(mock): State<AppState>) -> Json<Value> {
-    Json(json!({ "records": mock.records().list() }))
+/// `GET /__mock/hooks?after=&wait=`: the records, oldest first; `after` (a record id) keeps
+/// only newer ones, and with `wait` (seconds, at most 60) the answer waits for the first.
+async fn list_hooks(
+    State(mock): State<AppState>,
+    Query(params): Query,
+) -> Result<Json<Value>, OAuthError> {
+    let after = match params.get("after") {
+        None => 0,
+        Some(a) => a.parse::<u64>().map_err(|_| {
+            OAuthError::invalid_request("after must be a record id (a whole number)")
+        })?,
+    };
+    let records = match params.get("wait") {
+        None => mock.records().list_after(after),
+        Some(w) => mock.records().wait_after(after, wait_secs(w)?).await,
+    };
+    Ok(Json(json!({ "records": records })))
+}
+
+/// A `wait` parameter: seconds (fractions allowed), capped at [`MAX_WAIT`].
+fn wait_secs(w: &str) -> Result<Duration, OAuthError> {
+    let secs: f64 = w
+        .parse()
+        .ok()
+        .filter(|s: &f64| s.is_finite() && *s >= 0.0)
+        .ok_or_else(|| {
+            OAuthError::invalid_request("wait must be a number of seconds (at most 60)")
+        })?;
+    Ok(Duration::from_secs_f64(secs.min(MAX_WAIT.as_secs_f64())))
 }
 
 async fn clear_hooks(State(mock): State<AppState>) -> StatusCode {
@@ -219,17 +260,7 @@ async fn outbox(
     };
     let messages = match params.get("wait") {
         None => mock.outbox().list(&filter),
-        Some(w) => {
-            let secs: f64 = w
-                .parse()
-                .ok()
-                .filter(|s: &f64| s.is_finite() && *s >= 0.0)
-                .ok_or_else(|| {
-                    OAuthError::invalid_request("wait must be a number of seconds (at most 60)")
-                })?;
-            let wait = Duration::from_secs_f64(secs.min(MAX_WAIT.as_secs_f64()));
-            mock.outbox().wait_for(&filter, wait).await
-        }
+        Some(w) => mock.outbox().wait_for(&filter, wait_secs(w)?).await,
     };
     Ok(Json(json!(messages)))
 }

@@ -8,6 +8,7 @@ mod support;
 
 mod cli;
 mod clock;
+mod dashboard;
 mod deploy_cli;
 mod direct_login;
 mod faults;

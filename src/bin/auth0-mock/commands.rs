@@ -20,6 +20,9 @@ fn banner(server: &MockServer, tenant: &Tenant, smtp: Option<&str>) -> String {
     out.push_str(&format!(
         "  JWKS                {issuer}.well-known/jwks.json\n"
     ));
+    out.push_str(&format!(
+        "  Dashboard           {issuer}__mock/ui   (tenant, token debugger, hook runs, Action tester, outbox)\n"
+    ));
     if let Some(ca) = server.ca_cert_path() {
         out.push_str(&format!(
             "  TLS CA certificate  {}   (NODE_EXTRA_CA_CERTS / SSL_CERT_FILE)\n",
@@ -218,6 +221,19 @@ mod tests {
             text.contains(
                 "    Default M2M      non_interactive  auth0-mock-m2m  auth0-mock-m2m-secret\n"
             ),
+            "{text}"
+        );
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_banner_points_to_the_dashboard() {
+        let tenant = auth0_mock::tenant::load_embedded().unwrap();
+        let server = MockServer::start(ServerConfig::for_tests()).await.unwrap();
+        let text = banner(&server, &tenant, None);
+        let issuer = server.issuer();
+        assert!(
+            text.contains(&format!("  Dashboard           {issuer}__mock/ui   (")),
             "{text}"
         );
         server.shutdown().await;
