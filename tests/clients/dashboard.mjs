@@ -12,7 +12,9 @@
 //      verification email in the outbox tab;
 //   5. the Action tester runs the sync Action on Auth0's test event and shows the mutation it
 //      sent and the stand-in's reply;
-//   6. the clock, fault and key buttons act; Reset empties the records and the timeline.
+//   6. a user picked as the next login signs in to an app's /authorize with no form, and the
+//      login shows in the timeline;
+//   7. the clock, fault and key buttons act; Reset empties the records and the timeline.
 //
 // Env: MOCK_BASE_URL, AUTH0_MOCK_BIN (the binary, for hasura-verify), CHROMIUM_PATH,
 //      SCREENSHOT_DIR (optional: PNGs of each tab, for the README).
@@ -142,6 +144,30 @@ main(async () => {
     const console = await page.textContent('#tester-result .console');
     check(console.includes('synced'), 'the Action\'s console line is shown', { console });
     await shot(page, 'tester');
+  });
+
+  await step('a user armed as the next login from the page is signed in with no form', async () => {
+    await page.click('nav button[data-tab="debugger"]');
+    await page.selectOption('#next-user', 'bob@example.com');
+    await page.click('#next-arm');
+    await page.waitForSelector('#notice:has-text("signs bob@example.com in")');
+    // The app's side, in its own browser context. No app runs at its callback: reaching it
+    // with a code is the proof (a route cannot answer a redirect's target).
+    const app = await browser.newContext();
+    const appPage = await app.newPage();
+    const callback = appPage.waitForRequest((r) => r.url().startsWith('http://localhost:3000/callback?code='));
+    const authorize = new URL(`${env.baseUrl}/authorize`);
+    for (const [k, v] of Object.entries({
+      client_id: TENANT.spa.clientId, redirect_uri: 'http://localhost:3000/callback', response_type: 'code',
+      scope: 'openid profile email', audience: TENANT.audience, state: 'dashboard-state',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+    })) authorize.searchParams.set(k, v);
+    await appPage.goto(authorize.toString()).catch(() => {});
+    const back = new URL((await callback).url());
+    eq(back.searchParams.get('state'), 'dashboard-state', 'state at the callback');
+    await app.close();
+    await page.click('nav button[data-tab="hooks"]');
+    await page.waitForSelector('#timeline li:first-child:has-text("auth0|bob")');
   });
 
   await step('clock, fault and key buttons act on the mock', async () => {

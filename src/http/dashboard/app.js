@@ -121,6 +121,38 @@ function fillDebuggerChoices() {
   options($('debug-audience'), [...tenant.apis.map((a) => [a.identifier, a.identifier]), ['', '(none: opaque access token)']], true);
   if (!$('debug-audience').dataset.touched && tenant.default_audience) $('debug-audience').value = tenant.default_audience;
   options($('debug-scenario'), [['', '(none)'], ...tenant.scenarios.map((s) => [s.name, s.name])], true);
+  options($('next-user'), [['', '(nobody: the form shows)'],
+    ...tenant.users.map((u) => [u.email || u.user_id, u.email || u.user_id])], true);
+  options($('next-scenario'), [['', '(none)'], ...tenant.scenarios.map((s) => [s.name, s.name])], true);
+}
+
+// The one-click user picker: the app's next login needs no typing, for any SDK.
+async function armNextLogin(ev) {
+  ev.preventDefault();
+  const count = Number($('next-count').value) || 1;
+  const user = $('next-user').value;
+  const scenario = $('next-scenario').value;
+  if (!user && !scenario) { notify('Pick a user or a scenario for the next login', true); return; }
+  await guarded('Next login', async () => {
+    const armed = [];
+    if (user) {
+      await api('/__mock/login/next', { method: 'POST', body: { user, count } });
+      armed.push(`signs ${user} in`);
+    }
+    if (scenario) {
+      await api('/__mock/scenarios/next', { method: 'POST', body: { scenario, count } });
+      armed.push(`gets scenario ${scenario}`);
+    }
+    notify(`The next ${count} login(s) ${armed.join(' and ')}`);
+  });
+}
+
+async function disarmNextLogin() {
+  await guarded('Next login', async () => {
+    await api('/__mock/login/next', { method: 'DELETE' });
+    await api('/__mock/scenarios/next', { method: 'DELETE' });
+    notify('Next logins disarmed');
+  });
 }
 
 function tokenReport(name, report) {
@@ -376,6 +408,8 @@ function wire() {
   for (const id of ['debug-user', 'debug-audience']) $(id).addEventListener('change', () => { $(id).dataset.touched = '1'; });
   $('debug-form').addEventListener('submit', runDebugger);
   $('inspect-form').addEventListener('submit', runInspect);
+  $('next-form').addEventListener('submit', armNextLogin);
+  $('next-clear').addEventListener('click', disarmNextLogin);
   $('tester-trigger').addEventListener('change', pickTrigger);
   $('tester-form').addEventListener('submit', runTester);
 }
