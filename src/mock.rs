@@ -404,6 +404,17 @@ impl Mock {
         Some(user_id)
     }
 
+    /// The scenario armed for the next logins, if any, with how many are left.
+    pub(crate) fn next_scenario(&self) -> Option<NextScenario> {
+        self.next_scenario.lock().clone()
+    }
+
+    /// Puts back what [`Mock::next_scenario`] returned (or nothing), after a login that had
+    /// to arm its own.
+    pub(crate) fn restore_next_scenario(&self, next: Option<NextScenario>) {
+        *self.next_scenario.lock() = next;
+    }
+
     /// Forgets the scenario armed for the next logins.
     pub(crate) fn disarm_next_scenario(&self) {
         *self.next_scenario.lock() = None;

@@ -137,6 +137,7 @@ struct Store {
     evicted: u64,
     evicted_since_log: u64,
     last_log: Option<Instant>,
+    clears: u64,
 }
 
 impl Store {
@@ -201,6 +202,7 @@ impl HookRecords {
                 evicted: 0,
                 evicted_since_log: 0,
                 last_log: None,
+                clears: 0,
             }),
             newest: watch::Sender::new(0),
         }
@@ -222,7 +224,8 @@ impl HookRecords {
         store.log_evictions();
         let id = store.next_id;
         drop(store);
-        self.newest.send_replace(id);
+        // Two pushes may announce out of order; the newest id only ever grows.
+        self.newest.send_modify(|n| *n = (*n).max(id));
     }
 
     /// All kept records, oldest first.
@@ -256,6 +259,18 @@ impl HookRecords {
         self.list_after(after)
     }
 
+    /// The id the newest record got (0 before any): a reader that has seen up to here need
+    /// not ask again for what a clear took away, and one that has seen more knows the mock
+    /// restarted.
+    pub fn newest_id(&self) -> u64 {
+        *self.newest.borrow()
+    }
+
+    /// How many times the records were cleared, so a live view knows to start over.
+    pub fn clears(&self) -> u64 {
+        self.inner.lock().clears
+    }
+
     /// How many records are kept.
     pub fn len(&self) -> usize {
         self.inner.lock().records.len()
@@ -271,6 +286,7 @@ impl HookRecords {
         let mut store = self.inner.lock();
         store.records.clear();
         store.bytes = 0;
+        store.clears += 1;
     }
 }
 
@@ -372,6 +388,7 @@ mod tests {
             async move { records.wait_after(0, Duration::from_secs(30)).await }
         });
         tokio::task::yield_now().await;
+        assert!(!waiter.is_finished(), "nothing to answer with yet");
         records.push(record("late"));
         let got = tokio::time::timeout(Duration::from_secs(5), waiter)
             .await
@@ -390,6 +407,14 @@ mod tests {
                 .await
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn the_newest_id_survives_a_clear() {
+        let records = HookRecords::default();
+        records.push(record("a"));
+        records.clear();
+        assert_eq!((records.newest_id(), records.clears()), (1, 1));
     }
 
     #[test]

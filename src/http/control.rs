@@ -80,6 +80,7 @@ async fn summary(State(mock): State<AppState>) -> Json<Value> {
         "store": mock.store().counts(),
         "outbox": mock.outbox().len(),
         "hooks": mock.records().len(),
+        "hook_clears": mock.records().clears(),
         "faults": mock.faults().list().len(),
     }))
 }
@@ -105,7 +106,10 @@ async fn list_hooks(
         None => mock.records().list_after(after),
         Some(w) => mock.records().wait_after(after, wait_secs(w)?).await,
     };
-    Ok(Json(json!({ "records": records })))
+    // `last_id` lets a follower move past records a clear took before it saw them.
+    Ok(Json(
+        json!({ "records": records, "last_id": mock.records().newest_id() }),
+    ))
 }
 
 /// A `wait` parameter: seconds (fractions allowed), capped at [`MAX_WAIT`].

@@ -9,8 +9,9 @@ use super::extract::{AppState, ControlJson};
 use crate::error::OAuthError;
 use crate::hooks::{LocalService, OutboundRequest};
 use crate::inspect::{hasura_secret, inspect};
-use crate::mock::{NextLoginError, NextScenarioError};
+use crate::mock::{NextLoginError, NextScenario};
 use crate::protocol::{AuthMethod, GrantType};
+use crate::store::SESSION_SECS;
 use crate::tenant::Client;
 use crate::util::{b64url, random_id, sha256};
 use axum::Json;
@@ -83,28 +84,38 @@ pub(crate) async fn login(
         flow.client_credentials(&client, asked.as_deref()).await?
     } else {
         let user = req.user.as_deref().unwrap_or_default();
-        let session = crate::direct_login::sign_in(&mock, user, None).map_err(|e| match e {
-            crate::direct_login::DirectLoginError::User(NextLoginError::Unknown(_)) => {
-                OAuthError::not_found(e.to_string())
-            }
+        let scenario = req.scenario.as_deref().filter(|s| !s.is_empty());
+        if let Some(name) = scenario
+            && tenant.scenario(name).is_none()
+        {
+            return Err(OAuthError::not_found(format!("unknown scenario '{name}'")));
+        }
+        let user = mock.user_who_may_log_in(user).map_err(|e| match e {
+            NextLoginError::Unknown(_) => OAuthError::not_found(e.to_string()),
             _ => OAuthError::invalid_request(e.to_string()),
         })?;
-        if let Some(name) = req.scenario.as_deref().filter(|s| !s.is_empty()) {
-            mock.arm_next_scenario(name, 1).map_err(|e| match e {
-                NextScenarioError::Unknown(_) => OAuthError::not_found(e.to_string()),
-                NextScenarioError::Count => OAuthError::invalid_request(e.to_string()),
-            })?;
-        }
+        // A session of its own, ended with the flow: the debugger leaves no one signed in.
+        let sid = mock
+            .store()
+            .start_session(&user.user_id, mock.clock().now(), SESSION_SECS);
+        // The scenario reaches this one login through the next-login slot, which holds the
+        // debugger's choice (or nothing) for the flow; whatever a test had armed there is put
+        // back afterwards, neither used nor lost.
+        let armed_before = mock.next_scenario();
+        mock.restore_next_scenario(scenario.map(|name| NextScenario {
+            scenario: name.to_string(),
+            remaining: 1,
+        }));
         let scope = req
             .scope
             .clone()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "openid profile email".into());
         let done = flow
-            .code_flow(&client, &session.cookie.value, &scope, asked.as_deref())
+            .code_flow(&client, &sid, &scope, asked.as_deref())
             .await;
-        // A login that stopped before it began keeps nothing armed for somebody else's.
-        mock.disarm_next_scenario();
+        mock.store().end_session(&sid);
+        mock.restore_next_scenario(armed_before);
         done?
     };
     let secret = hasura_secret(mock.issuer(), mock.issuer(), audience.as_deref());
@@ -233,6 +244,7 @@ impl Flow {
         })
     }
 
+    /// A machine client's token: `client_credentials`, if the client may use it.
     async fn client_credentials(
         &mut self,
         client: &Client,
@@ -251,7 +263,7 @@ impl Flow {
         self.token(client, form).await
     }
 
-    /// `/authorize` from the session, then the code exchange.
+    /// `/authorize` from the session, then the code exchange: what an SPA or web app does.
     async fn code_flow(
         &mut self,
         client: &Client,
@@ -259,12 +271,18 @@ impl Flow {
         scope: &str,
         audience: Option<&str>,
     ) -> Result<Reply, OAuthError> {
-        let redirect_uri = client.callbacks.first().cloned().ok_or_else(|| {
-            OAuthError::invalid_request(format!(
-                "client '{}' has no callback URL for the code flow: add one to its callbacks",
-                client.name
-            ))
-        })?;
+        // A wildcard callback is a pattern, not a URL the flow could come back to.
+        let redirect_uri = client
+            .callbacks
+            .iter()
+            .find(|c| !c.contains('*'))
+            .cloned()
+            .ok_or_else(|| {
+                OAuthError::invalid_request(format!(
+                    "client '{}' has no callback URL without a wildcard for the code flow: add one to its callbacks",
+                    client.name
+                ))
+            })?;
         let verifier = random_id(32);
         let challenge = b64url(&sha256(verifier.as_bytes()));
         let state = random_id(12);
@@ -307,7 +325,12 @@ impl Flow {
                 "error_description": params.get("error_description"),
             })));
         }
-        let code = params.get("code").cloned().unwrap_or_default();
+        let Some(code) = params.get("code").cloned() else {
+            return Ok(Reply::Error(json!({
+                "error": "server_error",
+                "error_description": format!("the callback {location} carries neither a code nor an error"),
+            })));
+        };
         let form = vec![
             ("grant_type", "authorization_code".to_string()),
             ("code", code),
@@ -318,6 +341,7 @@ impl Flow {
     }
 }
 
+/// A reply header by name (in-process replies keep names as the router wrote them).
 fn header(headers: &[(String, String)], name: &str) -> Option<String> {
     headers
         .iter()

@@ -245,6 +245,7 @@ async fn a_waiting_hook_listing_answers_with_the_run_that_arrives() {
     let base = server.base_url();
     let waiting = tokio::spawn(get_json(format!("{base}/__mock/hooks?after=0&wait=30")));
     tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(!waiting.is_finished(), "no run yet, so the listing waits");
     alice_login(&base).await;
     let (_, out) = waiting.await.unwrap();
     assert_eq!(out["records"][0]["user_id"], "auth0|alice");
@@ -256,8 +257,10 @@ async fn listing_hooks_after_an_id_leaves_out_older_runs() {
     let server = start().await;
     let base = server.base_url();
     alice_login(&base).await;
+    let (_, first) = get_json(format!("{base}/__mock/hooks")).await;
+    let seen = first["last_id"].as_u64().expect("a last_id");
     bob_login(&base).await;
-    let (_, out) = get_json(format!("{base}/__mock/hooks?after=1")).await;
+    let (_, out) = get_json(format!("{base}/__mock/hooks?after={seen}")).await;
     let users: Vec<&Value> = out["records"]
         .as_array()
         .unwrap()
@@ -292,5 +295,65 @@ async fn the_action_list_gives_each_trigger_its_hooks_and_test_event() {
             && post_login["sample_event"]["user"]["user_id"].is_string(),
         "{post_login}"
     );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_debugger_leaves_no_session_behind() {
+    let server = start().await;
+    let base = server.base_url();
+    let sessions = |summary: Value| summary["store"]["sessions"].clone();
+    let (_, before) = get_json(format!("{base}/__mock")).await;
+    debugger(
+        &base,
+        json!({"client_id": SPA, "user": "alice@example.com", "audience": API}),
+    )
+    .await;
+    let (_, after) = get_json(format!("{base}/__mock")).await;
+    assert_eq!(sessions(after), sessions(before));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_debugger_neither_uses_nor_loses_a_scenario_a_test_armed() {
+    let server = start().await;
+    let base = server.base_url();
+    let armed = client()
+        .post(format!("{base}/__mock/scenarios/next"))
+        .json(&json!({"scenario": "admin", "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(armed.status(), StatusCode::OK);
+    let (_, out) = debugger(
+        &base,
+        json!({"client_id": SPA, "user": "alice@example.com", "audience": API, "scenario": "wrong-audience"}),
+    )
+    .await;
+    assert_eq!(
+        out["access_token"]["hasura"]["ok"], false,
+        "the debugger's own scenario applied"
+    );
+    let (_, tokens) = alice_login(&base).await;
+    let access = claims(tokens["access_token"].as_str().unwrap());
+    assert_eq!(
+        access[HASURA_NS]["x-hasura-default-role"], "admin",
+        "the test's armed scenario is still there for its login: {access}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_debugger_refuses_an_unknown_scenario_before_signing_anyone_in() {
+    let server = start().await;
+    let base = server.base_url();
+    let (status, _) = debugger(
+        &base,
+        json!({"client_id": SPA, "user": "alice@example.com", "scenario": "nope"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, summary) = get_json(format!("{base}/__mock")).await;
+    assert_eq!(summary["store"]["sessions"], 0);
     server.shutdown().await;
 }

@@ -170,7 +170,8 @@ function tokenReport(name, report) {
       ' ', sig.detail, sig.kid ? [' (kid ', el('code', {}, sig.kid), ')'] : ''),
     el('div', { class: 'cols' },
       el('div', {}, el('h3', {}, 'Header'), json(report.header), el('h3', {}, 'Payload'), el('div', { class: 'payload' }, json(report.payload))),
-      el('div', { class: 'hasura' }, el('h3', {}, 'Hasura'), verdict)));
+      el('div', { class: 'hasura' }, el('h3', {}, 'Hasura'),
+        el('p', { class: 'hint' }, 'as Hasura checks it: exp against wall time, not the mock\'s clock'), verdict)));
 }
 
 function table2(entries) {
@@ -232,6 +233,9 @@ async function runInspect(ev) {
 
 let lastRecord = 0;
 let shownRecords = 0;
+let seenClears = null;
+// The page keeps the newest runs only; the control API keeps up to 1000.
+const TIMELINE_MAX = 300;
 
 function recordItem(r) {
   const calls = (r.calls || []).map((c) => el('div', { class: 'call' },
@@ -254,7 +258,19 @@ function addRecords(records) {
     lastRecord = r.id;
     shownRecords += 1;
   }
+  while (timeline.children.length > TIMELINE_MAX) timeline.lastElementChild.remove();
   $('hooks-count').textContent = String(shownRecords);
+}
+
+// A listing's `last_id` is the newest id the mock gave: past what a clear took away, or
+// below what the page saw when the mock restarted (ids start again).
+function follow({ records, last_id: lastId }) {
+  if (lastId < lastRecord) {
+    clearTimeline();
+    lastRecord = 0;
+  }
+  addRecords(records);
+  lastRecord = Math.max(lastRecord, lastId);
 }
 
 function clearTimeline() {
@@ -266,8 +282,7 @@ function clearTimeline() {
 async function followHooks() {
   for (;;) {
     try {
-      const { records } = await api(`/__mock/hooks?after=${lastRecord}&wait=25`);
-      addRecords(records);
+      follow(await api(`/__mock/hooks?after=${lastRecord}&wait=25`));
     } catch {
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -318,6 +333,14 @@ async function runTester(ev) {
 
 // ---------------------------------------------------------------- outbox
 
+// Only web links become links; anything else is shown as text.
+function safeLink(link) {
+  if (!link) return '—';
+  let scheme = '';
+  try { scheme = new URL(link).protocol; } catch { return link; }
+  return scheme === 'http:' || scheme === 'https:' ? el('a', { href: link, target: '_blank', rel: 'noopener' }, 'open') : link;
+}
+
 let shownMessages = -1;
 
 async function loadOutbox() {
@@ -326,7 +349,7 @@ async function loadOutbox() {
   $('outbox-count').textContent = String(messages.length);
   table('messages', ['Sent', 'Kind', 'To', 'Subject', 'Code', 'Link'],
     messages.slice().reverse().map((m) => [new Date(m.sent_at * 1000).toLocaleTimeString(), el('code', {}, m.kind), m.to,
-      m.subject || '—', m.code ? el('code', {}, m.code) : '—', m.link ? el('a', { href: m.link, target: '_blank', rel: 'noopener' }, 'open') : '—']));
+      m.subject || '—', m.code ? el('code', {}, m.code) : '—', safeLink(m.link)]));
 }
 
 // ---------------------------------------------------------------- header controls
@@ -347,10 +370,13 @@ async function poll() {
     const s = await api('/__mock');
     showClock(s.clock);
     showFaults(s.faults);
-    if (s.hooks < shownRecords) {
+    if (seenClears !== null && s.hook_clears !== seenClears) {
+      // Cleared elsewhere (a test's reset): show what is kept now.
       clearTimeline();
-      addRecords((await api('/__mock/hooks')).records);
+      lastRecord = 0;
+      follow(await api('/__mock/hooks'));
     }
+    seenClears = s.hook_clears;
     if (s.outbox !== shownMessages) await loadOutbox();
     if (s.store.users !== shownUsers) {
       shownUsers = s.store.users;
@@ -363,10 +389,17 @@ async function poll() {
 }
 
 function wire() {
-  for (const b of document.querySelectorAll('nav button')) b.addEventListener('click', () => showTab(b.dataset.tab));
+  for (const b of document.querySelectorAll('nav button')) {
+    b.addEventListener('click', () => {
+      showTab(b.dataset.tab);
+      // Clients, roles and metadata change without the user count changing: look again.
+      if (b.dataset.tab === 'overview') guarded('Tenant', loadTenant);
+    });
+  }
   $('reset').addEventListener('click', () => guarded('Reset', async () => {
     await api('/__mock/reset', { method: 'POST' });
     clearTimeline();
+    seenClears = null;
     await Promise.all([loadTenant(), loadOutbox(), loadActions()]);
     showClock({ offset: 0 });
     showFaults(0);
@@ -400,6 +433,7 @@ function wire() {
   $('hooks-clear').addEventListener('click', () => guarded('Hook runs', async () => {
     await api('/__mock/hooks', { method: 'DELETE' });
     clearTimeline();
+    seenClears = null;
   }));
   $('outbox-clear').addEventListener('click', () => guarded('Outbox', async () => {
     await api('/__mock/outbox', { method: 'DELETE' });
@@ -418,7 +452,7 @@ async function start() {
   wire();
   await guarded('Loading', async () => {
     await Promise.all([loadTenant(), loadActions(), loadOutbox()]);
-    addRecords((await api('/__mock/hooks')).records);
+    follow(await api('/__mock/hooks'));
   });
   document.body.dataset.ready = '1';
   followHooks();
