@@ -175,8 +175,10 @@ impl MockHandle {
         let issuer = self.issuer();
         let jwk_url = jwk_url
             .map(str::to_string)
-            .unwrap_or_else(|| format!("{issuer}.well-known/jwks.json"));
-        self.with_default_audience(json!({ "jwk_url": jwk_url, "issuer": issuer }))
+            .unwrap_or_else(|| crate::inspect::jwks_url(issuer));
+        let tenant = self.mock.tenant();
+        let audience = tenant.default_api().map(|a| a.identifier.as_str());
+        crate::inspect::hasura_secret(&jwk_url, issuer, audience)
     }
 
     /// A Hasura JWT config with the tenant's default audience, when it has an API.

@@ -12,13 +12,15 @@ use hasura_jwt::{AuthSettings, JwkSet, JwtConfig, authenticate};
 use serde_json::{Value, json};
 use std::time::SystemTime;
 
-/// The `HASURA_GRAPHQL_JWT_SECRET` for tokens of `audience`: Hasura fetching the JWKS from
-/// `jwks_base` (the mock's address as Hasura reaches it) and checking `issuer`.
-pub(crate) fn hasura_secret(jwks_base: &str, issuer: &str, audience: Option<&str>) -> String {
-    let mut config = json!({
-        "jwk_url": format!("{}/.well-known/jwks.json", jwks_base.trim_end_matches('/')),
-        "issuer": issuer,
-    });
+/// The JWKS URL of a mock reached at `base` (its issuer, or its address as Hasura reaches it).
+pub(crate) fn jwks_url(base: &str) -> String {
+    format!("{}/.well-known/jwks.json", base.trim_end_matches('/'))
+}
+
+/// The `HASURA_GRAPHQL_JWT_SECRET` for tokens of `audience`: Hasura fetching the JWKS at
+/// `jwk_url` and checking `issuer`.
+pub(crate) fn hasura_secret(jwk_url: &str, issuer: &str, audience: Option<&str>) -> String {
+    let mut config = json!({ "jwk_url": jwk_url, "issuer": issuer });
     if let Some(aud) = audience {
         config["audience"] = json!(aud);
     }
@@ -160,7 +162,7 @@ mod tests {
     #[test]
     fn the_secret_names_the_jwks_where_hasura_reaches_the_mock() {
         let secret = hasura_secret(
-            "http://auth0-mock:4455",
+            &jwks_url("http://auth0-mock:4455"),
             "http://localhost:4455/",
             Some("https://api"),
         );

@@ -267,14 +267,20 @@ pub struct CodeChallenge {
     pub method: PkceMethod,
 }
 
+impl PkceMethod {
+    /// The `code_challenge` this method makes of `verifier` (RFC 7636 §4.2).
+    pub fn challenge(self, verifier: &str) -> String {
+        match self {
+            PkceMethod::S256 => b64url(&sha256(verifier.as_bytes())),
+            PkceMethod::Plain => verifier.to_string(),
+        }
+    }
+}
+
 impl CodeChallenge {
     /// Whether `verifier` answers this challenge.
     pub fn is_answered_by(&self, verifier: &str) -> bool {
-        let computed = match self.method {
-            PkceMethod::S256 => b64url(&sha256(verifier.as_bytes())),
-            PkceMethod::Plain => verifier.to_string(),
-        };
-        constant_time_eq(&computed, &self.challenge)
+        constant_time_eq(&self.method.challenge(verifier), &self.challenge)
     }
 }
 

@@ -8,16 +8,16 @@
 use super::extract::{AppState, ControlJson};
 use crate::error::OAuthError;
 use crate::hooks::{LocalService, OutboundRequest};
-use crate::inspect::{hasura_secret, inspect};
+use crate::inspect::{hasura_secret, inspect, jwks_url};
 use crate::mock::{NextLoginError, NextScenario};
-use crate::protocol::{AuthMethod, GrantType};
+use crate::protocol::{AuthMethod, GrantType, PkceMethod};
 use crate::store::SESSION_SECS;
 use crate::tenant::Client;
-use crate::util::{b64url, random_id, sha256};
+use crate::util::random_id;
 use axum::Json;
 use axum::extract::State;
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,9 +66,7 @@ pub(crate) async fn login(
     // Sent only when asked for, as an app would: without one the mock applies the tenant's
     // default audience (or issues an opaque token), and the secret names the default API.
     let asked = req.audience.clone().filter(|a| !a.is_empty());
-    let audience = asked
-        .clone()
-        .or_else(|| tenant.default_api().map(|a| a.identifier.clone()));
+    let secrets = Secrets::new(&mock, asked.as_deref());
     let local = mock
         .outbound()
         .map_err(OAuthError::server_error)?
@@ -118,14 +116,13 @@ pub(crate) async fn login(
         mock.restore_next_scenario(armed_before);
         done?
     };
-    let secret = hasura_secret(mock.issuer(), mock.issuer(), audience.as_deref());
-    let mut out = json!({ "steps": flow.steps, "secrets": secrets(&mock, audience.as_deref()) });
+    let mut out = json!({ "steps": flow.steps, "secrets": secrets });
     match reply {
         Reply::Tokens(tokens) => {
             let keys = mock.keys();
             for name in ["access_token", "id_token"] {
                 if let Some(token) = tokens.get(name).and_then(Value::as_str) {
-                    out[name] = inspect(token, &keys, &secret, req.role.as_deref());
+                    out[name] = inspect(token, &keys, &secrets.local, req.role.as_deref());
                 }
             }
             out["tokens"] = tokens;
@@ -141,33 +138,41 @@ pub(crate) async fn inspect_token(
     ControlJson(req): ControlJson<InspectRequest>,
 ) -> Json<Value> {
     let token = req.token.trim().trim_start_matches("Bearer ").trim();
-    let audience = req
-        .audience
-        .filter(|a| !a.is_empty())
-        .or_else(|| mock.tenant().default_api().map(|a| a.identifier.clone()));
-    let secret = hasura_secret(mock.issuer(), mock.issuer(), audience.as_deref());
+    let secrets = Secrets::new(&mock, req.audience.as_deref().filter(|a| !a.is_empty()));
     Json(json!({
-        "token": inspect(token, &mock.keys(), &secret, req.role.as_deref()),
-        "secrets": secrets(&mock, audience.as_deref()),
+        "token": inspect(token, &mock.keys(), &secrets.local, req.role.as_deref()),
+        "secrets": secrets,
     }))
 }
 
-/// The secret to paste, for a Hasura on this machine and for the compose stack's, which
-/// reaches the mock by its service name (the issuer stays the one tokens carry).
-fn secrets(mock: &AppState, audience: Option<&str>) -> Value {
-    let issuer = mock.issuer();
-    let scheme = if mock.https() { "https" } else { "http" };
-    let compose = match url::Url::parse(issuer)
-        .ok()
-        .and_then(|u| u.port_or_known_default())
-    {
-        Some(port) => format!("{scheme}://auth0-mock:{port}"),
-        None => format!("{scheme}://auth0-mock"),
-    };
-    json!({
-        "local": hasura_secret(issuer, issuer, audience),
-        "compose": hasura_secret(&compose, issuer, audience),
-    })
+/// The secret to paste, for a Hasura on this machine (also what the verdict is checked
+/// with) and for the compose stack's, which reaches the mock by its service name (the issuer
+/// stays the one tokens carry).
+#[derive(Serialize)]
+struct Secrets {
+    local: String,
+    compose: String,
+}
+
+impl Secrets {
+    /// For tokens of `audience`, else of the tenant's default API.
+    fn new(mock: &AppState, audience: Option<&str>) -> Self {
+        let tenant = mock.tenant();
+        let audience = audience.or_else(|| tenant.default_api().map(|a| a.identifier.as_str()));
+        let issuer = mock.issuer();
+        let scheme = if mock.https() { "https" } else { "http" };
+        let compose = match url::Url::parse(issuer)
+            .ok()
+            .and_then(|u| u.port_or_known_default())
+        {
+            Some(port) => format!("{scheme}://auth0-mock:{port}"),
+            None => format!("{scheme}://auth0-mock"),
+        };
+        Self {
+            local: hasura_secret(&jwks_url(issuer), issuer, audience),
+            compose: hasura_secret(&jwks_url(&compose), issuer, audience),
+        }
+    }
 }
 
 /// How the flow ended: tokens, or the error Auth0 answered (a denial is a result, not a
@@ -284,7 +289,7 @@ impl Flow {
                 ))
             })?;
         let verifier = random_id(32);
-        let challenge = b64url(&sha256(verifier.as_bytes()));
+        let challenge = PkceMethod::S256.challenge(&verifier);
         let state = random_id(12);
         // The serializer is not `Send`: it must be gone before the first await.
         let query = {
