@@ -80,6 +80,11 @@ impl OAuthError {
     pub fn login_required() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "login_required", "Login required")
     }
+    /// `interaction_required`: a silent login (`prompt=none`) that needs the user, as when a
+    /// post-login Action redirects.
+    pub fn interaction_required(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "interaction_required", description)
+    }
     /// 401 `unauthorized` "user is blocked": Auth0's answer for a blocked user, which spa-js
     /// recognises and logs the user out on.
     pub fn user_blocked() -> Self {

@@ -309,6 +309,39 @@ async fn auth0_spa_js_in_chromium() {
     server.shutdown().await;
 }
 
+/// A redirect Action (progressive profiling) with auth0-spa-js in Chromium: the login goes to
+/// the app's own /profile page, which verifies the Action's `session_token` and posts the
+/// user's answer back to `/continue`; `onContinuePostLogin` puts it in `user_metadata` and the
+/// ID token, and the next (silent) login does not redirect again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_completes_a_redirect_action_through_continue_in_chromium() {
+    const SECRET: &str = "progressive-profiling-secret";
+    let chromium = chromium();
+    let file = clients_dir().join("actions/progressive-profiling.js");
+    let code = std::fs::read_to_string(&file).expect("the Action's code");
+    let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
+    let mut profile = auth0_mock::tenant::HookBinding::native(
+        "action",
+        "progressive-profiling",
+        serde_json::json!({}),
+    );
+    profile.code = Some((file.display().to_string(), code));
+    profile
+        .secrets
+        .insert("PROFILE_SECRET".into(), SECRET.into());
+    tenant.post_login.push(profile);
+    let mut cfg = ServerConfig::for_tests();
+    cfg.tenant = Some(tenant);
+    let server = MockServer::start(cfg).await.expect("the mock starts");
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "L".to_string()),
+        ("PROFILE_SECRET".to_string(), SECRET.to_string()),
+    ];
+    run_node("auth0-spa-js (redirect Action)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
 /// node-auth0 v4 over TLS, `database`: `signUp` (then `user_exists` and `invalid_password` as
 /// `AuthApiError`s), `oauth.passwordGrant` as the new user, the outbox's verification link
 /// (the next ID token has `email_verified: true`), `changePassword` (text answer), the reset

@@ -2,6 +2,7 @@
 
 use super::claims::restricted_reason;
 use super::console::{Console, ConsoleCut};
+use super::redirect::Redirect;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -32,6 +33,8 @@ pub struct Effects {
     pub app_metadata: Map<String, Value>,
     /// `api.user.setUserMetadata` (`null` deletes).
     pub user_metadata: Map<String, Value>,
+    /// `api.redirect.sendUserTo`: the login pauses after this hook.
+    pub redirect: Option<Redirect>,
 }
 
 impl Effects {
@@ -53,6 +56,9 @@ impl Effects {
         }
         self.app_metadata.extend(later.app_metadata);
         self.user_metadata.extend(later.user_metadata);
+        if later.redirect.is_some() {
+            self.redirect = later.redirect;
+        }
         if later.deny.is_some() {
             self.deny = later.deny;
             self.user_message = later.user_message;
@@ -153,6 +159,8 @@ pub struct Api {
     calls: Vec<OutboundCall>,
     call_body_bytes: usize,
     console: Console,
+    can_redirect: bool,
+    resumed_state: Option<String>,
 }
 
 impl Api {
@@ -164,7 +172,34 @@ impl Api {
             calls: Vec::new(),
             call_body_bytes: 0,
             console: Console::default(),
+            can_redirect: false,
+            resumed_state: None,
         }
+    }
+
+    /// Lets this run redirect (`api.redirect.canRedirect()` true): an interactive browser
+    /// login. Resuming a login after a redirect passes the `state` it came back with, which
+    /// `validateToken` checks tokens against.
+    pub(crate) fn set_redirects(&mut self, can_redirect: bool, resumed_state: Option<String>) {
+        self.can_redirect = can_redirect;
+        self.resumed_state = resumed_state;
+    }
+
+    /// `api.redirect.canRedirect()`.
+    pub fn can_redirect(&self) -> bool {
+        self.can_redirect
+    }
+
+    /// The `state` of the login this run resumes (`onContinuePostLogin` only).
+    pub fn resumed_state(&self) -> Option<&str> {
+        self.resumed_state.as_deref()
+    }
+
+    /// `api.redirect.sendUserTo(url, {query})`: the login pauses once this hook returns and
+    /// the browser goes to `url`. Where a login cannot redirect, the login transaction refuses
+    /// it as Auth0 does.
+    pub fn redirect_send_user_to(&mut self, redirect: Redirect) {
+        self.effects.redirect = Some(redirect);
     }
 
     /// An `api` whose calls can also reach the mock itself (see [`super::local`]).

@@ -32,6 +32,17 @@ pub trait PostLoginHook: Send + Sync {
     /// message, as a throwing Action does in Auth0.
     async fn on_execute_post_login(&self, event: &Event, api: &mut Api) -> Result<(), HookError>;
 
+    /// Runs when the login this hook paused (with `api.redirect.sendUserTo`) comes back at
+    /// `/continue`: `onContinuePostLogin` of an Action. `event.request` is that request. A hook
+    /// that never redirects has nothing to do here.
+    async fn on_continue_post_login(
+        &self,
+        _event: &Event,
+        _api: &mut Api,
+    ) -> Result<(), HookError> {
+        Ok(())
+    }
+
     /// True when the hook only computes claims from the event, with no I/O. Tokens minted
     /// without a login (scenarios, `auth0-mock token`) run only pure hooks, so minting works
     /// offline even when a sync hook points at a Hasura that is not running.

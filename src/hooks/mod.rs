@@ -19,6 +19,7 @@ mod local;
 mod outbound;
 mod pipeline;
 mod record;
+mod redirect;
 mod sample_event;
 mod webhook;
 
@@ -29,6 +30,7 @@ pub use event::Event;
 pub use hook::{HookError, PostLoginHook};
 pub use local::{IN_PROCESS_HEADER, LocalReply, LocalService, Outbound};
 pub use outbound::{MAX_RESPONSE_BYTES, OutboundError, OutboundRequest, OutboundResponse};
-pub use pipeline::{Pipeline, PipelineResult, Pipelines};
+pub use pipeline::{Paused, Pipeline, PipelineResult, Pipelines, Start};
 pub use record::{HookOutcome, HookRecord, HookRecords};
+pub use redirect::{Redirect, encode_token, validate_token};
 pub(crate) use sample_event::{merge as merge_event, sample as sample_event};

@@ -11,6 +11,7 @@ use super::hook::{BoundHook, HookFactory, PostLoginHook};
 use super::local::Outbound;
 use super::outbound;
 use super::record::{HookOutcome, HookRecord, HookRecords, HookRun};
+use super::redirect::Redirect;
 use super::webhook;
 use crate::error::FixtureError;
 use crate::protocol::Trigger;
@@ -89,6 +90,38 @@ pub struct PipelineResult {
     pub user_message: Option<String>,
     /// The denying hook's own error code (pre-user-registration's `api.validation.error`).
     pub deny_code: Option<String>,
+    /// Set when a hook redirected: the login waits for the browser to come back.
+    pub paused: Option<Paused>,
+}
+
+/// Where a run of the pipeline starts.
+#[derive(Debug, Clone)]
+pub enum Start {
+    /// From the first hook. `can_redirect` is `api.redirect.canRedirect()`: true only for an
+    /// interactive browser login.
+    Fresh {
+        /// Whether hooks may redirect.
+        can_redirect: bool,
+    },
+    /// Back from a redirect: hook `at`'s continue entry (`onContinuePostLogin`), then the
+    /// hooks after it, which may redirect again.
+    Resume {
+        /// The hook that redirected.
+        at: usize,
+        /// The `state` the browser came back with.
+        state: String,
+    },
+}
+
+/// A login paused by a hook's redirect: what resuming it needs.
+#[derive(Debug, Clone)]
+pub struct Paused {
+    /// The hook that redirected, whose continue entry runs first on resume.
+    pub at: usize,
+    /// The event as the later hooks would have seen it (metadata written so far applied).
+    pub event: Event,
+    /// Where the hook sent the browser.
+    pub redirect: Redirect,
 }
 
 impl Pipeline {
@@ -154,7 +187,11 @@ impl Pipeline {
         http: &Outbound,
     ) -> Option<(HookRecord, api::Effects)> {
         let bound = self.hooks.iter().find(|b| b.name == name)?;
-        let ran = execute(bound, &mut event, http).await;
+        let fresh = Entry {
+            can_redirect: false,
+            resumed: None,
+        };
+        let ran = execute(bound, &mut event, http, fresh).await;
         let run = HookRun {
             trigger: self.trigger,
             hook: &bound.name,
@@ -201,13 +238,51 @@ impl Pipeline {
     /// by earlier hooks is visible to later ones through `event.user`.
     pub async fn run(
         &self,
+        event: Event,
+        http: &Outbound,
+        records: &HookRecords,
+    ) -> PipelineResult {
+        self.run_from(
+            event,
+            Start::Fresh {
+                can_redirect: false,
+            },
+            http,
+            records,
+        )
+        .await
+    }
+
+    /// Runs the hooks from `start`: the whole pipeline, or the rest of a login paused by a
+    /// redirect. A hook that redirects pauses the run once it returns (later hooks have not
+    /// run), as Auth0 does; the result's `paused` says where.
+    pub async fn run_from(
+        &self,
         mut event: Event,
+        start: Start,
         http: &Outbound,
         records: &HookRecords,
     ) -> PipelineResult {
         let mut result = PipelineResult::default();
-        for bound in &self.hooks {
-            let ran = execute(bound, &mut event, http).await;
+        let (first, mut entry) = match start {
+            Start::Fresh { can_redirect } => (
+                0,
+                Entry {
+                    can_redirect,
+                    resumed: None,
+                },
+            ),
+            Start::Resume { at, state } => (
+                at,
+                Entry {
+                    can_redirect: true,
+                    resumed: Some(state),
+                },
+            ),
+        };
+        for (at, bound) in self.hooks.iter().enumerate().skip(first) {
+            let ran = execute(bound, &mut event, http, entry.clone()).await;
+            entry.resumed = None;
             tracing::info!(
                 hook = %bound.name,
                 kind = bound.hook.kind(),
@@ -253,10 +328,28 @@ impl Pipeline {
                 return result;
             }
             event.apply(&effects);
+            let redirect = effects.redirect.clone();
             result.api.merge(effects);
+            if let Some(redirect) = redirect {
+                result.api.redirect = None;
+                result.paused = Some(Paused {
+                    at,
+                    event,
+                    redirect,
+                });
+                return result;
+            }
         }
         result
     }
+}
+
+/// Which entry of a hook runs, and what its `api.redirect` may do.
+#[derive(Debug, Clone)]
+struct Entry {
+    can_redirect: bool,
+    /// The `state` of a resumed login: the continue entry runs.
+    resumed: Option<String>,
 }
 
 /// What running one hook gave.
@@ -272,11 +365,17 @@ struct Executed {
 }
 
 /// Runs one hook on `event` (whose `secrets` become the hook's own).
-async fn execute(bound: &BoundHook, event: &mut Event, http: &Outbound) -> Executed {
+async fn execute(bound: &BoundHook, event: &mut Event, http: &Outbound, entry: Entry) -> Executed {
     event.secrets = bound.secrets.clone();
     let mut api = Api::with_outbound(http);
+    let resumed = entry.resumed.is_some();
+    api.set_redirects(entry.can_redirect, entry.resumed);
     let started = Instant::now();
-    let result = bound.hook.on_execute_post_login(event, &mut api).await;
+    let result = if resumed {
+        bound.hook.on_continue_post_login(event, &mut api).await
+    } else {
+        bound.hook.on_execute_post_login(event, &mut api).await
+    };
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let (effects, trace) = api.into_parts();
     let (outcome, error) = match (&result, &effects.deny) {

@@ -89,5 +89,9 @@ fn api_calls(e: &Effects) -> Value {
         "idToken": { "customClaims": e.id_claims },
         "access": { "deny": e.deny, "userMessage": e.user_message, "code": e.deny_code },
         "user": { "appMetadata": e.app_metadata, "userMetadata": e.user_metadata },
+        "redirect": e.redirect.as_ref().map(|r| json!({
+            "sendUserTo": r.url,
+            "query": r.query.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+        })),
     })
 }

@@ -52,6 +52,10 @@ pub(crate) fn router(mock: AppState) -> Router {
     Router::new()
         .route("/authorize", get(authorize::authorize))
         .route("/authorize/resume", get(authorize::resume))
+        .route(
+            "/continue",
+            get(authorize::continue_login).post(authorize::continue_login),
+        )
         .route("/u/login", get(login_page::show).post(login_page::submit))
         .route(
             "/u/signup",

@@ -63,6 +63,16 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// The parameters as a JSON object of strings (`event.request.query` and `.body`).
+    pub fn to_json(&self) -> Value {
+        Value::Object(
+            self.map
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        )
+    }
+
     /// A required parameter, with Auth0's message when missing.
     pub fn require(&self, key: &str) -> Result<&str, OAuthError> {
         self.get(key).ok_or_else(|| {

@@ -8,7 +8,8 @@
 
 pub(crate) mod event;
 pub(crate) mod grant;
+pub(crate) mod paused;
 pub(crate) mod request;
 pub(crate) mod transaction;
 
-pub(crate) use transaction::{LoginInput, run};
+pub(crate) use transaction::{Login, LoginInput, Redirects, resume, run, start};

@@ -1,15 +1,20 @@
 //! One login: the user may log in, the post-login hooks run, what they changed is kept, and the
-//! scopes and permissions are settled into a [`Grant`].
+//! scopes and permissions are settled into a [`Grant`]. A redirect Action pauses it in between
+//! ([`Login::Suspended`]); [`resume`] runs the rest when the browser comes back.
 
 use super::event::user_event;
 use super::grant::Grant;
+use super::paused::{PausedLogin, Settle};
 use crate::error::OAuthError;
+use crate::hooks::{Effects, Pipeline, PipelineResult, Start};
 use crate::mock::Mock;
 use crate::protocol::LoginFlow;
 use crate::scope::granted_scopes;
 use crate::store::LoginRefusal;
 use crate::tenant::Client;
+use crate::util::random_id;
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 
 /// Inputs of one login besides the user.
 pub(crate) struct LoginInput<'a> {
@@ -48,6 +53,8 @@ pub(crate) enum LoginError {
     Blocked,
     /// A hook denied or failed, with its reason.
     Denied(String),
+    /// A silent login needed the user (a redirect Action under `prompt=none`).
+    InteractionRequired(String),
     /// The mock could not run the hooks.
     Server(String),
 }
@@ -74,26 +81,70 @@ impl LoginError {
             },
             Self::Blocked => OAuthError::user_blocked(),
             Self::Denied(reason) => OAuthError::access_denied(reason),
+            Self::InteractionRequired(reason) => OAuthError::interaction_required(reason),
             Self::Server(reason) => OAuthError::server_error(reason),
         }
     }
 }
 
-/// Runs the login transaction for `user_id`.
+/// Whether the login may send the browser elsewhere (a redirect Action) before it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Redirects {
+    /// An interactive browser login: `api.redirect.canRedirect()` is true.
+    Allowed,
+    /// A silent browser login (`prompt=none`): a redirect ends in `interaction_required`.
+    Silent,
+    /// A back-channel login (password, refresh token): nowhere to redirect.
+    Never,
+}
+
+/// How a login transaction ended, when it did not fail.
+pub(crate) enum Login {
+    /// Tokens can be minted.
+    Granted(Box<Grant>),
+    /// A hook redirected: the browser goes to `location`, and the login waits under `state`.
+    Suspended(Box<Suspension>),
+}
+
+/// A login a redirect Action paused.
+pub(crate) struct Suspension {
+    /// The opaque `state` the browser comes back with to `/continue`.
+    pub state: String,
+    /// Where the browser goes now (the Action's URL with `state` and its query).
+    pub location: String,
+    /// What resuming needs.
+    pub paused: PausedLogin,
+}
+
+/// Runs the login transaction for `user_id` where no redirect can happen (every flow but the
+/// browser's).
 pub(crate) async fn run(
     mock: &Mock,
     user_id: &str,
     input: LoginInput<'_>,
 ) -> Result<Grant, LoginError> {
+    match start(mock, user_id, input, Redirects::Never).await? {
+        Login::Granted(grant) => Ok(*grant),
+        Login::Suspended(_) => Err(LoginError::Server(
+            "a login that cannot redirect was suspended".into(),
+        )),
+    }
+}
+
+/// Runs the login transaction for `user_id`: the post-login hooks, then the grant, unless a
+/// hook redirects.
+pub(crate) async fn start(
+    mock: &Mock,
+    user_id: &str,
+    input: LoginInput<'_>,
+    redirects: Redirects,
+) -> Result<Login, LoginError> {
     let tenant = mock.tenant();
     let flow = input.flow;
     let (user, logins_count) = mock
         .store()
         .begin_login(user_id, flow.counts_as_login(), mock.clock().now())
-        .map_err(|r| match r {
-            LoginRefusal::Unknown => LoginError::UnknownUser,
-            LoginRefusal::Blocked => LoginError::Blocked,
-        })?;
+        .map_err(refusal)?;
     let connection_name = input
         .connection
         .clone()
@@ -122,33 +173,151 @@ pub(crate) async fn run(
     };
     event.authentication = json!({ "methods": [{ "name": "pwd", "timestamp": crate::clock::rfc3339(input.auth_time) }] });
 
+    let settle = Settle {
+        user_id: user_id.to_string(),
+        client_id: input.client.client_id.clone(),
+        audience: input.audience,
+        requested_scope: input.requested_scope,
+        flow,
+        sid: input.sid,
+        nonce: input.nonce,
+        auth_time: input.auth_time,
+        include_auth_time: input.include_auth_time,
+    };
     let http = mock.outbound().map_err(LoginError::Server)?;
-    let result = mock.pipeline().run(event, &http, mock.records()).await;
-    let client_id = &input.client.client_id;
+    let pipeline = mock.pipeline();
+    let start = Start::Fresh {
+        can_redirect: redirects == Redirects::Allowed,
+    };
+    let result = pipeline.run_from(event, start, &http, mock.records()).await;
+    conclude(
+        mock,
+        pipeline,
+        result,
+        Effects::default(),
+        settle,
+        redirects,
+    )
+}
+
+/// Picks a paused login up where its redirect Action left it: that Action's
+/// `onContinuePostLogin` sees `request` (the `/continue` request), then the later hooks run.
+pub(crate) async fn resume(
+    mock: &Mock,
+    paused: PausedLogin,
+    state: &str,
+    request: Value,
+) -> Result<Login, LoginError> {
+    let PausedLogin {
+        pipeline,
+        at,
+        mut event,
+        effects,
+        settle,
+    } = paused;
+    if let Some(r) = mock.store().login_refusal(&settle.user_id) {
+        return Err(refusal(r));
+    }
+    event.request = request;
+    let http = mock.outbound().map_err(LoginError::Server)?;
+    let start = Start::Resume {
+        at,
+        state: state.to_string(),
+    };
+    let result = pipeline.run_from(event, start, &http, mock.records()).await;
+    conclude(mock, pipeline, result, effects, settle, Redirects::Allowed)
+}
+
+fn refusal(r: LoginRefusal) -> LoginError {
+    match r {
+        LoginRefusal::Unknown => LoginError::UnknownUser,
+        LoginRefusal::Blocked => LoginError::Blocked,
+    }
+}
+
+/// What the pipeline's result means for the login: a denial, a pause at a redirect, or the
+/// grant. `before` holds the effects of hooks that ran before a resume.
+fn conclude(
+    mock: &Mock,
+    pipeline: Arc<Pipeline>,
+    result: PipelineResult,
+    mut before: Effects,
+    settle: Settle,
+    redirects: Redirects,
+) -> Result<Login, LoginError> {
+    let user_id = &settle.user_id;
+    let client_id = &settle.client_id;
+    let protocol = settle.flow.protocol();
     if let Some(reason) = result.denied {
-        tracing::info!(user = %user_id, client = %client_id, protocol = flow.protocol(), reason = %reason, "login denied by post-login hook");
+        tracing::info!(user = %user_id, client = %client_id, protocol, reason = %reason, "login denied by post-login hook");
         return Err(LoginError::Denied(reason));
     }
-    let effects = result.api;
+    before.merge(result.api);
+    let effects = before;
+    let Some(paused) = result.paused else {
+        return Ok(Login::Granted(Box::new(grant(mock, &settle, effects)?)));
+    };
+    match redirects {
+        Redirects::Allowed => {}
+        Redirects::Silent => {
+            return Err(LoginError::InteractionRequired(
+                "A post-login Action redirected the user, which a prompt=none login cannot do"
+                    .into(),
+            ));
+        }
+        Redirects::Never => {
+            return Err(LoginError::Denied(format!(
+                "api.redirect.sendUserTo cannot redirect a {protocol} login: check api.redirect.canRedirect() first"
+            )));
+        }
+    }
+    let state = random_id(24);
+    let location = paused
+        .redirect
+        .location(&state)
+        .map_err(LoginError::Denied)?;
+    tracing::info!(user = %user_id, client = %client_id, to = %paused.redirect.url, "login paused by a redirect Action");
+    Ok(Login::Suspended(Box::new(Suspension {
+        state,
+        location,
+        paused: PausedLogin {
+            pipeline,
+            at: paused.at,
+            event: paused.event,
+            effects,
+            settle,
+        },
+    })))
+}
+
+/// Keeps what the hooks changed and settles the scopes and permissions into the grant.
+fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginError> {
+    let tenant = mock.tenant();
+    let client = tenant
+        .client(&settle.client_id)
+        .ok_or_else(|| LoginError::Server(format!("client '{}' is gone", settle.client_id)))?;
     let now = mock.clock().now();
-    let user = mock
-        .store()
-        .apply_metadata(user_id, &effects.app_metadata, &effects.user_metadata, now)
-        .unwrap_or(user);
-    let mut scope = granted_scopes(
-        &tenant,
-        input.client,
-        &user,
-        input.audience.as_deref(),
-        &input.requested_scope,
-    );
+    let user = match mock.store().apply_metadata(
+        &settle.user_id,
+        &effects.app_metadata,
+        &effects.user_metadata,
+        now,
+    ) {
+        Some(user) => user,
+        None => mock
+            .store()
+            .user(&settle.user_id)
+            .ok_or(LoginError::UnknownUser)?,
+    };
+    let audience = settle.audience.as_deref();
+    let mut scope = granted_scopes(&tenant, client, &user, audience, &settle.requested_scope);
     for s in &effects.add_scopes {
         if !scope.contains(s) {
             scope.push(s.clone());
         }
     }
     scope.retain(|s| !effects.remove_scopes.contains(s));
-    let permissions = match input.audience.as_deref().and_then(|a| tenant.api(a)) {
+    let permissions = match audience.and_then(|a| tenant.api(a)) {
         Some(api) if api.dialect().has_permissions() => {
             tenant.permissions_for(&user, &api.identifier)
         }
@@ -156,24 +325,24 @@ pub(crate) async fn run(
     };
     tracing::info!(
         user = %user.user_id,
-        client = %client_id,
-        protocol = flow.protocol(),
-        audience = input.audience.as_deref().unwrap_or("-"),
+        client = %settle.client_id,
+        protocol = settle.flow.protocol(),
+        audience = audience.unwrap_or("-"),
         scope = %scope.join(" "),
         "login"
     );
     Ok(Grant {
         user,
-        client_id: client_id.clone(),
-        audience: input.audience,
+        client_id: settle.client_id.clone(),
+        audience: settle.audience.clone(),
         scope,
-        nonce: input.nonce,
-        sid: input.sid,
-        auth_time: input.auth_time,
-        include_auth_time: input.include_auth_time,
+        nonce: settle.nonce.clone(),
+        sid: settle.sid.clone(),
+        auth_time: settle.auth_time,
+        include_auth_time: settle.include_auth_time,
         access_claims: effects.access_claims,
         id_claims: effects.id_claims,
-        flow,
+        flow: settle.flow,
         scenario: mock.take_next_scenario(),
         permissions,
     })

@@ -39,6 +39,7 @@ pub(crate) use users::{LoginRefusal, Logins};
 pub use users::{USERS_CAP, UserError};
 
 use crate::login::grant::Grant;
+use crate::login::paused::PausedLogin;
 use crate::login::request::AuthorizeRequest;
 use crate::protocol::{CodeChallenge, RotationType};
 use crate::tenant::{Permission, User};
@@ -139,6 +140,24 @@ pub(crate) struct IssuedCode {
     pub code_challenge: Option<CodeChallenge>,
 }
 
+/// A browser login paused by a redirect Action: the request to answer once it resumes, and
+/// the login itself.
+#[derive(Debug, Clone)]
+pub(crate) struct SuspendedLogin {
+    /// The `/authorize` request the login answers.
+    pub request: AuthorizeRequest,
+    /// The paused login transaction.
+    pub paused: PausedLogin,
+}
+
+impl SuspendedLogin {
+    /// Roughly the bytes it holds (its request and its event), for the store's byte budget.
+    fn approx_bytes(&self) -> usize {
+        let event = serde_json::to_vec(&self.paused.event).map_or(0, |v| v.len());
+        self.request.approx_bytes() + event
+    }
+}
+
 /// An opaque access token (issued when no audience is requested), usable at `/userinfo` only.
 #[derive(Debug, Clone)]
 pub(crate) struct OpaqueToken {
@@ -152,6 +171,7 @@ struct State {
     users: Users,
     sessions: Expiring<String, Session>,
     parked: Expiring<String, AuthorizeRequest>,
+    suspended: Expiring<String, SuspendedLogin>,
     codes: Expiring<String, IssuedCode>,
     refresh: RefreshTokens,
     opaque: Expiring<String, OpaqueToken>,
@@ -170,6 +190,8 @@ impl State {
             users: Users::new(users, default_connection),
             sessions: Expiring::new("sessions", SESSIONS_CAP),
             parked: Expiring::new("parked logins", PARKED_CAP).with_budget(PARKED_BYTES),
+            suspended: Expiring::new("logins at a redirect Action", PARKED_CAP)
+                .with_budget(PARKED_BYTES),
             codes: Expiring::new("authorization codes", CODES_CAP),
             refresh: RefreshTokens::new(REFRESH_CAP),
             opaque: Expiring::new("opaque access tokens", OPAQUE_CAP),
@@ -194,6 +216,8 @@ pub struct StoreCounts {
     pub parked_logins: usize,
     /// Bytes the parked logins are counted for (bounded by [`PARKED_BYTES`]).
     pub parked_bytes: usize,
+    /// Logins waiting for the browser to come back from a redirect Action.
+    pub suspended_logins: usize,
     /// Authorization codes.
     pub codes: usize,
     /// Refresh tokens.
@@ -235,6 +259,7 @@ impl Store {
             sessions: s.sessions.len(),
             parked_logins: s.parked.len(),
             parked_bytes: s.parked.weight(),
+            suspended_logins: s.suspended.len(),
             codes: s.codes.len(),
             refresh_tokens: s.refresh.len(),
             opaque_tokens: s.opaque.len(),
@@ -248,6 +273,7 @@ impl Store {
                 + s.jobs.evicted()
                 + s.session_links.evicted()
                 + s.parked.evicted()
+                + s.suspended.evicted()
                 + s.codes.evicted()
                 + s.refresh.evicted()
                 + s.opaque.evicted(),
@@ -545,6 +571,29 @@ impl Store {
     /// Takes the parked request `txid` to finish it.
     pub(crate) fn take_parked_login(&self, txid: &str, now: i64) -> Option<AuthorizeRequest> {
         self.state.lock().parked.take(txid, now)
+    }
+
+    // ---------------------------------------------------------------- suspended logins
+
+    /// Holds a login a redirect Action paused, under the `state` the browser was sent away
+    /// with, until it comes back to `/continue`.
+    pub(crate) fn suspend_login(
+        &self,
+        state: String,
+        login: SuspendedLogin,
+        now: i64,
+        lifetime: i64,
+    ) {
+        let weight = login.approx_bytes();
+        self.state
+            .lock()
+            .suspended
+            .insert_weighed(state, login, weight, now + lifetime, now);
+    }
+
+    /// Takes the login waiting under `state`: a `state` serves once.
+    pub(crate) fn take_suspended_login(&self, state: &str, now: i64) -> Option<SuspendedLogin> {
+        self.state.lock().suspended.take(state, now)
     }
 
     // ---------------------------------------------------------------- codes

@@ -22,6 +22,7 @@ mod fetch;
 mod limits;
 mod metadata;
 mod npm_modules;
+mod redirect;
 mod sandbox;
 mod secrets;
 mod startup_errors;

@@ -136,3 +136,18 @@ async fn an_unknown_trigger_is_refused_naming_the_known_ones() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_redirect_the_action_asks_for_is_shown() {
+    const REDIRECT: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+  api.redirect.sendUserTo('https://profile.test/ask', { query: { step: 2 } });
+};"#;
+    let (server, _dir) = start_with(Action::new("redirect", REDIRECT)).await;
+    let (status, out) = test_action(&server.base_url(), json!({"action": "redirect"})).await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(
+        out["api"]["redirect"],
+        json!({"sendUserTo": "https://profile.test/ask", "query": {"step": "2"}})
+    );
+    server.shutdown().await;
+}

@@ -35,6 +35,12 @@
 //      parseHash validates alice's ID token; a wrong password calls back with access_denied; then
 //      passwordlessStart({send:"code"}), the code from the outbox, a wrong code (access_denied),
 //      and passwordlessLogin({verificationCode}) -> back on the page with a new email| user.
+//   L. a redirect Action (progressive profiling, tests/clients/actions/progressive-profiling.js):
+//      the login goes to this server's /profile page with a session_token the page verifies
+//      (jose, HS256), the user types a colour, the page posts a token with the login's state back
+//      to the mock's /continue; the callback's ID token and user_metadata carry the colour, and
+//      the next login (getTokenSilently) no longer redirects. Needs PROFILE_SECRET and the mock
+//      started with that Action.
 //   K. one-request logins: the session cookie from POST /__mock/login added to the browser
 //      context, then loginWithRedirect() comes back with a code and no login page; and a user
 //      armed with POST /__mock/login/next: the login page signs bob in without the form.
@@ -42,13 +48,14 @@
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..K; default A..F: G to K run as their own tests).
+//      SPA_SCENARIOS (optional: comma list of A..L; default A..F: G to L run as their own tests),
+//      PROFILE_SECRET (scenario L: the Action's secret).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import {
   mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall, managementToken,
   STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, tokenRequest,
@@ -82,6 +89,7 @@ function startStaticServer() {
     if (url.pathname === '/auth0-js.html') return send(200, 'text/html; charset=utf-8', AUTH0_JS_PAGE);
     if (url.pathname === '/auth0.min.js') return send(200, 'text/javascript', fs.readFileSync(auth0Js));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
+    if (url.pathname === '/profile') return profilePage(server, req, url, send);
     return send(404, 'text/plain', 'not found');
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
@@ -89,6 +97,47 @@ function startStaticServer() {
     server.config = { domain: env.baseUrl, clientId: TENANT.spa.clientId, audience: TENANT.audience, redirectUri: pageUrl };
     resolve({ server, pageUrl });
   }));
+}
+
+// ---------------------------------------------------------------- the profile page (scenario L)
+const profileSecret = () => new TextEncoder().encode(process.env.PROFILE_SECRET || '');
+const escapeHtml = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The app's /profile page a redirect Action sends the user to. GET checks the Action's
+ * session_token and asks for a colour; POST signs the answer with the login's state and posts
+ * it on to the mock's /continue, as Auth0's redirect-Action guide has the external site do.
+ */
+async function profilePage(server, req, url, send) {
+  if (req.method === 'GET') {
+    const state = url.searchParams.get('state') || '';
+    try {
+      const { payload } = await jwtVerify(url.searchParams.get('session_token') || '', profileSecret(), { algorithms: ['HS256'] });
+      server.profileSeen = { state, payload };
+    } catch (e) {
+      server.profileSeen = { state, error: `${e.code ?? ''} ${e.message}` };
+    }
+    return send(200, 'text/html; charset=utf-8', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Your profile</title></head>
+<body><h1>One more thing</h1><form method="post" action="/profile">
+<input type="hidden" name="state" value="${escapeHtml(state)}">
+<label>Favourite colour <input id="favourite_colour" name="favourite_colour" required></label>
+<button id="save" type="submit">Save</button></form></body></html>`);
+  }
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const form = new URLSearchParams(body);
+  const state = form.get('state') || '';
+  const token = await new SignJWT({ state, favourite_colour: form.get('favourite_colour') })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(profileSecret());
+  return send(200, 'text/html; charset=utf-8', `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Saving…</title></head>
+<body><form method="post" action="${escapeHtml(`${env.baseUrl}/continue`)}">
+<input type="hidden" name="state" value="${escapeHtml(state)}">
+<input type="hidden" name="profile_token" value="${escapeHtml(token)}">
+<noscript><button type="submit">Continue</button></noscript></form>
+<script>document.forms[0].submit();</script></body></html>`);
 }
 
 // The auth0.js page (scenario H): the SDK's UMD build (window.auth0.WebAuth) and no spa-js,
@@ -935,6 +984,60 @@ async function scenarioJ(browser, pageUrl) {
 }
 
 // ---------------------------------------------------------------- main
+async function scenarioL(browser, pageUrl, server) {
+  const alice = TENANT.users.alice;
+  const issuerHost = new URL(env.baseUrl).host;
+  await scenario(browser, 'L: redirect Action (progressive profiling through /continue)', async ({ page, step, rec }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect() -> alice\'s credentials -> the Action sends the browser to the app\'s /profile', async () => {
+      await startLogin(page);
+      await page.fill('#username', alice.email);
+      await page.fill('#password', alice.password);
+      await page.click('button[type=submit][name=action][value=default]');
+      try {
+        await page.waitForURL((u) => u.href.startsWith(`${pageUrl}profile?`), { timeout: STEP_TIMEOUT });
+      } catch {
+        throw new CheckError('the browser never reached the profile page the Action redirects to');
+      }
+      await page.waitForSelector('#favourite_colour');
+    });
+    await step('the page verified the Action\'s session_token (HS256): sub is alice, iss the mock\'s host', async () => {
+      const seen = server.profileSeen;
+      check(seen && !seen.error, 'the session_token did not verify with the shared secret', { seen });
+      eq(seen.payload.sub, alice.userId, 'session_token sub', { seen });
+      eq(seen.payload.iss, issuerHost, 'session_token iss', { seen });
+      check(Array.isArray(seen.payload.ask), 'session_token lacks the Action\'s payload', { seen });
+      check(seen.state.length >= 24, 'the page got no state', { seen });
+    });
+    await step('type a colour, save -> the page posts to /continue -> back on the SPA with ?code&state', async () => {
+      await page.fill('#favourite_colour', 'teal');
+      await page.click('#save');
+      await waitForCallback(page, pageUrl);
+      const cont = rec.requests.find((r) => new URL(r.url()).pathname === '/continue');
+      check(cont, 'no request to /continue was seen');
+      eq(cont.method(), 'POST', '/continue method');
+      eq(form(cont).state, server.profileSeen.state, '/continue state');
+    });
+    await step('handleRedirectCallback(): the ID token carries what onContinuePostLogin read from the page', async () => {
+      const { user, claims } = await handleCallback(page);
+      eq(user?.sub, alice.userId, 'getUser().sub', { user });
+      eq(claims['https://example.com/favourite_colour'], 'teal', 'ID token favourite_colour', { claims });
+    });
+    await step('the colour is in alice\'s user_metadata (Management API)', async () => {
+      const token = await managementToken(env);
+      const r = await httpCall('GET', `${env.baseUrl}/api/v2/users/${encodeURIComponent(alice.userId)}`,
+        { headers: { authorization: `Bearer ${token}` } });
+      eq(r.status, 200, 'GET /api/v2/users/{id}', { body: r.text });
+      eq(r.json.user_metadata?.favourite_colour, 'teal', 'user_metadata.favourite_colour', { user: r.json });
+    });
+    await step('the next login (getTokenSilently, prompt=none) does not redirect: the profile is complete', async () => {
+      const token = await sdk(page, 'getTokenSilently({cacheMode:"off"})',
+        () => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })));
+      await verifyAccessToken(token, alice);
+    });
+  });
+}
+
 async function main() {
   check(env.baseUrl.startsWith('http://localhost:'), `MOCK_BASE_URL must be http://localhost:PORT (same site as the SPA), got ${env.baseUrl}`);
   check(fs.existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -959,6 +1062,7 @@ async function main() {
     if (only.includes('I')) await scenarioI(browser, pageUrl);
     if (only.includes('J')) await scenarioJ(browser, pageUrl);
     if (only.includes('K')) await scenarioK(browser, pageUrl);
+    if (only.includes('L')) await scenarioL(browser, pageUrl, server);
   } finally {
     await browser.close().catch(() => {});
     server.close();

@@ -453,7 +453,12 @@ impl Engine {
     }
 
     fn drive(&self, p: &Prepared, job: &Job, deadline: Instant) -> Result<(), Failure> {
-        self.call(p, &p.run, (job.event_json.as_str(),), deadline)?;
+        let args = (
+            job.event_json.as_str(),
+            job.export,
+            job.redirects_json.as_str(),
+        );
+        self.call(p, &p.run, args, deadline)?;
         loop {
             self.run_jobs(deadline)?;
             let (outcome, in_flight, next_timer) = {

@@ -256,6 +256,31 @@ pub(super) fn install<'js>(
         })?,
     )?;
 
+    host.set(
+        "encodeToken",
+        Function::new(ctx.clone(), |secret: String, claims: String| {
+            let claims: serde_json::Map<String, Value> =
+                serde_json::from_str(&claims).unwrap_or_default();
+            verdict(crate::hooks::redirect::encode_token(&secret, &claims).map(Value::String))
+        })?,
+    )?;
+    host.set(
+        "validateToken",
+        Function::new(
+            ctx.clone(),
+            |secret: String, token: String, state: String| {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or_default();
+                verdict(
+                    crate::hooks::redirect::validate_token(&secret, &token, &state, now)
+                        .map(Value::Object),
+                )
+            },
+        )?,
+    )?;
+
     let sp = spec.clone();
     host.set(
         "requireError",
@@ -300,6 +325,16 @@ pub(super) fn install<'js>(
     Ok(host)
 }
 
+/// A host result as the prelude reads it: `{"ok": value}` or `{"error": message}`, which it
+/// throws as an `Error` in the Action.
+fn verdict(result: Result<Value, String>) -> String {
+    match result {
+        Ok(v) => serde_json::json!({ "ok": v }),
+        Err(e) => serde_json::json!({ "error": e }),
+    }
+    .to_string()
+}
+
 /// The `api` operation the prelude names `kind` (`accessClaim`, `deny`, …).
 fn make_op(kind: &str, name: String, value: Value) -> Option<Op> {
     Some(match kind {
@@ -311,6 +346,7 @@ fn make_op(kind: &str, name: String, value: Value) -> Option<Op> {
         "validationError" => Op::ValidationError(name, value.as_str().unwrap_or("").to_string()),
         "appMetadata" => Op::AppMetadata(name, value),
         "userMetadata" => Op::UserMetadata(name, value),
+        "redirect" => Op::Redirect(name, value),
         _ => return None,
     })
 }

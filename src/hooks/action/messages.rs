@@ -45,6 +45,8 @@ pub(super) enum Op {
     ValidationError(String, String),
     AppMetadata(String, Json),
     UserMetadata(String, Json),
+    /// `api.redirect.sendUserTo(url, {query})`.
+    Redirect(String, Json),
     Log(String),
     /// Console lines the worker did not send, past the run's console budget.
     ConsoleCut(ConsoleCut),
@@ -69,6 +71,10 @@ pub(super) struct FetchReply {
 /// One login to run.
 pub(super) struct Job {
     pub event_json: String,
+    /// The handler to call: the trigger's export, or `onContinuePostLogin` on a resumed login.
+    pub export: &'static str,
+    /// What the run's `api.redirect` may do (`{canRedirect, state}`), as JSON for the prelude.
+    pub redirects_json: String,
     /// The values of `event.secrets`, redacted from console lines before they are cut.
     pub secrets: Vec<String>,
     pub out: UnboundedSender<Msg>,

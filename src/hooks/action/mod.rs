@@ -4,7 +4,9 @@
 //! `secrets`, `dependencies`; `triggers: post-login: [{ action_name }]`). The code's
 //! `exports.onExecutePostLogin = async (event, api) => { … }` gets the pipeline's `event` (with
 //! its `secrets`) and an `api` whose calls land in the same [`Api`] native hooks use, so Auth0's
-//! rules (restricted claims dropped with a warning, deny, metadata) hold for both.
+//! rules (restricted claims dropped with a warning, deny, metadata) hold for both. A login
+//! paused by `api.redirect.sendUserTo` comes back through `exports.onContinuePostLogin` of the
+//! same Action (optional: without it the login simply goes on).
 //! `console.*` goes to the hook record, redacted and within the run's console budget (lines past
 //! it are counted, never queued, and never crowd out `api` calls); `fetch` and
 //! `require('node-fetch')` go through [`outbound::send`] (shared client, timeouts, replies read
@@ -161,14 +163,41 @@ impl PostLoginHook for ActionHook {
     }
 
     async fn on_execute_post_login(&self, event: &Event, api: &mut Api) -> Result<(), HookError> {
+        let export = self.pool.shared.spec.trigger.export();
+        self.run(event, api, export).await
+    }
+
+    async fn on_continue_post_login(&self, event: &Event, api: &mut Api) -> Result<(), HookError> {
+        self.run(event, api, CONTINUE_EXPORT).await
+    }
+}
+
+/// The handler Auth0 calls when a login an Action redirected comes back at `/continue`.
+const CONTINUE_EXPORT: &str = "onContinuePostLogin";
+
+impl ActionHook {
+    /// Runs the Action's `export` handler for one login on a worker, applying its `api` calls.
+    async fn run(
+        &self,
+        event: &Event,
+        api: &mut Api,
+        export: &'static str,
+    ) -> Result<(), HookError> {
         let name = &self.pool.shared.spec.name;
         let event_json = serde_json::to_string(event)
             .map_err(|e| HookError::new(format!("Action \"{name}\": event: {e}")))?;
         let secrets = outbound::secret_values(&event.secrets);
         let (out_tx, mut out_rx) = tokio::sync::mpsc::unbounded_channel();
         let (reply_tx, reply_rx) = std::sync::mpsc::channel();
+        let redirects_json = serde_json::json!({
+            "canRedirect": api.can_redirect(),
+            "state": api.resumed_state(),
+        })
+        .to_string();
         self.pool.submit(Job {
             event_json,
+            export,
+            redirects_json,
             secrets: secrets.clone(),
             out: out_tx,
             replies: reply_rx,
@@ -241,6 +270,9 @@ fn apply(api: &mut Api, op: Op) {
         Op::ValidationError(code, message) => api.validation_error(&code, &message),
         Op::AppMetadata(key, value) => api.user_set_app_metadata(&key, value),
         Op::UserMetadata(key, value) => api.user_set_user_metadata(&key, value),
+        Op::Redirect(url, query) => {
+            api.redirect_send_user_to(crate::hooks::redirect::Redirect::new(url, &query))
+        }
         Op::Log(line) => api.log(line),
         Op::ConsoleCut(cut) => api.note_console_cut(cut),
     }

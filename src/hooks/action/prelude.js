@@ -247,12 +247,63 @@
   }
 
   // ------------------------------------------------------------------ the Action
-  function load() {
+  function load(name) {
     const module = { exports: {}, id: filename, filename, loaded: false, children: [], paths: [], require };
     wrapper.call(module.exports, module.exports, require, module, filename, dirname);
     module.loaded = true;
-    const handler = module.exports !== null && module.exports !== undefined ? module.exports[exportName] : undefined;
+    const handler = module.exports !== null && module.exports !== undefined ? module.exports[name] : undefined;
     return typeof handler === 'function' ? handler : null;
+  }
+
+  // Per run: what api.redirect may do ({canRedirect, state}) and the event, which
+  // validateToken reads the /continue request from.
+  let redirects = { canRedirect: false, state: null };
+  let runEvent = {};
+
+  function hostResult(json) {
+    const r = parse(json);
+    if (r.error !== undefined) throw new Error(r.error);
+    return r.ok;
+  }
+
+  function encodeToken(options) {
+    const o = options || {};
+    if (typeof o.secret !== 'string' || o.secret === '') {
+      throw new TypeError('api.redirect.encodeToken: options.secret must be a non-empty string');
+    }
+    const seconds = o.expiresInSeconds === undefined ? 900 : Number(o.expiresInSeconds);
+    if (!(seconds > 0)) {
+      throw new TypeError('api.redirect.encodeToken: options.expiresInSeconds must be a positive number');
+    }
+    const request = runEvent.request || {};
+    const now = Math.floor(Date.now() / 1000);
+    const claims = {
+      iss: request.hostname,
+      sub: runEvent.user ? runEvent.user.user_id : undefined,
+      iat: now,
+      ip: request.ip,
+      ...(o.payload || {}),
+      exp: now + Math.floor(seconds),
+    };
+    return hostResult(host.encodeToken(o.secret, stringify(claims)));
+  }
+
+  function validateToken(options) {
+    const o = options || {};
+    if (redirects.state === null || redirects.state === undefined) {
+      throw new Error('api.redirect.validateToken can only be used in onContinuePostLogin');
+    }
+    if (typeof o.secret !== 'string' || o.secret === '') {
+      throw new TypeError('api.redirect.validateToken: options.secret must be a non-empty string');
+    }
+    const name = o.tokenParameterName === undefined ? 'session_token' : String(o.tokenParameterName);
+    const request = runEvent.request || {};
+    const fromBody = request.body && request.body[name];
+    const token = fromBody !== undefined ? fromBody : request.query && request.query[name];
+    if (typeof token !== 'string' || token === '') {
+      throw new Error(`api.redirect.validateToken: the /continue request has no '${name}' parameter`);
+    }
+    return hostResult(host.validateToken(o.secret, token, String(redirects.state)));
   }
 
   function unsupported(method, why) {
@@ -306,10 +357,14 @@
         setUserMetadata: (key, value) => metadata('userMetadata', key, value),
       };
       api.redirect = {
-        canRedirect: () => false,
-        sendUserTo: unsupported('api.redirect.sendUserTo', 'redirects during login cannot be served offline; guard it with api.redirect.canRedirect()'),
-        encodeToken: unsupported('api.redirect.encodeToken', 'redirects during login cannot be served offline'),
-        validateToken: unsupported('api.redirect.validateToken', 'redirects during login cannot be served offline'),
+        canRedirect: () => redirects.canRedirect === true,
+        sendUserTo: (url, options) => {
+          const query = (options && options.query) || {};
+          host.op('redirect', String(url), stringify(query));
+          return api;
+        },
+        encodeToken,
+        validateToken,
       };
       api.multifactor = {
         enable: unsupported('api.multifactor.enable', 'the mock has no multi-factor challenge'),
@@ -377,19 +432,25 @@
   // Built while the context is prepared, before the login arrives: a context serves one run.
   const api = makeApi();
 
-  function run(eventJson) {
+  // `name` is the trigger's export, or onContinuePostLogin when a redirected login comes
+  // back; an Action that redirects without one simply lets the login go on, as in Auth0.
+  function run(eventJson, name, redirectsJson) {
     (async () => {
-      const handler = load();
+      redirects = parse(redirectsJson);
+      const event = parse(eventJson);
+      runEvent = event;
+      const handler = load(name);
       if (handler === null) {
+        if (name !== exportName) return;
         throw new Error(`${filename} does not export ${exportName}`);
       }
-      await handler(parse(eventJson), api);
+      await handler(event, api);
     })().then(() => host.done(''), (e) => host.done(describe(e)));
   }
 
   function validate() {
     try {
-      return load() === null ? stringify({ missing: true }) : '{}';
+      return load(exportName) === null ? stringify({ missing: true }) : '{}';
     } catch (e) {
       return stringify({ error: parse(describe(e)) });
     }

@@ -2,19 +2,21 @@
 //! tokens delivered in the response mode.
 
 use crate::error::OAuthError;
-use crate::http::reply::{AuthorizeError, Reply};
+use crate::http::reply::{AuthorizeError, Reply, found};
 use crate::login::event::request_json;
 use crate::login::request::AuthorizeRequest;
-use crate::login::{self, LoginInput};
+use crate::login::{self, Login, LoginInput, Redirects};
 use crate::mint::{self, MintOptions};
 use crate::mock::Mock;
-use crate::protocol::LoginFlow;
-use crate::store::IssuedCode;
+use crate::protocol::{LoginFlow, Prompt};
+use crate::store::{IssuedCode, SuspendedLogin};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 /// Authorization codes are single-use and short-lived.
 const CODE_SECS: i64 = 300;
+/// How long a login waits at a redirect Action's page, as a login waits at the login page.
+const SUSPENDED_SECS: i64 = 3600;
 
 /// Where the answer to a parked or validated request goes.
 pub(crate) fn reply_for(req: &AuthorizeRequest) -> Reply {
@@ -96,9 +98,49 @@ pub(crate) async fn complete(
         transaction_id: req.transaction_id.clone(),
         connection: req.connection().map(str::to_string),
     };
-    let mut grant = login::run(mock, browser.user_id, input)
+    let redirects = if req.prompts(Prompt::None) {
+        Redirects::Silent
+    } else {
+        Redirects::Allowed
+    };
+    let login = login::start(mock, browser.user_id, input, redirects)
         .await
         .map_err(|e| fail(e.into_oauth(flow)))?;
+    answer(mock, req, login)
+}
+
+/// Answers a login that ran: the code and tokens to the application, or, when a redirect
+/// Action paused it, the browser to the Action's page while the login waits.
+pub(crate) fn answer(
+    mock: &Mock,
+    req: AuthorizeRequest,
+    login: Login,
+) -> Result<Response, AuthorizeError> {
+    match login {
+        Login::Granted(grant) => deliver(mock, &req, *grant),
+        Login::Suspended(s) => {
+            let s = *s;
+            let suspended = SuspendedLogin {
+                request: req,
+                paused: s.paused,
+            };
+            let now = mock.clock().now();
+            mock.store()
+                .suspend_login(s.state, suspended, now, SUSPENDED_SECS);
+            Ok(found(&s.location))
+        }
+    }
+}
+
+/// Mints what the response type asks for and sends it to the application's callback.
+fn deliver(
+    mock: &Mock,
+    req: &AuthorizeRequest,
+    mut grant: crate::login::grant::Grant,
+) -> Result<Response, AuthorizeError> {
+    let reply = reply_for(req);
+    let fail = |e: OAuthError| AuthorizeError::new(&reply, e);
+    let types = req.response_types;
     let mut params: Vec<(String, String)> = Vec::new();
     let mut code = None;
     if types.code {

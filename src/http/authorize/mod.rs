@@ -1,4 +1,4 @@
-//! `GET /authorize` and `/authorize/resume`: validates the request, uses or starts the browser
+//! `GET /authorize`, `/authorize/resume` and `/continue`: validates the request, uses or starts the browser
 //! session, runs the login transaction and answers in the requested response mode.
 //!
 //! Until the client and its callback are validated, errors are an HTML page (never a redirect:
@@ -6,12 +6,14 @@
 //! `state`, including `login_required` for `prompt=none`, in every response mode.
 
 mod complete;
+mod continuation;
 mod magic_link;
 mod validate;
 
 pub(crate) use magic_link::verify_redirect;
 
 pub(crate) use complete::page_transaction;
+pub(crate) use continuation::continue_login;
 
 use super::extract::{AppState, Page, PeerIp, Query, user_agent};
 use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found, urlencode};
