@@ -20,6 +20,8 @@ pub struct OAuthError {
     pub code: Cow<'static, str>,
     /// The `error_description` member, phrased as Auth0 phrases it where known.
     pub description: String,
+    /// The `mfa_token` member of an `mfa_required` answer.
+    pub mfa_token: Option<Box<String>>,
 }
 
 impl OAuthError {
@@ -33,7 +35,13 @@ impl OAuthError {
             status,
             code: code.into(),
             description: description.into(),
+            mfa_token: None,
         }
+    }
+    /// The same error carrying an `mfa_token` (`mfa_required`).
+    pub fn with_mfa_token(mut self, token: String) -> Self {
+        self.mfa_token = Some(Box::new(token));
+        self
     }
     /// 400 `invalid_request`: malformed, missing or duplicated parameters.
     pub fn invalid_request(description: impl Into<String>) -> Self {

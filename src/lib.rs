@@ -31,6 +31,7 @@ mod keys;
 mod lifecycle;
 mod login;
 mod mail;
+pub mod mfa;
 mod mint;
 mod mock;
 pub mod outbox;

@@ -186,6 +186,7 @@ async fn user_tokens(
         flow: LoginFlow::Minted,
         scenario: Some(Arc::new(s.clone())),
         permissions: vec![],
+        mfa: false,
     };
     mint::user_tokens(
         mock,

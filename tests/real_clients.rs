@@ -77,6 +77,26 @@ async fn start_mock(tls: bool) -> MockServer {
         .unwrap_or_else(|e| panic!("cannot start the mock (tls={tls}): {e:?}"))
 }
 
+/// A mock on the embedded tenant with `tests/clients/actions/<name>.js` bound to post-login
+/// after its hooks, with `secrets`: a tenant's Action run unchanged.
+async fn start_mock_with_action(tls: bool, name: &str, secrets: &[(&str, &str)]) -> MockServer {
+    let file = clients_dir().join(format!("actions/{name}.js"));
+    let code = std::fs::read_to_string(&file).expect("the Action's code");
+    let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
+    let mut action = auth0_mock::tenant::HookBinding::native("action", name, serde_json::json!({}));
+    action.code = Some((file.display().to_string(), code));
+    for (k, v) in secrets {
+        action.secrets.insert((*k).into(), (*v).into());
+    }
+    tenant.post_login.push(action);
+    let mut cfg = ServerConfig::for_tests();
+    cfg.tls = tls;
+    cfg.tenant = Some(tenant);
+    MockServer::start(cfg)
+        .await
+        .unwrap_or_else(|e| panic!("cannot start the mock with {name}: {e:?}"))
+}
+
 /// MOCK_* variables every script reads.
 fn mock_env(server: &MockServer) -> Vec<(String, String)> {
     let mut env = vec![
@@ -317,28 +337,51 @@ async fn auth0_spa_js_in_chromium() {
 async fn auth0_spa_js_completes_a_redirect_action_through_continue_in_chromium() {
     const SECRET: &str = "progressive-profiling-secret";
     let chromium = chromium();
-    let file = clients_dir().join("actions/progressive-profiling.js");
-    let code = std::fs::read_to_string(&file).expect("the Action's code");
-    let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
-    let mut profile = auth0_mock::tenant::HookBinding::native(
-        "action",
+    let server = start_mock_with_action(
+        false,
         "progressive-profiling",
-        serde_json::json!({}),
-    );
-    profile.code = Some((file.display().to_string(), code));
-    profile
-        .secrets
-        .insert("PROFILE_SECRET".into(), SECRET.into());
-    tenant.post_login.push(profile);
-    let mut cfg = ServerConfig::for_tests();
-    cfg.tenant = Some(tenant);
-    let server = MockServer::start(cfg).await.expect("the mock starts");
+        &[("PROFILE_SECRET", SECRET)],
+    )
+    .await;
     let extra = vec![
         ("CHROMIUM_PATH".to_string(), chromium),
         ("SPA_SCENARIOS".to_string(), "L".to_string()),
         ("PROFILE_SECRET".to_string(), SECRET.to_string()),
     ];
     run_node("auth0-spa-js (redirect Action)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
+/// MFA in the browser: a post-login Action with `api.multifactor.enable('any')`; auth0-spa-js
+/// in Chromium logs alice in, the login page leads to the OTP challenge, a TOTP computed in the
+/// test passes it, and the ID token spa-js accepts says `amr: ["mfa"]`; a silent
+/// `getTokenSilently` in the same session is not challenged again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_passes_an_actions_totp_challenge_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock_with_action(false, "require-mfa", &[]).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "M".to_string()),
+    ];
+    run_node("auth0-spa-js (MFA)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
+/// MFA over the back channel: node-auth0's password grant against the same Action gets
+/// `mfa_required` with an `mfa_token`; the MFA API lists and challenges the authenticator, and
+/// openid-client finishes with the `mfa-otp` grant (a wrong code, then the right one, then the
+/// spent token refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_sdks_complete_mfa_required_with_the_mfa_otp_grant() {
+    let server = start_mock_with_action(true, "require-mfa", &[]).await;
+    run_node(
+        "auth0 + openid-client (MFA)",
+        "auth0-node-mfa.mjs",
+        &server,
+        vec![],
+    )
+    .await;
     server.shutdown().await;
 }
 

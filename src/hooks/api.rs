@@ -35,6 +35,9 @@ pub struct Effects {
     pub user_metadata: Map<String, Value>,
     /// `api.redirect.sendUserTo`: the login pauses after this hook.
     pub redirect: Option<Redirect>,
+    /// `api.multifactor.enable(provider)`: `none` turns the tenant's policy off for this
+    /// login, anything else asks for a second factor at the end of the flow.
+    pub mfa: Option<String>,
 }
 
 impl Effects {
@@ -58,6 +61,9 @@ impl Effects {
         self.user_metadata.extend(later.user_metadata);
         if later.redirect.is_some() {
             self.redirect = later.redirect;
+        }
+        if later.mfa.is_some() {
+            self.mfa = later.mfa;
         }
         if later.deny.is_some() {
             self.deny = later.deny;
@@ -193,6 +199,12 @@ impl Api {
     /// The `state` of the login this run resumes (`onContinuePostLogin` only).
     pub fn resumed_state(&self) -> Option<&str> {
         self.resumed_state.as_deref()
+    }
+
+    /// `api.multifactor.enable(provider)`: the login ends with a second-factor challenge (or,
+    /// with `none`, without one even where the tenant requires it).
+    pub fn multifactor_enable(&mut self, provider: &str) {
+        self.effects.mfa = Some(provider.to_string());
     }
 
     /// `api.redirect.sendUserTo(url, {query})`: the login pauses once this hook returns and

@@ -18,6 +18,8 @@ mod layers;
 mod login_page;
 mod logout;
 mod management;
+mod mfa;
+mod mfa_page;
 mod overview;
 mod pages;
 mod params;
@@ -87,6 +89,25 @@ pub(crate) fn router(mock: AppState) -> Router {
             "/u/login/passwordless",
             get(passwordless_page::show_identifier).post(passwordless_page::submit_identifier),
         )
+        .route(
+            "/u/mfa-otp-challenge",
+            get(mfa_page::show_challenge).post(mfa_page::submit_challenge),
+        )
+        .route(
+            "/u/mfa-recovery-code-challenge",
+            get(mfa_page::show_recovery).post(mfa_page::submit_recovery),
+        )
+        .route(
+            "/u/mfa-otp-enrollment",
+            get(mfa_page::show_enrollment).post(mfa_page::submit_enrollment),
+        )
+        .route(
+            "/u/mfa-recovery-code-enrollment",
+            post(mfa_page::confirm_enrollment),
+        )
+        .route("/mfa/authenticators", get(mfa::authenticators))
+        .route("/mfa/challenge", post(mfa::challenge))
+        .route("/mfa/associate", post(mfa::associate))
         .route(
             "/u/login-passwordless-email-code",
             get(passwordless_page::show_code).post(passwordless_page::submit_code),

@@ -16,7 +16,10 @@ impl IntoResponse for OAuthError {
         } else {
             tracing::info!(target: "auth0_mock::http", error = %self.code, description = %self.description, "request refused");
         }
-        let body = json!({ "error": self.code, "error_description": self.description });
+        let mut body = json!({ "error": self.code, "error_description": self.description });
+        if let Some(token) = &self.mfa_token {
+            body["mfa_token"] = json!(token);
+        }
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED && self.code == "invalid_token" {
             let value = format!(

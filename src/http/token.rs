@@ -2,6 +2,7 @@
 
 use super::client_auth::{Credentials, authenticate};
 use super::extract::{AppState, Body, PeerIp, user_agent};
+use super::mfa::MfaGrant;
 use super::params::Params;
 use super::passwordless::oauth_error;
 use crate::error::OAuthError;
@@ -63,6 +64,8 @@ pub(crate) async fn token(
         | GrantType::Password
         | GrantType::PasswordRealm
         | GrantType::PasswordlessOtp
+        | GrantType::MfaOtp
+        | GrantType::MfaRecoveryCode
             if !client.allows_grant(grant) =>
         {
             return Err(OAuthError::unauthorized_client(format!(
@@ -81,10 +84,18 @@ pub(crate) async fn token(
         GrantType::PasswordlessOtp => {
             passwordless_otp(&mock, &tenant, client, &params, &origin).await?
         }
+        GrantType::MfaOtp => super::mfa::grant(&mock, client, &params, MfaGrant::Otp)?,
+        GrantType::MfaRecoveryCode => {
+            super::mfa::grant(&mock, client, &params, MfaGrant::RecoveryCode)?
+        }
+        GrantType::MfaOob => {
+            return Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "mfa-oob is not supported by auth0-mock (out-of-band factors need an SMS, email or push provider): use mfa-otp",
+            ));
+        }
         GrantType::Implicit
-        | GrantType::MfaOob
-        | GrantType::MfaOtp
-        | GrantType::MfaRecoveryCode
         | GrantType::DeviceCode
         | GrantType::Ciba
         | GrantType::TokenExchange
@@ -390,9 +401,18 @@ async fn credential_login(
         transaction_id: crate::util::random_id(16),
         connection: connection.map(str::to_string),
     };
-    let grant = login::run(mock, user_id, input)
+    let grant = match login::start(mock, user_id, input, login::Redirects::Never)
         .await
-        .map_err(|e| e.into_oauth(flow))?;
+        .map_err(|e| e.into_oauth(flow))?
+    {
+        login::Login::Granted(grant) => *grant,
+        login::Login::MfaRequired(grant) => return Err(super::mfa::required(mock, *grant)),
+        login::Login::Suspended(_) => {
+            return Err(OAuthError::server_error(
+                "a back-channel login was suspended",
+            ));
+        }
+    };
     mint::user_tokens(
         mock,
         &grant,

@@ -203,6 +203,7 @@ pub(crate) async fn sign_up(mock: &Mock, req: SignUp) -> Result<User, SignUpErro
         created_at: None,
         updated_at: None,
         last_password_reset: None,
+        mfa: None,
     };
     let transaction = match &req.via {
         SignUpVia::Api => None,

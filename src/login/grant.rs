@@ -35,4 +35,7 @@ pub struct Grant {
     pub scenario: Option<Arc<Scenario>>,
     /// Permissions for APIs whose dialect carries them.
     pub permissions: Vec<String>,
+    /// The user passed a second-factor challenge in this login: the ID token says
+    /// `amr: ["mfa"]`.
+    pub mfa: bool,
 }

@@ -19,6 +19,8 @@ pub(crate) struct Settle {
     pub nonce: Option<String>,
     pub auth_time: i64,
     pub include_auth_time: bool,
+    /// The request asked for a multi-factor login (`acr_values`).
+    pub mfa_requested: bool,
 }
 
 /// A login waiting at a redirect Action's page.

@@ -11,7 +11,7 @@ use crate::mock::Mock;
 use crate::protocol::LoginFlow;
 use crate::scope::granted_scopes;
 use crate::store::LoginRefusal;
-use crate::tenant::Client;
+use crate::tenant::{Client, MfaPolicy};
 use crate::util::random_id;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -104,6 +104,9 @@ pub(crate) enum Login {
     Granted(Box<Grant>),
     /// A hook redirected: the browser goes to `location`, and the login waits under `state`.
     Suspended(Box<Suspension>),
+    /// The login needs a second factor before this grant is issued (an Action's
+    /// `api.multifactor.enable`, `acr_values`, or the tenant's policy).
+    MfaRequired(Box<Grant>),
 }
 
 /// A login a redirect Action paused.
@@ -125,8 +128,8 @@ pub(crate) async fn run(
 ) -> Result<Grant, LoginError> {
     match start(mock, user_id, input, Redirects::Never).await? {
         Login::Granted(grant) => Ok(*grant),
-        Login::Suspended(_) => Err(LoginError::Server(
-            "a login that cannot redirect was suspended".into(),
+        Login::Suspended(_) | Login::MfaRequired(_) => Err(LoginError::Server(
+            "a login that cannot be interrupted was".into(),
         )),
     }
 }
@@ -160,6 +163,15 @@ pub(crate) async fn start(
         "metadata": {}
     });
     event.request = input.request;
+    let mfa_requested =
+        crate::mfa::acr_asks_for_mfa(input.transaction.get("acr_values").and_then(|v| match v {
+            Value::String(s) => Some(s.as_str()),
+            _ => None,
+        })) || input
+            .transaction
+            .get("acr_values")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(crate::mfa::MFA_ACR)));
     let mut transaction = input.transaction;
     transaction.insert("id".into(), json!(input.transaction_id));
     transaction.insert("protocol".into(), json!(flow.protocol()));
@@ -183,6 +195,7 @@ pub(crate) async fn start(
         nonce: input.nonce,
         auth_time: input.auth_time,
         include_auth_time: input.include_auth_time,
+        mfa_requested,
     };
     let http = mock.outbound().map_err(LoginError::Server)?;
     let pipeline = mock.pipeline();
@@ -255,7 +268,15 @@ fn conclude(
     before.merge(result.api);
     let effects = before;
     let Some(paused) = result.paused else {
-        return Ok(Login::Granted(Box::new(grant(mock, &settle, effects)?)));
+        let mfa = needs_mfa(mock, &settle, effects.mfa.as_deref());
+        let grant = grant(mock, &settle, effects)?;
+        return match (mfa, redirects) {
+            (false, _) => Ok(Login::Granted(Box::new(grant))),
+            (true, Redirects::Silent) => Err(LoginError::InteractionRequired(
+                "Multifactor authentication required".into(),
+            )),
+            (true, _) => Ok(Login::MfaRequired(Box::new(grant))),
+        };
     };
     match redirects {
         Redirects::Allowed => {}
@@ -288,6 +309,26 @@ fn conclude(
             settle,
         },
     })))
+}
+
+/// Whether this login must pass a second factor: an Action's `api.multifactor.enable` decides
+/// (`none` turns it off), else `acr_values` or the tenant's policy. Refresh-token exchanges are
+/// never challenged, and a browser session that passed MFA is not challenged again.
+fn needs_mfa(mock: &Mock, settle: &Settle, asked: Option<&str>) -> bool {
+    if matches!(settle.flow, LoginFlow::Refresh | LoginFlow::Minted) {
+        return false;
+    }
+    let wanted = match asked {
+        Some("none") => false,
+        Some(_) => true,
+        None => settle.mfa_requested || mock.tenant().mfa_policy == MfaPolicy::Always,
+    };
+    let passed = settle.sid.as_deref().is_some_and(|sid| {
+        mock.store()
+            .session(sid, mock.clock().now())
+            .is_some_and(|s| s.mfa)
+    });
+    wanted && !passed
 }
 
 /// Keeps what the hooks changed and settles the scopes and permissions into the grant.
@@ -345,6 +386,7 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
         flow: settle.flow,
         scenario: mock.take_next_scenario(),
         permissions,
+        mfa: false,
     })
 }
 

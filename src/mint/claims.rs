@@ -106,6 +106,9 @@ pub(crate) fn id_token(
     if let Some(sid) = &grant.sid {
         c.insert("sid".into(), json!(sid));
     }
+    if grant.mfa {
+        c.insert("amr".into(), json!(["mfa"]));
+    }
     if grant.include_auth_time {
         c.insert("auth_time".into(), json!(grant.auth_time));
     }
@@ -182,6 +185,7 @@ mod tests {
             flow: LoginFlow::Password,
             scenario: None,
             permissions: vec!["read:x".into()],
+            mfa: false,
         }
     }
 

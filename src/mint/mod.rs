@@ -40,6 +40,9 @@ pub struct TokenSet {
     pub expires_in: i64,
     /// Always `Bearer`.
     pub token_type: &'static str,
+    /// The user's new recovery code, after the `mfa-recovery-code` grant spent the old one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
 }
 
 /// What to mint besides the access token.
@@ -141,6 +144,7 @@ pub(crate) fn user_tokens(
         scope: grant.scope.join(" "),
         expires_in,
         token_type: "Bearer",
+        recovery_code: None,
     })
 }
 
@@ -185,6 +189,7 @@ pub(crate) fn client_token(
         scope: scope.join(" "),
         expires_in: lifetime,
         token_type: "Bearer",
+        recovery_code: None,
     })
 }
 

@@ -127,6 +127,9 @@ pub(crate) struct Session {
     pub user_id: String,
     /// When the user last authenticated (for `max_age` / `auth_time`).
     pub auth_time: i64,
+    /// The user passed a second factor in this session: later logins in it are not
+    /// challenged again.
+    pub mfa: bool,
 }
 
 /// What an authorization code stands for until it is exchanged.
@@ -140,22 +143,51 @@ pub(crate) struct IssuedCode {
     pub code_challenge: Option<CodeChallenge>,
 }
 
-/// A browser login paused by a redirect Action: the request to answer once it resumes, and
-/// the login itself.
+/// A browser login waiting for the user somewhere else: the request to answer once it goes
+/// on, and what it waits for.
 #[derive(Debug, Clone)]
 pub(crate) struct SuspendedLogin {
     /// The `/authorize` request the login answers.
     pub request: AuthorizeRequest,
-    /// The paused login transaction.
-    pub paused: PausedLogin,
+    /// What the login waits for.
+    pub waiting: Waiting,
+}
+
+/// Why a browser login waits.
+#[derive(Debug, Clone)]
+pub(crate) enum Waiting {
+    /// A redirect Action sent the user away; `/continue` resumes the pipeline.
+    Redirect(Box<PausedLogin>),
+    /// The grant is settled but needs a second factor (the MFA screens).
+    Mfa(Box<MfaWait>),
+}
+
+/// A browser login at the MFA screens.
+#[derive(Debug, Clone)]
+pub(crate) struct MfaWait {
+    /// The settled login.
+    pub grant: Grant,
+    /// For a user with no factor yet: the TOTP secret the enrolment screen offers.
+    pub new_secret: Option<String>,
 }
 
 impl SuspendedLogin {
     /// Roughly the bytes it holds (its request and its event), for the store's byte budget.
     fn approx_bytes(&self) -> usize {
-        let event = serde_json::to_vec(&self.paused.event).map_or(0, |v| v.len());
-        self.request.approx_bytes() + event
+        let held = match &self.waiting {
+            Waiting::Redirect(p) => serde_json::to_vec(&p.event).map_or(0, |v| v.len()),
+            Waiting::Mfa(_) => std::mem::size_of::<MfaWait>() + 1024,
+        };
+        self.request.approx_bytes() + held
     }
+}
+
+/// What an `mfa_token` (the password grant's `mfa_required` answer) stands for: the login
+/// that passes once the second factor does.
+#[derive(Debug, Clone)]
+pub(crate) struct MfaTicket {
+    /// The settled login.
+    pub grant: Grant,
 }
 
 /// An opaque access token (issued when no audience is requested), usable at `/userinfo` only.
@@ -172,6 +204,7 @@ struct State {
     sessions: Expiring<String, Session>,
     parked: Expiring<String, AuthorizeRequest>,
     suspended: Expiring<String, SuspendedLogin>,
+    mfa_tickets: Expiring<String, MfaTicket>,
     codes: Expiring<String, IssuedCode>,
     refresh: RefreshTokens,
     opaque: Expiring<String, OpaqueToken>,
@@ -192,6 +225,7 @@ impl State {
             parked: Expiring::new("parked logins", PARKED_CAP).with_budget(PARKED_BYTES),
             suspended: Expiring::new("logins at a redirect Action", PARKED_CAP)
                 .with_budget(PARKED_BYTES),
+            mfa_tickets: Expiring::new("mfa tokens", CODES_CAP),
             codes: Expiring::new("authorization codes", CODES_CAP),
             refresh: RefreshTokens::new(REFRESH_CAP),
             opaque: Expiring::new("opaque access tokens", OPAQUE_CAP),
@@ -274,6 +308,7 @@ impl Store {
                 + s.session_links.evicted()
                 + s.parked.evicted()
                 + s.suspended.evicted()
+                + s.mfa_tickets.evicted()
                 + s.codes.evicted()
                 + s.refresh.evicted()
                 + s.opaque.evicted(),
@@ -529,6 +564,7 @@ impl Store {
         let session = Session {
             user_id: user_id.to_string(),
             auth_time: now,
+            mfa: false,
         };
         self.state
             .lock()
@@ -591,9 +627,53 @@ impl Store {
             .insert_weighed(state, login, weight, now + lifetime, now);
     }
 
+    /// The login waiting under `state`, left in place (an MFA screen shown again after a wrong
+    /// code).
+    pub(crate) fn suspended_login(&self, state: &str, now: i64) -> Option<SuspendedLogin> {
+        self.state.lock().suspended.get(state, now).cloned()
+    }
+
     /// Takes the login waiting under `state`: a `state` serves once.
     pub(crate) fn take_suspended_login(&self, state: &str, now: i64) -> Option<SuspendedLogin> {
         self.state.lock().suspended.take(state, now)
+    }
+
+    // ---------------------------------------------------------------- second factors
+
+    /// Issues an `mfa_token` for a login that waits for its second factor.
+    pub(crate) fn issue_mfa_token(&self, ticket: MfaTicket, now: i64, lifetime: i64) -> String {
+        let token = random_id(32);
+        self.state
+            .lock()
+            .mfa_tickets
+            .insert(token.clone(), ticket, now + lifetime, now);
+        token
+    }
+
+    /// The login an `mfa_token` stands for, left in place (a wrong code may be retried).
+    pub(crate) fn mfa_ticket(&self, token: &str, now: i64) -> Option<MfaTicket> {
+        self.state.lock().mfa_tickets.get(token, now).cloned()
+    }
+
+    /// Spends an `mfa_token`: it serves one successful challenge.
+    pub(crate) fn take_mfa_ticket(&self, token: &str, now: i64) -> Option<MfaTicket> {
+        self.state.lock().mfa_tickets.take(token, now)
+    }
+
+    /// Changes a user's second factors; the factors as now stored.
+    pub(crate) fn change_mfa(
+        &self,
+        user_id: &str,
+        change: impl FnOnce(&mut crate::tenant::MfaFactors),
+    ) -> Result<crate::tenant::MfaFactors, UserError> {
+        self.state.lock().users.change_mfa(user_id, change)
+    }
+
+    /// Records that session `sid` passed a second factor.
+    pub(crate) fn mark_session_mfa(&self, sid: &str, now: i64) {
+        if let Some(s) = self.state.lock().sessions.get_mut(sid, now) {
+            s.mfa = true;
+        }
     }
 
     // ---------------------------------------------------------------- codes

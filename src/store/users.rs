@@ -2,7 +2,7 @@
 //! Management API, the Rust handle and hooks. One set of rules for every way in, so a user made
 //! one way can never be a user another way would refuse.
 
-use crate::tenant::{Permission, User, merge_metadata};
+use crate::tenant::{MfaFactors, Permission, User, merge_metadata};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -332,6 +332,22 @@ impl Users {
         u.email_verified = true;
         u.updated_at = Some(stamp.to_string());
         Ok(u.clone())
+    }
+
+    /// Changes a user's second factors with `change`; the factors as now stored.
+    pub(crate) fn change_mfa(
+        &mut self,
+        user_id: &str,
+        change: impl FnOnce(&mut MfaFactors),
+    ) -> Result<MfaFactors, UserError> {
+        let u = self
+            .list
+            .iter_mut()
+            .find(|u| u.user_id == user_id)
+            .ok_or(UserError::Missing)?;
+        let factors = u.mfa.get_or_insert_with(MfaFactors::default);
+        change(factors);
+        Ok(factors.clone())
     }
 
     /// Removes a user; whether there was one.

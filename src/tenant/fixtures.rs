@@ -90,6 +90,32 @@ struct TenantFile {
     users: Vec<User>,
     #[serde(default, rename = "emailTemplates")]
     email_templates: Vec<EmailTemplate>,
+    #[serde(default, rename = "guardianPolicies")]
+    guardian_policies: GuardianPolicies,
+}
+
+/// `guardianPolicies:` of a Deploy CLI export.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuardianPolicies {
+    #[serde(default)]
+    policies: Vec<String>,
+}
+
+impl GuardianPolicies {
+    /// The policy, or the value Auth0 would refuse.
+    fn policy(&self) -> Result<MfaPolicy, String> {
+        match self.policies.as_slice() {
+            [] => Ok(MfaPolicy::Never),
+            [p] if p == "all-applications" => Ok(MfaPolicy::Always),
+            [p] if p == "confidence-score" => Err(
+                "'confidence-score' (adaptive MFA) is not supported by auth0-mock: use all-applications, or [] with api.multifactor.enable in an Action".into(),
+            ),
+            other => Err(format!(
+                "unknown policies {other:?}: Auth0 takes [] or [all-applications]"
+            )),
+        }
+    }
 }
 
 /// An Auth0-style id (`rol_…`, `cgr_…`) derived from what names the entity, so fixtures
@@ -467,6 +493,17 @@ fn build(
                 ));
             }
         }
+        if let Some(secret) = u.mfa.as_ref().and_then(|m| m.totp_secret.as_deref())
+            && totp_rs::Secret::Encoded(secret.to_string())
+                .to_bytes()
+                .is_err()
+        {
+            return Err(FixtureError::invalid(
+                f,
+                here("mfa.totp_secret"),
+                "not a base32 TOTP secret (A-Z and 2-7, as authenticator apps take)",
+            ));
+        }
         if let Some(c) = &u.connection
             && !connections.iter().any(|k| &k.name == c)
         {
@@ -581,6 +618,10 @@ fn build(
         post_change_password,
         credentials_exchange,
         email_templates: file.email_templates,
+        mfa_policy: file
+            .guardian_policies
+            .policy()
+            .map_err(|e| FixtureError::invalid(&tenant_file, "guardianPolicies.policies", e))?,
         scenarios,
         source: String::new(),
         load_warnings: Vec::new(),

@@ -50,6 +50,8 @@ pub struct Tenant {
     /// Email templates (`emailTemplates:` in Deploy CLI shape): which emails are sent, from
     /// whom, and where their links lead.
     pub email_templates: Vec<EmailTemplate>,
+    /// When logins need a second factor (`guardianPolicies:` in Deploy CLI shape).
+    pub mfa_policy: MfaPolicy,
     /// Named token scenarios.
     pub scenarios: Vec<Scenario>,
     /// Where this tenant came from ("embedded default tenant" or a directory), for messages.
@@ -929,6 +931,43 @@ pub struct User {
     /// When the password was last reset or changed, RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_password_reset: Option<String>,
+    /// Mock-only: enrolled second factors. Never shown (not in `event.user`, not in the
+    /// Management API), as Auth0 never shows a factor's secret.
+    #[serde(default, skip_serializing)]
+    pub mfa: Option<MfaFactors>,
+}
+
+/// A user's enrolled second factors (`"mfa"` in users.json, mock-only): a TOTP authenticator
+/// with a known base32 secret, so a test computes the code, and Auth0's one recovery code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaFactors {
+    /// Base32 secret of the TOTP authenticator (SHA-1, 6 digits, 30 s, as Google
+    /// Authenticator).
+    #[serde(default)]
+    pub totp_secret: Option<String>,
+    /// The recovery code; a use replaces it with a new one, as Auth0.
+    #[serde(default)]
+    pub recovery_code: Option<String>,
+}
+
+impl MfaFactors {
+    /// Whether any factor is enrolled (then a login is challenged, not enrolled).
+    pub fn enrolled(&self) -> bool {
+        self.totp_secret.is_some()
+    }
+}
+
+/// When the tenant asks for a second factor: Auth0's "Require Multi-factor Auth" setting,
+/// `guardianPolicies: {policies: [all-applications]}` in a Deploy CLI export (`[]` is never).
+/// Actions (`api.multifactor.enable`) and `acr_values` ask for it per login either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MfaPolicy {
+    /// Only when an Action or the request asks.
+    #[default]
+    Never,
+    /// Every interactive login and password grant.
+    Always,
 }
 
 impl User {

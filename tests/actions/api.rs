@@ -1,5 +1,5 @@
 //! The rest of Auth0's `api` object: `api.cache`, and the methods the mock cannot support
-//! (redirects, MFA, sessions), which fail clearly.
+//! (sessions, authentication methods, prompts), which fail clearly.
 
 use crate::support::*;
 use crate::{Action, assert_denied, start_with, tokens};
@@ -40,7 +40,7 @@ async fn api_cache_set_and_delete_answer_like_auth0() {
     assert_eq!(first["https://x/deleted"], json!(["success", "absent"]));
 }
 
-const MFA: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+const UNSUPPORTED: &str = r#"exports.onExecutePostLogin = async (event, api) => {
   api.idToken.setCustomClaim('https://x/probe', [api.redirect.canRedirect(), api.rules.wasExecuted('rul_1')]);
   const errors = [];
   for (const call of [
@@ -50,12 +50,12 @@ const MFA: &str = r#"exports.onExecutePostLogin = async (event, api) => {
     try { call(); } catch (e) { errors.push(e.message); }
   }
   api.idToken.setCustomClaim('https://x/errors', errors);
-  if (event.user.email === 'alice@example.com') api.multifactor.enable('any');
+  if (event.user.email === 'alice@example.com') api.session.setMetadata('k', 'v');
 };"#;
 
-/// Bob's ID-token payload through [`MFA`] (which spares him the MFA call).
+/// Bob's ID-token payload through [`UNSUPPORTED`] (which spares him the unsupported call).
 async fn bobs_probe() -> Value {
-    let (server, _dir) = start_with(Action::new("mfa", MFA)).await;
+    let (server, _dir) = start_with(Action::new("unsupported", UNSUPPORTED)).await;
     let (status, body) = bob_login(&server.base_url()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     server.shutdown().await;
@@ -64,12 +64,12 @@ async fn bobs_probe() -> Value {
 
 #[tokio::test]
 async fn an_unsupported_call_left_uncaught_denies_the_login_saying_so() {
-    let (server, _dir) = start_with(Action::new("mfa", MFA)).await;
+    let (server, _dir) = start_with(Action::new("unsupported", UNSUPPORTED)).await;
     let (status, body) = alice_login(&server.base_url()).await;
     assert_denied(
         status,
         &body,
-        "api.multifactor.enable is not supported by auth0-mock (the mock has no multi-factor challenge)",
+        "api.session.setMetadata is not supported by auth0-mock (session management from Actions is not modelled)",
     );
     server.shutdown().await;
 }

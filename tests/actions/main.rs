@@ -21,6 +21,7 @@ mod failures;
 mod fetch;
 mod limits;
 mod metadata;
+mod mfa;
 mod npm_modules;
 mod redirect;
 mod sandbox;

@@ -41,6 +41,10 @@
 //      to the mock's /continue; the callback's ID token and user_metadata carry the colour, and
 //      the next login (getTokenSilently) no longer redirects. Needs PROFILE_SECRET and the mock
 //      started with that Action.
+//   M. MFA (tests/clients/actions/require-mfa.js): loginWithRedirect -> alice's credentials ->
+//      the OTP challenge -> a wrong code is refused on the page -> her TOTP (computed here) ->
+//      handleRedirectCallback: the ID token has amr ["mfa"]; getTokenSilently in the same
+//      session is not challenged again. Needs the mock started with that Action.
 //   K. one-request logins: the session cookie from POST /__mock/login added to the browser
 //      context, then loginWithRedirect() comes back with a code and no login page; and a user
 //      armed with POST /__mock/login/next: the login page signs bob in without the form.
@@ -48,7 +52,7 @@
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..L; default A..F: G to L run as their own tests),
+//      SPA_SCENARIOS (optional: comma list of A..M; default A..F: G to M run as their own tests),
 //      PROFILE_SECRET (scenario L: the Action's secret).
 import http from 'node:http';
 import fs from 'node:fs';
@@ -59,7 +63,7 @@ import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import {
   mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall, managementToken,
   STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, tokenRequest,
-  outboxCode, outboxMagicLink,
+  outboxCode, outboxMagicLink, totp,
 } from './lib/common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -1038,6 +1042,42 @@ async function scenarioL(browser, pageUrl, server) {
   });
 }
 
+async function scenarioM(browser, pageUrl) {
+  const alice = TENANT.users.alice;
+  await scenario(browser, 'M: MFA (an Action\'s TOTP challenge)', async ({ page, step }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect() -> alice\'s credentials -> the OTP challenge screen', async () => {
+      await startLogin(page);
+      await page.fill('#username', alice.email);
+      await page.fill('#password', alice.password);
+      await page.click('button[type=submit][name=action][value=default]');
+      await page.waitForURL((u) => u.pathname === '/u/mfa-otp-challenge', { timeout: STEP_TIMEOUT });
+      check(await page.locator('input#code[name=code]').count() === 1, 'the challenge has no input#code', { html: (await page.content()).slice(0, 2000) });
+    });
+    await step('a wrong code is refused on the page', async () => {
+      await page.fill('#code', '000000');
+      await page.click('button[name=action][value=default]');
+      await page.waitForSelector('#error-element-code');
+      eq(new URL(page.url()).pathname, '/u/mfa-otp-challenge', 'still on the challenge');
+    });
+    await step('her current TOTP -> back on the SPA with ?code&state', async () => {
+      await page.fill('#code', totp(alice.totpSecret));
+      await page.click('button[name=action][value=default]');
+      await waitForCallback(page, pageUrl);
+    });
+    await step('handleRedirectCallback(): spa-js accepts the ID token, which says amr ["mfa"]', async () => {
+      const { user, claims } = await handleCallback(page);
+      eq(user?.sub, alice.userId, 'getUser().sub', { user });
+      check(Array.isArray(claims.amr) && claims.amr.includes('mfa'), 'ID token has no amr ["mfa"]', { claims });
+    });
+    await step('getTokenSilently({cacheMode:"off"}) in the same session is not challenged again', async () => {
+      const token = await sdk(page, 'getTokenSilently({cacheMode:"off"})',
+        () => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })));
+      await verifyAccessToken(token, alice);
+    });
+  });
+}
+
 async function main() {
   check(env.baseUrl.startsWith('http://localhost:'), `MOCK_BASE_URL must be http://localhost:PORT (same site as the SPA), got ${env.baseUrl}`);
   check(fs.existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -1063,6 +1103,7 @@ async function main() {
     if (only.includes('J')) await scenarioJ(browser, pageUrl);
     if (only.includes('K')) await scenarioK(browser, pageUrl);
     if (only.includes('L')) await scenarioL(browser, pageUrl, server);
+    if (only.includes('M')) await scenarioM(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

@@ -347,6 +347,7 @@ fn make_op(kind: &str, name: String, value: Value) -> Option<Op> {
         "appMetadata" => Op::AppMetadata(name, value),
         "userMetadata" => Op::UserMetadata(name, value),
         "redirect" => Op::Redirect(name, value),
+        "mfa" => Op::Mfa(name),
         _ => return None,
     })
 }

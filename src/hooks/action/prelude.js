@@ -366,8 +366,20 @@
         encodeToken,
         validateToken,
       };
+      // The challenge happens at the end of the flow, with the user's TOTP authenticator
+      // (enrolled on the spot when they have none); Duo needs Duo's servers.
       api.multifactor = {
-        enable: unsupported('api.multifactor.enable', 'the mock has no multi-factor challenge'),
+        enable: (provider, options) => {
+          const p = provider === undefined ? 'any' : String(provider);
+          if (p === 'duo') {
+            throw new Error('api.multifactor.enable(\'duo\') is not supported by auth0-mock (Duo needs its own servers): use \'any\' or \'google-authenticator\'');
+          }
+          if (!['any', 'guardian', 'google-authenticator', 'none'].includes(p)) {
+            throw new TypeError(`api.multifactor.enable: unknown provider '${p}' (any, guardian, google-authenticator, duo or none)`);
+          }
+          host.op('mfa', p, undefined);
+          return api;
+        },
       };
       api.authentication = {};
       for (const m of ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser']) {

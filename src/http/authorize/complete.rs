@@ -2,14 +2,14 @@
 //! tokens delivered in the response mode.
 
 use crate::error::OAuthError;
-use crate::http::reply::{AuthorizeError, Reply, found};
+use crate::http::reply::{AuthorizeError, Reply, found, urlencode};
 use crate::login::event::request_json;
 use crate::login::request::AuthorizeRequest;
 use crate::login::{self, Login, LoginInput, Redirects};
 use crate::mint::{self, MintOptions};
 use crate::mock::Mock;
 use crate::protocol::{LoginFlow, Prompt};
-use crate::store::{IssuedCode, SuspendedLogin};
+use crate::store::{IssuedCode, MfaWait, SuspendedLogin, Waiting};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
@@ -122,18 +122,43 @@ pub(crate) fn answer(
             let s = *s;
             let suspended = SuspendedLogin {
                 request: req,
-                paused: s.paused,
+                waiting: Waiting::Redirect(Box::new(s.paused)),
             };
             let now = mock.clock().now();
             mock.store()
                 .suspend_login(s.state, suspended, now, SUSPENDED_SECS);
             Ok(found(&s.location))
         }
+        Login::MfaRequired(grant) => {
+            let enrolled = mock
+                .store()
+                .user(&grant.user.user_id)
+                .and_then(|u| u.mfa)
+                .is_some_and(|f| f.enrolled());
+            let state = crate::util::random_id(24);
+            let screen = if enrolled {
+                "mfa-otp-challenge"
+            } else {
+                "mfa-otp-enrollment"
+            };
+            let wait = MfaWait {
+                grant: *grant,
+                new_secret: (!enrolled).then(crate::mfa::new_secret),
+            };
+            let suspended = SuspendedLogin {
+                request: req,
+                waiting: Waiting::Mfa(Box::new(wait)),
+            };
+            let now = mock.clock().now();
+            mock.store()
+                .suspend_login(state.clone(), suspended, now, crate::mfa::MFA_TOKEN_SECS);
+            Ok(found(&format!("/u/{screen}?state={}", urlencode(&state))))
+        }
     }
 }
 
 /// Mints what the response type asks for and sends it to the application's callback.
-fn deliver(
+pub(crate) fn deliver(
     mock: &Mock,
     req: &AuthorizeRequest,
     mut grant: crate::login::grant::Grant,

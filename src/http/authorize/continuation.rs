@@ -10,6 +10,7 @@ use crate::error::ErrorPage;
 use crate::http::extract::{AppState, Body, Page, PeerIp, Query, user_agent};
 use crate::http::reply::{AuthorizeError, AuthorizeRefusal};
 use crate::login::{self, event::request_json};
+use crate::store::Waiting;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
@@ -49,9 +50,16 @@ pub(crate) async fn continue_login(
         r["body"] = body.to_json();
         r
     };
-    let flow = suspended.paused.settle.flow;
+    let Waiting::Redirect(paused) = suspended.waiting else {
+        return Err(ErrorPage::new(
+            "invalid_request",
+            "Invalid state: this login waits for its second factor, not for a redirect Action",
+        )
+        .into());
+    };
+    let flow = paused.settle.flow;
     let reply = reply_for(&suspended.request);
-    let login = login::resume(&mock, suspended.paused, &state, request)
+    let login = login::resume(&mock, *paused, &state, request)
         .await
         .map_err(|e| AuthorizeError::new(&reply, e.into_oauth(flow)))?;
     Ok(answer(&mock, suspended.request, login)?)

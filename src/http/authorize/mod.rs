@@ -13,6 +13,7 @@ mod validate;
 pub(crate) use magic_link::verify_redirect;
 
 pub(crate) use complete::page_transaction;
+pub(crate) use complete::{deliver, reply_for};
 pub(crate) use continuation::continue_login;
 
 use super::extract::{AppState, Page, PeerIp, Query, user_agent};
@@ -24,7 +25,7 @@ use crate::store::{AUTHORIZE_QUERY_MAX, Session};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
-use complete::{Browser, complete, reply_for};
+use complete::{Browser, complete};
 
 /// How long a login may sit at the login page.
 const PARKED_SECS: i64 = 3600;

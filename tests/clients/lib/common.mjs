@@ -5,6 +5,7 @@
 // which client, which step, what was sent and what the mock answered, then
 // exits with status 1.
 
+import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /** Default tenant values (see the embedded tenant of auth0-mock). */
@@ -15,7 +16,9 @@ export const TENANT = {
   web: { clientId: 'auth0-mock-web', clientSecret: 'auth0-mock-web-secret' },
   m2m: { clientId: 'auth0-mock-m2m', clientSecret: 'auth0-mock-m2m-secret', scopes: ['read:users', 'write:users'] },
   users: {
-    alice: { email: 'alice@example.com', password: 'alice-password', userId: 'auth0|alice', name: 'Alice Liddell', roles: ['user'] },
+    alice: { email: 'alice@example.com', password: 'alice-password', userId: 'auth0|alice', name: 'Alice Liddell', roles: ['user'],
+      // Her TOTP authenticator (users.json "mfa", mock-only): tests compute her codes with totp().
+      totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
     bob: { email: 'bob@example.com', password: 'bob-password', userId: 'auth0|bob', roles: ['user'] },
     admin: { email: 'admin@example.com', password: 'admin-password', userId: 'auth0|admin', roles: ['admin', 'user'] },
   },
@@ -351,4 +354,25 @@ export async function outboxMagicLink(env, email) {
   const [m] = (await outboxMessages(env, email, 'passwordless_link')).slice(-1);
   check(m.link.startsWith(`${env.issuer}passwordless/verify_redirect?`), `the magic link is not ${env.issuer}passwordless/verify_redirect?…`, { message: m });
   return m;
+}
+
+/**
+ * The RFC 6238 TOTP (SHA-1, 6 digits, 30 s) of a base32 secret at `ms`, as an authenticator app
+ * shows it: computed here with node:crypto, sharing no code with the mock.
+ */
+export function totp(base32Secret, ms = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32Secret.replace(/=+$/, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${base32Secret}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) || []).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(code).padStart(6, '0');
 }

@@ -1,0 +1,288 @@
+//! Universal Login's MFA screens for a browser login that needs a second factor:
+//! `/u/mfa-otp-challenge` (the user's authenticator code), `/u/mfa-recovery-code-challenge`
+//! (their recovery code instead), and for a user with no factor `/u/mfa-otp-enrollment` (a new
+//! TOTP secret, confirmed with its first code) then `/u/mfa-recovery-code-enrollment` (the new
+//! recovery code, shown once). Each form posts `code` with `action=default`, as Universal Login.
+//! Passing sets `amr: ["mfa"]` in the ID token and marks the session, so silent logins in it
+//! are not challenged again.
+
+use super::authorize::deliver;
+use super::extract::{AppState, Body, Page, Query};
+use super::pages::page;
+use super::params::Params;
+use super::reply::{AuthorizeRefusal, unframeable, urlencode};
+use crate::error::ErrorPage;
+use crate::mfa;
+use crate::mock::Mock;
+use crate::store::{MfaWait, SuspendedLogin, Waiting};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+
+/// Universal Login's text for a wrong code.
+const WRONG_CODE: &str = "The code you entered is invalid";
+
+/// The login waiting at an MFA screen under `?state=`.
+fn waiting(mock: &Mock, params: &Params) -> Result<(String, SuspendedLogin, MfaWait), ErrorPage> {
+    let state = super::authorize::transaction_id(params)?;
+    let suspended = mock
+        .store()
+        .suspended_login(&state, mock.clock().now())
+        .ok_or_else(super::authorize::unknown_transaction)?;
+    let Waiting::Mfa(wait) = &suspended.waiting else {
+        return Err(super::authorize::unknown_transaction());
+    };
+    let wait = (**wait).clone();
+    Ok((state, suspended, wait))
+}
+
+/// The user's stored factors.
+fn factors(mock: &Mock, wait: &MfaWait) -> crate::tenant::MfaFactors {
+    mock.store()
+        .user(&wait.grant.user.user_id)
+        .and_then(|u| u.mfa)
+        .unwrap_or_default()
+}
+
+/// Finishes the login: the session passed MFA, the grant says so, the application is answered.
+fn pass(mock: &Mock, state: &str) -> Result<Response, AuthorizeRefusal> {
+    let now = mock.clock().now();
+    let Some(SuspendedLogin {
+        request,
+        waiting: Waiting::Mfa(wait),
+    }) = mock.store().take_suspended_login(state, now)
+    else {
+        return Err(super::authorize::unknown_transaction().into());
+    };
+    let mut grant = wait.grant;
+    if let Some(sid) = &grant.sid {
+        mock.store().mark_session_mfa(sid, now);
+    }
+    grant.mfa = true;
+    tracing::info!(user = %grant.user.user_id, "second factor passed");
+    Ok(deliver(mock, &request, grant)?)
+}
+
+fn code_form(action: &str, label: &str, error: Option<&str>, extra: &str) -> String {
+    let error = error
+        .map(|e| {
+            format!(
+                "<p class=\"error\" id=\"error-element-code\">{}</p>",
+                text(e)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<form method=\"post\" action=\"{action}\" id=\"code-form\"><label for=\"code\">{label}</label>{error}\
+         <input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus>\
+         <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>{extra}",
+        action = attr(action),
+        label = text(label),
+    )
+}
+
+fn screen(status: StatusCode, title: &str, body: String) -> Response {
+    unframeable(status, page(&format!("{title} | auth0-mock"), &body))
+}
+
+fn challenge_page(state: &str, error: Option<&str>) -> String {
+    let s = urlencode(state);
+    let other = format!(
+        "<p class=\"switch\"><a id=\"use-recovery-code\" href=\"/u/mfa-recovery-code-challenge?state={}\">Use a recovery code</a></p>",
+        attr(&s)
+    );
+    format!(
+        "<div class=\"logo\">A0</div><h1>Verify Your Identity</h1><p class=\"sub\">Check your preferred one-time password application for a code.</p>{}",
+        code_form(
+            &format!("/u/mfa-otp-challenge?state={s}"),
+            "Enter your one-time code",
+            error,
+            &other
+        )
+    )
+}
+
+/// `GET /u/mfa-otp-challenge?state=…`.
+pub(crate) async fn show_challenge(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+) -> Result<Response, ErrorPage> {
+    let (state, _, _) = waiting(&mock, &params)?;
+    Ok(screen(
+        StatusCode::OK,
+        "Verify",
+        challenge_page(&state, None),
+    ))
+}
+
+/// `POST /u/mfa-otp-challenge?state=…`: the authenticator's code.
+pub(crate) async fn submit_challenge(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+    Page(Body(form)): Page<Body>,
+) -> Result<Response, AuthorizeRefusal> {
+    let (state, _, wait) = waiting(&mock, &params)?;
+    let code = form.get("code").unwrap_or("");
+    let secret = factors(&mock, &wait).totp_secret;
+    if secret.is_some_and(|s| mfa::check_totp(&s, code, mock.clock().now())) {
+        return pass(&mock, &state);
+    }
+    tracing::info!(user = %wait.grant.user.user_id, "MFA challenge: wrong code");
+    Ok(screen(
+        StatusCode::BAD_REQUEST,
+        "Verify",
+        challenge_page(&state, Some(WRONG_CODE)),
+    ))
+}
+
+fn recovery_page(state: &str, error: Option<&str>) -> String {
+    format!(
+        "<div class=\"logo\">A0</div><h1>Verify Your Identity</h1><p class=\"sub\">Enter the recovery code you were provided during your initial enrollment.</p>{}",
+        code_form(
+            &format!("/u/mfa-recovery-code-challenge?state={}", urlencode(state)),
+            "Enter your recovery code",
+            error,
+            ""
+        )
+    )
+}
+
+/// `GET /u/mfa-recovery-code-challenge?state=…`.
+pub(crate) async fn show_recovery(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+) -> Result<Response, ErrorPage> {
+    let (state, _, _) = waiting(&mock, &params)?;
+    Ok(screen(
+        StatusCode::OK,
+        "Verify",
+        recovery_page(&state, None),
+    ))
+}
+
+/// `POST /u/mfa-recovery-code-challenge?state=…`: a recovery code, replaced once used.
+pub(crate) async fn submit_recovery(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+    Page(Body(form)): Page<Body>,
+) -> Result<Response, AuthorizeRefusal> {
+    let (state, _, wait) = waiting(&mock, &params)?;
+    let code = form.get("code").unwrap_or("").trim().to_ascii_uppercase();
+    let user_id = &wait.grant.user.user_id;
+    if spend_recovery_code(&mock, user_id, &code).is_some() {
+        return pass(&mock, &state);
+    }
+    Ok(screen(
+        StatusCode::BAD_REQUEST,
+        "Verify",
+        recovery_page(&state, Some(WRONG_CODE)),
+    ))
+}
+
+/// Uses `code` if it is the user's recovery code, replacing it; the new code.
+pub(crate) fn spend_recovery_code(mock: &Mock, user_id: &str, code: &str) -> Option<String> {
+    let current = mock.store().user(user_id)?.mfa?.recovery_code?;
+    if code.is_empty() || !crate::util::constant_time_eq(&current, code) {
+        return None;
+    }
+    let fresh = mfa::new_recovery_code();
+    let next = fresh.clone();
+    mock.store()
+        .change_mfa(user_id, |f| f.recovery_code = Some(next))
+        .ok()?;
+    Some(fresh)
+}
+
+fn enrollment_page(mock: &Mock, state: &str, wait: &MfaWait, error: Option<&str>) -> String {
+    let secret = wait.new_secret.as_deref().unwrap_or_default();
+    let host = mock.issuer().trim_end_matches('/');
+    let host = host.split("://").nth(1).unwrap_or(host);
+    let uri = mfa::barcode_uri(host, wait.grant.user.login_name(), secret);
+    let how = format!(
+        "<p class=\"sub\">Scan the code below with your one-time password app, or enter this secret: \
+         <code id=\"totp-secret\">{}</code></p><p class=\"sub\"><code id=\"totp-uri\">{}</code></p>",
+        text(secret),
+        text(&uri)
+    );
+    format!(
+        "<div class=\"logo\">A0</div><h1>Secure Your Account</h1>{how}{}",
+        code_form(
+            &format!("/u/mfa-otp-enrollment?state={}", urlencode(state)),
+            "Enter your one-time code",
+            error,
+            ""
+        )
+    )
+}
+
+/// `GET /u/mfa-otp-enrollment?state=…`: the new TOTP secret.
+pub(crate) async fn show_enrollment(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+) -> Result<Response, ErrorPage> {
+    let (state, _, wait) = waiting(&mock, &params)?;
+    if wait.new_secret.is_none() {
+        return Err(super::authorize::unknown_transaction());
+    }
+    Ok(screen(
+        StatusCode::OK,
+        "Secure Your Account",
+        enrollment_page(&mock, &state, &wait, None),
+    ))
+}
+
+/// `POST /u/mfa-otp-enrollment?state=…`: the new authenticator's first code enrols it; the
+/// recovery code screen follows.
+pub(crate) async fn submit_enrollment(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+    Page(Body(form)): Page<Body>,
+) -> Result<Response, AuthorizeRefusal> {
+    let (state, _, wait) = waiting(&mock, &params)?;
+    let Some(secret) = wait.new_secret.clone() else {
+        return Err(super::authorize::unknown_transaction().into());
+    };
+    let code = form.get("code").unwrap_or("");
+    if !mfa::check_totp(&secret, code, mock.clock().now()) {
+        return Ok(screen(
+            StatusCode::BAD_REQUEST,
+            "Secure Your Account",
+            enrollment_page(&mock, &state, &wait, Some(WRONG_CODE)),
+        ));
+    }
+    let recovery = mfa::new_recovery_code();
+    let kept = recovery.clone();
+    mock.store()
+        .change_mfa(&wait.grant.user.user_id, |f| {
+            f.totp_secret = Some(secret);
+            f.recovery_code = Some(kept);
+        })
+        .map_err(|_| super::authorize::unknown_transaction())?;
+    let body = format!(
+        "<div class=\"logo\">A0</div><h1>Almost There!</h1><p class=\"sub\">Copy this recovery code and keep it somewhere safe. \
+         You'll need it if you ever need to log in without your device.</p><p><code id=\"recovery-code\">{}</code></p>\
+         <form method=\"post\" action=\"/u/mfa-recovery-code-enrollment?state={}\"><button type=\"submit\" class=\"primary\" \
+         name=\"action\" value=\"default\">Continue</button></form>",
+        text(&recovery),
+        attr(&urlencode(&state))
+    );
+    Ok(screen(StatusCode::OK, "Almost There!", body))
+}
+
+/// `POST /u/mfa-recovery-code-enrollment?state=…`: the user saw the recovery code; the login
+/// goes on. Only a login whose own new secret was confirmed gets here.
+pub(crate) async fn confirm_enrollment(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+) -> Result<Response, AuthorizeRefusal> {
+    let (state, _, wait) = waiting(&mock, &params)?;
+    if wait.new_secret.is_none() || factors(&mock, &wait).totp_secret != wait.new_secret {
+        return Err(ErrorPage::new(
+            "invalid_request",
+            "Enter the code of the new authenticator first",
+        )
+        .into());
+    }
+    pass(&mock, &state)
+}

@@ -1,0 +1,118 @@
+//! Second factors: the TOTP authenticator (SHA-1, 6 digits, 30 s steps, one step of drift
+//! either way, as Google Authenticator and Auth0's Guardian OTP), recovery codes, and when a
+//! login must be challenged.
+//!
+//! Offline there is no push or SMS provider, so the one factor the mock challenges with is a
+//! TOTP whose secret a test knows (from users.json or `/mfa/associate`) and computes codes for.
+
+use crate::util::random_alnum;
+use totp_rs::{Algorithm, Secret, TOTP};
+
+/// The `acr_values` URI that asks for a multi-factor login.
+pub const MFA_ACR: &str = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
+
+/// How long an `mfa_token` and a login waiting at the challenge live: 10 minutes, as Auth0.
+pub const MFA_TOKEN_SECS: i64 = 600;
+
+/// Whether `secret` is a base32 TOTP secret the mock can check codes against.
+pub fn valid_secret(secret: &str) -> bool {
+    Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .is_ok_and(|b| !b.is_empty())
+}
+
+/// Whether `code` is the current (or an adjacent step's) TOTP of `secret` at `now`.
+pub fn check_totp(secret: &str, code: &str, now: i64) -> bool {
+    let Ok(bytes) = Secret::Encoded(secret.to_string()).to_bytes() else {
+        return false;
+    };
+    let code = code.trim();
+    code.len() == 6
+        && TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes).check(code, now.max(0) as u64)
+}
+
+/// The TOTP of `secret` at `now`: what an authenticator app shows, for Rust tests.
+pub fn totp_now(secret: &str, now: i64) -> Option<String> {
+    let bytes = Secret::Encoded(secret.to_string()).to_bytes().ok()?;
+    Some(TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes).generate(now.max(0) as u64))
+}
+
+/// A new random TOTP secret (160 bits, base32), for an enrolment.
+pub fn new_secret() -> String {
+    let bytes: [u8; 20] = rand::random();
+    Secret::Raw(bytes.to_vec()).to_encoded().to_string()
+}
+
+/// A new recovery code: 24 characters, upper case, as Auth0's.
+pub fn new_recovery_code() -> String {
+    random_alnum(24).to_ascii_uppercase()
+}
+
+/// The `otpauth://` URI an authenticator app scans at enrolment.
+pub fn barcode_uri(issuer_host: &str, user: &str, secret: &str) -> String {
+    let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    format!(
+        "otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30",
+        enc(issuer_host),
+        enc(user),
+        enc(issuer_host)
+    )
+}
+
+/// Whether a `acr_values` request parameter asks for MFA.
+pub fn acr_asks_for_mfa(acr_values: Option<&str>) -> bool {
+    acr_values.is_some_and(|v| v.split(' ').any(|a| a == MFA_ACR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // RFC 6238's SHA-1 test secret ("12345678901234567890") in base32.
+    const RFC_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+    #[test]
+    fn the_rfc_6238_vector_is_accepted() {
+        // RFC 6238 appendix B: T = 59 gives 94287082; six digits keep the last six.
+        assert!(check_totp(RFC_SECRET, "287082", 59));
+    }
+
+    #[test]
+    fn a_code_one_step_old_is_still_accepted() {
+        let code = totp_now(RFC_SECRET, 1_000_000).unwrap();
+        assert!(check_totp(RFC_SECRET, &code, 1_000_030));
+    }
+
+    #[test]
+    fn a_code_two_steps_old_is_refused() {
+        let code = totp_now(RFC_SECRET, 1_000_000).unwrap();
+        assert!(!check_totp(RFC_SECRET, &code, 1_000_060));
+    }
+
+    #[test]
+    fn a_bad_secret_checks_nothing() {
+        assert!(!valid_secret("not base32!"));
+        assert!(!check_totp("not base32!", "123456", 0));
+    }
+
+    #[test]
+    fn a_new_secret_is_valid_base32() {
+        assert!(valid_secret(&new_secret()));
+    }
+
+    #[test]
+    fn recovery_codes_are_24_upper_case_characters() {
+        let c = new_recovery_code();
+        assert_eq!(c.len(), 24);
+        assert!(
+            c.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
+    }
+
+    #[test]
+    fn the_multi_factor_acr_is_recognised_among_others() {
+        assert!(acr_asks_for_mfa(Some(&format!("urn:x {MFA_ACR}"))));
+        assert!(!acr_asks_for_mfa(Some("urn:x")));
+    }
+}

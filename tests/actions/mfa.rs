@@ -1,0 +1,549 @@
+//! MFA: `api.multifactor.enable` (and `acr_values`) end a browser login at Universal Login's
+//! OTP challenge (or enrolment, for a user with no factor), and make the password grant answer
+//! `mfa_required` with an `mfa_token` that the MFA API and the `mfa-otp` / `mfa-recovery-code`
+//! grants complete. Alice has a TOTP factor with a known secret in the default users; bob has
+//! none.
+
+use crate::{Action, fixture};
+use auth0_mock::MockServer;
+use auth0_mock::mfa::totp_now;
+use reqwest::StatusCode;
+use reqwest::header::COOKIE;
+use serde_json::Value;
+
+use crate::support::*;
+
+const ALICE_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+const ALICE_RECOVERY: &str = "ALICERECOVERYCODE1234567";
+
+const ENABLE: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+  api.multifactor.enable('any');
+};"#;
+
+async fn start_mfa() -> (MockServer, tempfile::TempDir) {
+    let dir = fixture(&[Action::new("mfa", ENABLE)], &[]);
+    (start_with_fixtures(dir.path()).await, dir)
+}
+
+fn code_now(secret: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    totp_now(secret, now).unwrap()
+}
+
+/// POSTs an MFA screen's form.
+async fn post_screen(url: &str, cookie: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    client()
+        .post(url)
+        .header(COOKIE, cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Logs `user` in through the login page up to the MFA screen it is sent to.
+async fn to_the_screen(base: &str, user: &str, password: &str, extra: &str) -> BrowserLogin {
+    let http = client();
+    browser_login_at(base, &http, &authorize_url(base, extra), user, password).await
+}
+
+async fn id_token_of(base: &str, callback: &str) -> Value {
+    let code = query_of(callback)
+        .get("code")
+        .cloned()
+        .unwrap_or_else(|| panic!("no code in {callback}"));
+    let res = exchange(base, &client(), &code).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    id_claims(&res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_action_enabling_mfa_sends_an_enrolled_user_to_the_otp_challenge() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    assert!(
+        login
+            .callback
+            .starts_with(&format!("{base}/u/mfa-otp-challenge?state=")),
+        "{}",
+        login.callback
+    );
+    let page = client().get(&login.callback).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains("name=\"code\"") && html.contains("value=\"default\""));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_right_totp_completes_the_login_with_amr_mfa() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let code = code_now(ALICE_SECRET);
+    let res = post_screen(
+        &login.callback,
+        &login.cookie,
+        &[("code", &code), ("action", "default")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let id = id_token_of(&base, &location(&res, &base)).await;
+    assert_eq!(id["amr"], serde_json::json!(["mfa"]));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_wrong_code_shows_the_challenge_again_and_the_login_still_waits() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let wrong = post_screen(&login.callback, &login.cookie, &[("code", "000000")]).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("The code you entered is invalid")
+    );
+    let code = code_now(ALICE_SECRET);
+    let right = post_screen(&login.callback, &login.cookie, &[("code", &code)]).await;
+    assert!(location(&right, &base).starts_with(CALLBACK));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_recovery_code_completes_the_login_once() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let recovery = login
+        .callback
+        .replace("/u/mfa-otp-challenge", "/u/mfa-recovery-code-challenge");
+    let res = post_screen(&recovery, &login.cookie, &[("code", ALICE_RECOVERY)]).await;
+    assert!(query_of(&location(&res, &base)).contains_key("code"));
+    let again = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let recovery = again
+        .callback
+        .replace("/u/mfa-otp-challenge", "/u/mfa-recovery-code-challenge");
+    let reused = post_screen(&recovery, &again.cookie, &[("code", ALICE_RECOVERY)]).await;
+    assert_eq!(
+        reused.status(),
+        StatusCode::BAD_REQUEST,
+        "a used code is replaced"
+    );
+    server.shutdown().await;
+}
+
+/// The text of the element `id` on an HTML page.
+fn element(html: &str, id: &str) -> String {
+    let start = html
+        .find(&format!("id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no #{id} in {html}"))
+        + id.len()
+        + 6;
+    html[start..start + html[start..].find('<').unwrap()].to_string()
+}
+
+#[tokio::test]
+async fn a_user_without_a_factor_enrols_one_then_sees_the_recovery_code() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "bob@example.com", "bob-password", "").await;
+    assert!(
+        login.callback.contains("/u/mfa-otp-enrollment?state="),
+        "{}",
+        login.callback
+    );
+    let html = client()
+        .get(&login.callback)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let secret = element(&html, "totp-secret");
+    assert!(element(&html, "totp-uri").starts_with("otpauth://totp/"));
+    let res = post_screen(
+        &login.callback,
+        &login.cookie,
+        &[("code", &code_now(&secret))],
+    )
+    .await;
+    let page = res.text().await.unwrap();
+    let recovery = element(&page, "recovery-code");
+    assert_eq!(recovery.len(), 24);
+    let confirm = login
+        .callback
+        .replace("/u/mfa-otp-enrollment", "/u/mfa-recovery-code-enrollment");
+    let done = post_screen(&confirm, &login.cookie, &[("action", "default")]).await;
+    let id = id_token_of(&base, &location(&done, &base)).await;
+    assert_eq!(id["amr"], serde_json::json!(["mfa"]));
+    let next = to_the_screen(&base, "bob@example.com", "bob-password", "").await;
+    assert!(
+        next.callback.contains("/u/mfa-otp-challenge"),
+        "enrolled now: {}",
+        next.callback
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_recovery_code_screen_is_refused_before_the_new_factor_is_confirmed() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "bob@example.com", "bob-password", "").await;
+    let confirm = login
+        .callback
+        .replace("/u/mfa-otp-enrollment", "/u/mfa-recovery-code-enrollment");
+    let res = post_screen(&confirm, &login.cookie, &[("action", "default")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn acr_values_ask_for_mfa_without_any_action() {
+    let server = start().await;
+    let base = server.base_url();
+    let acr = format!("&acr_values={}", enc(auth0_mock::mfa::MFA_ACR));
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", &acr).await;
+    assert!(
+        login.callback.contains("/u/mfa-otp-challenge"),
+        "{}",
+        login.callback
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_session_that_passed_mfa_logs_in_silently_without_a_new_challenge() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let code = code_now(ALICE_SECRET);
+    post_screen(&login.callback, &login.cookie, &[("code", &code)]).await;
+    let silent = client()
+        .get(authorize_url(&base, "&prompt=none"))
+        .header(COOKIE, &login.cookie)
+        .send()
+        .await
+        .unwrap();
+    let q = query_of(&location(&silent, &base));
+    assert!(q.contains_key("code"), "{q:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_silent_login_that_needs_mfa_answers_interaction_required() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let silent = client()
+        .get(authorize_url(&base, "&prompt=none"))
+        .header(COOKIE, &login.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        query_of(&location(&silent, &base))["error"],
+        "interaction_required"
+    );
+    server.shutdown().await;
+}
+
+/// The web app's password grant for `user`: (status, body).
+async fn password_grant(base: &str, user: &str, password: &str) -> (StatusCode, Value) {
+    token(
+        base,
+        &[
+            ("grant_type", "password"),
+            ("client_id", WEB),
+            ("client_secret", WEB_SECRET),
+            ("username", user),
+            ("password", password),
+            ("scope", "openid offline_access"),
+            ("audience", API),
+        ],
+    )
+    .await
+}
+
+async fn mfa_token(base: &str) -> String {
+    let (status, body) = password_grant(base, "alice@example.com", "alice-password").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "mfa_required");
+    assert_eq!(
+        body["error_description"],
+        "Multifactor authentication required"
+    );
+    body["mfa_token"].as_str().unwrap().to_string()
+}
+
+async fn mfa_grant(
+    base: &str,
+    kind: &str,
+    token: &str,
+    field: (&str, &str),
+) -> (StatusCode, Value) {
+    let grant_type = format!("http://auth0.com/oauth/grant-type/{kind}");
+    self::token(
+        base,
+        &[
+            ("grant_type", grant_type.as_str()),
+            ("client_id", WEB),
+            ("client_secret", WEB_SECRET),
+            ("mfa_token", token),
+            field,
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_password_grant_answers_mfa_required_and_the_mfa_otp_grant_completes_it() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let code = code_now(ALICE_SECRET);
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        access_claims(&body)["sub"]
+            .as_str()
+            .unwrap()
+            .contains("alice")
+    );
+    assert!(body["refresh_token"].is_string());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_wrong_otp_is_invalid_grant_and_the_mfa_token_stays_usable() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", "000000")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error_description"], "Invalid otp_code.");
+    let code = code_now(ALICE_SECRET);
+    let (status, _) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_eq!(status, StatusCode::OK);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_used_mfa_token_is_refused_as_malformed() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let code = code_now(ALICE_SECRET);
+    mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(body["error_description"], "Malformed mfa_token");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_recovery_code_grant_answers_a_new_recovery_code() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let (status, body) = mfa_grant(
+        &base,
+        "mfa-recovery-code",
+        &token,
+        ("recovery_code", ALICE_RECOVERY),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let fresh = body["recovery_code"].as_str().unwrap();
+    assert_ne!(fresh, ALICE_RECOVERY);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_mfa_oob_grant_is_refused_saying_it_is_not_supported() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let (status, body) = mfa_grant(&base, "mfa-oob", &token, ("oob_code", "x")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("not supported by auth0-mock")
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn authenticators_lists_the_users_otp_and_recovery_code() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let list: Value = client()
+        .get(format!("{base}/mfa/authenticators"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let types: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["authenticator_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["otp", "recovery-code"]);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_user_without_a_factor_is_told_association_required_then_associates_one() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let (_, body) = password_grant(&base, "bob@example.com", "bob-password").await;
+    let token = body["mfa_token"].as_str().unwrap().to_string();
+    let challenge = client()
+        .post(format!("{base}/mfa/challenge"))
+        .form(&[
+            ("mfa_token", token.as_str()),
+            ("client_id", WEB),
+            ("client_secret", WEB_SECRET),
+            ("challenge_type", "otp"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(challenge.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        challenge.json::<Value>().await.unwrap()["error"],
+        "association_required"
+    );
+    let assoc: Value = client()
+        .post(format!("{base}/mfa/associate"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"client_id": WEB, "client_secret": WEB_SECRET, "authenticator_types": ["otp"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = assoc["secret"].as_str().unwrap();
+    assert!(
+        assoc["barcode_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
+    assert_eq!(assoc["recovery_codes"].as_array().unwrap().len(), 1);
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code_now(secret))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_enrolled_user_is_challenged_with_otp() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let res: Value = client()
+        .post(format!("{base}/mfa/challenge"))
+        .form(&[
+            ("mfa_token", token.as_str()),
+            ("client_id", WEB),
+            ("client_secret", WEB_SECRET),
+            ("challenge_type", "otp"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(res, serde_json::json!({"challenge_type": "otp"}));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn enable_duo_denies_the_login_saying_it_is_not_supported() {
+    const DUO: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+  api.multifactor.enable('duo');
+};"#;
+    let dir = fixture(&[Action::new("duo", DUO)], &[]);
+    let server = start_with_fixtures(dir.path()).await;
+    let (status, body) = alice_login(&server.base_url()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("not supported by auth0-mock"),
+        "{body}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn enable_none_turns_off_the_challenge_acr_values_asked_for() {
+    const NONE: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+  api.multifactor.enable('none');
+};"#;
+    let dir = fixture(&[Action::new("none", NONE)], &[]);
+    let server = start_with_fixtures(dir.path()).await;
+    let base = server.base_url();
+    let acr = format!("&acr_values={}", enc(auth0_mock::mfa::MFA_ACR));
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", &acr).await;
+    assert!(login.callback.starts_with(CALLBACK), "{}", login.callback);
+    server.shutdown().await;
+}
+
+/// A fixtures dir with the default tenant, no Action, and `guardianPolicies: {policies}`.
+fn with_policy(policies: &str) -> tempfile::TempDir {
+    let dir = fixture(&[], &[]);
+    let path = dir.path().join("tenant.yaml");
+    let mut yaml = std::fs::read_to_string(&path).unwrap();
+    yaml.push_str(&format!("guardianPolicies:\n  policies: {policies}\n"));
+    std::fs::write(path, yaml).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn the_all_applications_policy_asks_every_password_grant_for_mfa() {
+    let dir = with_policy("[all-applications]");
+    let server = start_with_fixtures(dir.path()).await;
+    let (status, body) =
+        password_grant(&server.base_url(), "alice@example.com", "alice-password").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "mfa_required");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unknown_mfa_policy_is_refused_at_startup() {
+    let dir = with_policy("[sometimes]");
+    let err = try_start_with_fixtures(dir.path()).await.err().unwrap();
+    assert!(err.contains("guardianPolicies.policies"), "{err}");
+}
+
+#[tokio::test]
+async fn a_totp_secret_that_is_not_base32_is_refused_at_startup() {
+    let dir = fixture(&[], &[]);
+    let path = dir.path().join("users.json");
+    let mut users: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    users[1]["mfa"] = serde_json::json!({"totp_secret": "not base32!"});
+    std::fs::write(&path, users.to_string()).unwrap();
+    let err = try_start_with_fixtures(dir.path()).await.err().unwrap();
+    assert!(err.contains("[1].mfa.totp_secret"), "{err}");
+}
