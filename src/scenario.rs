@@ -187,6 +187,7 @@ async fn user_tokens(
         scenario: Some(Arc::new(s.clone())),
         permissions: vec![],
         mfa: false,
+        organization: None,
     };
     mint::user_tokens(
         mock,

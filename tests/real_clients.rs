@@ -89,12 +89,17 @@ async fn start_mock_with_action(tls: bool, name: &str, secrets: &[(&str, &str)])
         action.secrets.insert((*k).into(), (*v).into());
     }
     tenant.post_login.push(action);
+    start_mock_with_tenant(tls, tenant).await
+}
+
+/// A mock serving `tenant`, loopback, free port.
+async fn start_mock_with_tenant(tls: bool, tenant: auth0_mock::tenant::Tenant) -> MockServer {
     let mut cfg = ServerConfig::for_tests();
     cfg.tls = tls;
     cfg.tenant = Some(tenant);
     MockServer::start(cfg)
         .await
-        .unwrap_or_else(|e| panic!("cannot start the mock with {name}: {e:?}"))
+        .unwrap_or_else(|e| panic!("cannot start the mock: {e:?}"))
 }
 
 /// MOCK_* variables every script reads.
@@ -365,6 +370,48 @@ async fn auth0_spa_js_passes_an_actions_totp_challenge_in_chromium() {
         ("SPA_SCENARIOS".to_string(), "M".to_string()),
     ];
     run_node("auth0-spa-js (MFA)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
+/// Organizations with auth0-spa-js in Chromium: `authorizationParams.organization` yields an ID
+/// token whose `org_id` spa-js checks and accepts, silent renewal keeps it, the access token's
+/// Hasura claims carry `x-hasura-org-id` (verified by the Hasura verifier of `auth0-mock
+/// hasura-verify`), and a user who is not a member comes back with `access_denied`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
+    let chromium = chromium();
+    let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
+    let org = serde_json::json!({
+        "id": "org_wonderland0000001", "name": "wonderland", "display_name": "Wonderland Ltd",
+        "members": [{"user": "auth0|alice", "roles": ["user"]}],
+    });
+    tenant
+        .organizations
+        .push(serde_json::from_value(org).expect("an organization"));
+    for c in &mut tenant.clients {
+        c.organization_usage = auth0_mock::tenant::OrganizationUsage::Allow;
+    }
+    if let Some(h) = tenant
+        .post_login
+        .iter_mut()
+        .find(|h| h.kind == "hasura-claims")
+    {
+        h.settings["session_variables"] = serde_json::json!({"x-hasura-org-id": "organization.id"});
+    }
+    let server = start_mock_with_tenant(false, tenant).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "N".to_string()),
+        (
+            "ORGANIZATION".to_string(),
+            "org_wonderland0000001".to_string(),
+        ),
+        (
+            "AUTH0_MOCK_BIN".to_string(),
+            env!("CARGO_BIN_EXE_auth0-mock").to_string(),
+        ),
+    ];
+    run_node("auth0-spa-js (organizations)", "spa.mjs", &server, extra).await;
     server.shutdown().await;
 }
 

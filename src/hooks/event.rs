@@ -45,6 +45,9 @@ pub struct Event {
     /// `event.authentication`: `{ methods: [{ name, timestamp }] }`.
     #[serde(skip_serializing_if = "Value::is_null")]
     pub authentication: Value,
+    /// `event.organization`: `{ id, name, display_name, metadata }` on an organization login.
+    #[serde(skip_serializing_if = "Value::is_null")]
+    pub organization: Value,
 }
 
 impl Default for Event {
@@ -69,6 +72,7 @@ impl Event {
             tenant: json!({ "id": "auth0-mock" }),
             session: Value::Null,
             authentication: json!({ "methods": [] }),
+            organization: Value::Null,
         }
     }
 
@@ -88,6 +92,7 @@ impl Event {
             tenant: json!({ "id": tenant_id }),
             session: Value::Null,
             authentication: Value::Null,
+            organization: Value::Null,
         }
     }
 
@@ -172,6 +177,7 @@ impl Event {
             "stats" => &self.stats,
             "tenant" => &self.tenant,
             "session" => &self.session,
+            "organization" => &self.organization,
             "secrets" => return lookup_value(&Value::Object(self.secrets.clone()), rest),
             _ => return None,
         };

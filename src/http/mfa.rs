@@ -6,7 +6,7 @@
 
 use super::client_auth::{Credentials, authenticate};
 use super::extract::{AppState, Body, JsonOrForm, bearer};
-use super::mfa_page::spend_recovery_code;
+use super::mfa_page::{recovery_code_matches, rotate_recovery_code};
 use super::params::Params;
 use crate::error::OAuthError;
 use crate::mfa;
@@ -64,6 +64,9 @@ pub(crate) async fn authenticators(
     if factors.recovery_code.is_some() {
         list.push(json!({"id": format!("recovery-code|dev_{}", &id[..16]), "authenticator_type": "recovery-code", "active": true}));
     }
+    if !factors.enrolled() && ticket.pending.is_some() {
+        list.push(json!({"id": format!("totp|dev_{}", &id[..16]), "authenticator_type": "otp", "active": false}));
+    }
     Ok(Json(Value::Array(list)))
 }
 
@@ -74,8 +77,9 @@ pub(crate) struct Associate {
     authenticator_types: Vec<String>,
 }
 
-/// `POST /mfa/associate` `{authenticator_types: ["otp"]}`: enrols a TOTP authenticator for a
-/// user with none, answering its secret, `otpauth://` URI and the recovery code.
+/// `POST /mfa/associate` `{authenticator_types: ["otp"]}`: offers a TOTP authenticator to a
+/// user with none, answering its secret, `otpauth://` URI and the recovery code; it becomes
+/// active (the user enrolled) when the `mfa-otp` grant passes with one of its codes.
 pub(crate) async fn associate(
     State(mock): State<AppState>,
     headers: HeaderMap,
@@ -95,13 +99,17 @@ pub(crate) async fn associate(
     let secret = mfa::new_secret();
     let recovery = mfa::new_recovery_code();
     let user = &ticket.grant.user;
-    let (s, r) = (secret.clone(), recovery.clone());
-    mock.store()
-        .change_mfa(&user.user_id, |f| {
-            f.totp_secret = Some(s);
-            f.recovery_code = Some(r);
-        })
-        .map_err(|_| malformed())?;
+    let pending = MfaFactors {
+        totp_secret: Some(secret.clone()),
+        recovery_code: Some(recovery.clone()),
+    };
+    let token = bearer(&headers).unwrap_or_default();
+    if !mock
+        .store()
+        .set_mfa_pending(token, pending, mock.clock().now())
+    {
+        return Err(malformed());
+    }
     let host = mock.issuer().trim_end_matches('/');
     let host = host.split("://").nth(1).unwrap_or(host);
     Ok(Json(json!({
@@ -132,7 +140,7 @@ pub(crate) async fn challenge(
             "The user has no authenticator for that challenge type (auth0-mock has otp only)",
         ));
     }
-    if !factors.enrolled() {
+    if !factors.enrolled() && ticket.pending.is_none() {
         return Err(OAuthError::new(
             StatusCode::BAD_REQUEST,
             "association_required",
@@ -169,25 +177,43 @@ pub(crate) fn grant(
     let recovery_code = match kind {
         MfaGrant::Otp => {
             let otp = params.require("otp")?;
-            let ok = factors
-                .totp_secret
-                .is_some_and(|s| mfa::check_totp(&s, otp, mock.clock().now()));
-            if !ok {
+            // An enrolled factor, else the one /mfa/associate offered with this token.
+            let enrolling = !factors.enrolled();
+            let secret = if enrolling {
+                ticket.pending.as_ref().and_then(|p| p.totp_secret.clone())
+            } else {
+                factors.totp_secret.clone()
+            };
+            if !secret.is_some_and(|s| mfa::check_totp(&s, otp, mock.clock().now())) {
                 return Err(OAuthError::invalid_grant("Invalid otp_code."));
             }
-            None
+            false
         }
         MfaGrant::RecoveryCode => {
             let code = params.require("recovery_code")?.trim().to_ascii_uppercase();
-            let fresh = spend_recovery_code(mock, &user_id, &code)
-                .ok_or_else(|| OAuthError::invalid_grant("MFA Authorization rejected."))?;
-            Some(fresh)
+            if !recovery_code_matches(mock, &user_id, &code) {
+                return Err(OAuthError::invalid_grant("MFA Authorization rejected."));
+            }
+            true
         }
     };
+    // Taken before anything about the user changes: a token spent meanwhile changes nothing.
     let ticket = mock
         .store()
         .take_mfa_ticket(token, mock.clock().now())
         .ok_or_else(malformed)?;
+    if let Some(p) = ticket.pending.clone().filter(|_| !factors.enrolled()) {
+        let _ = mock.store().change_mfa(&user_id, |f| {
+            if f.totp_secret.is_none() {
+                *f = p;
+            }
+        });
+    }
+    let recovery_code = if recovery_code {
+        rotate_recovery_code(mock, &user_id)
+    } else {
+        None
+    };
     tracing::info!(user = %user_id, client = %client.client_id, "second factor passed (MFA API)");
     let mut set = mint::user_tokens(
         mock,
@@ -206,9 +232,14 @@ pub(crate) fn grant(
 /// `mfa_token` standing for the settled login.
 pub(crate) fn required(mock: &Mock, grant: crate::login::grant::Grant) -> OAuthError {
     let now = mock.clock().now();
-    let token = mock
-        .store()
-        .issue_mfa_token(MfaTicket { grant }, now, mfa::MFA_TOKEN_SECS);
+    let token = mock.store().issue_mfa_token(
+        MfaTicket {
+            grant,
+            pending: None,
+        },
+        now,
+        mfa::MFA_TOKEN_SECS,
+    );
     OAuthError::new(
         StatusCode::FORBIDDEN,
         "mfa_required",

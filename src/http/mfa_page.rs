@@ -170,8 +170,11 @@ pub(crate) async fn submit_recovery(
     let (state, _, wait) = waiting(&mock, &params)?;
     let code = form.get("code").unwrap_or("").trim().to_ascii_uppercase();
     let user_id = &wait.grant.user.user_id;
-    if spend_recovery_code(&mock, user_id, &code).is_some() {
-        return pass(&mock, &state);
+    if recovery_code_matches(&mock, user_id, &code) {
+        // The login is taken first, so a code is never spent by a login that then fails.
+        let answer = pass(&mock, &state)?;
+        rotate_recovery_code(&mock, user_id);
+        return Ok(answer);
     }
     Ok(screen(
         StatusCode::BAD_REQUEST,
@@ -180,12 +183,18 @@ pub(crate) async fn submit_recovery(
     ))
 }
 
-/// Uses `code` if it is the user's recovery code, replacing it; the new code.
-pub(crate) fn spend_recovery_code(mock: &Mock, user_id: &str, code: &str) -> Option<String> {
-    let current = mock.store().user(user_id)?.mfa?.recovery_code?;
-    if code.is_empty() || !crate::util::constant_time_eq(&current, code) {
-        return None;
-    }
+/// Whether `code` is the user's recovery code.
+pub(crate) fn recovery_code_matches(mock: &Mock, user_id: &str, code: &str) -> bool {
+    let current = mock
+        .store()
+        .user(user_id)
+        .and_then(|u| u.mfa)
+        .and_then(|f| f.recovery_code);
+    current.is_some_and(|c| !code.is_empty() && crate::util::constant_time_eq(&c, code))
+}
+
+/// Replaces a used recovery code, as Auth0 does; the new code.
+pub(crate) fn rotate_recovery_code(mock: &Mock, user_id: &str) -> Option<String> {
     let fresh = mfa::new_recovery_code();
     let next = fresh.clone();
     mock.store()
@@ -243,6 +252,13 @@ pub(crate) async fn submit_enrollment(
     let Some(secret) = wait.new_secret.clone() else {
         return Err(super::authorize::unknown_transaction().into());
     };
+    // Enrolled meanwhile (another login, /mfa/associate): challenge, never overwrite.
+    if factors(&mock, &wait).enrolled() {
+        return Ok(super::reply::found(&format!(
+            "/u/mfa-otp-challenge?state={}",
+            urlencode(&state)
+        )));
+    }
     let code = form.get("code").unwrap_or("");
     if !mfa::check_totp(&secret, code, mock.clock().now()) {
         return Ok(screen(

@@ -202,6 +202,7 @@ async fn refresh(
         include_auth_time: false,
         transaction_id: crate::util::random_id(16),
         connection: None,
+        organization: record.organization.clone(),
     };
     let mut grant = login::run(mock, &record.user_id, input)
         .await
@@ -400,6 +401,7 @@ async fn credential_login(
         include_auth_time: false,
         transaction_id: crate::util::random_id(16),
         connection: connection.map(str::to_string),
+        organization: None,
     };
     let grant = match login::start(mock, user_id, input, login::Redirects::Never)
         .await

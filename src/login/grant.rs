@@ -38,4 +38,15 @@ pub struct Grant {
     /// The user passed a second-factor challenge in this login: the ID token says
     /// `amr: ["mfa"]`.
     pub mfa: bool,
+    /// The organization the user logged into: `org_id` (and `org_name`) in both tokens.
+    pub organization: Option<OrgClaims>,
+}
+
+/// What tokens say about an organization login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgClaims {
+    /// `org_id`.
+    pub id: String,
+    /// `org_name`, when the tenant allows organization names in the authentication API.
+    pub name: Option<String>,
 }

@@ -21,6 +21,8 @@ pub(crate) struct Settle {
     pub include_auth_time: bool,
     /// The request asked for a multi-factor login (`acr_values`).
     pub mfa_requested: bool,
+    /// The organization (id) logged into and the user's roles in it.
+    pub organization: Option<(String, Vec<String>)>,
 }
 
 /// A login waiting at a redirect Action's page.

@@ -37,6 +37,8 @@ pub struct AuthorizeRequest {
     pub query: Map<String, Value>,
     /// The transaction id (`event.transaction.id`), also the parked login's key.
     pub transaction_id: String,
+    /// The organization the request names, resolved to its id.
+    pub organization: Option<String>,
 }
 
 impl AuthorizeRequest {

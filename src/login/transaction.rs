@@ -42,6 +42,8 @@ pub(crate) struct LoginInput<'a> {
     pub transaction_id: String,
     /// Connection name used, when the request named one.
     pub connection: Option<String>,
+    /// The organization (id) the user logs into.
+    pub organization: Option<String>,
 }
 
 /// Why a login did not produce a grant.
@@ -155,7 +157,20 @@ pub(crate) async fn start(
         .or(tenant.default_connection().map(|c| c.name.clone()))
         .unwrap_or_default();
     let connection = tenant.connection(&connection_name);
+    let membership = match input.organization.as_deref() {
+        Some(id) => Some(organization_membership(
+            &tenant,
+            id,
+            &user.user_id,
+            &connection_name,
+        )?),
+        None => None,
+    };
     let mut event = user_event(&user, input.client, input.audience.as_deref());
+    if let Some((org, roles)) = &membership {
+        event.organization = org.to_event_json();
+        event.authorization = json!({ "roles": roles });
+    }
     event.connection = json!({
         "id": connection.and_then(|c| c.id.clone()).unwrap_or_default(),
         "name": connection_name,
@@ -196,6 +211,7 @@ pub(crate) async fn start(
         auth_time: input.auth_time,
         include_auth_time: input.include_auth_time,
         mfa_requested,
+        organization: membership.map(|(org, roles)| (org.id.clone(), roles)),
     };
     let http = mock.outbound().map_err(LoginError::Server)?;
     let pipeline = mock.pipeline();
@@ -311,6 +327,35 @@ fn conclude(
     })))
 }
 
+/// The organization `id` and the user's roles in it, or why they may not log into it: not a
+/// member (unless their connection assigns membership on login), or their connection is not
+/// one the organization enables.
+fn organization_membership<'t>(
+    tenant: &'t crate::tenant::Tenant,
+    id: &str,
+    user_id: &str,
+    connection: &str,
+) -> Result<(&'t crate::tenant::Organization, Vec<String>), LoginError> {
+    let org = tenant
+        .organizations
+        .iter()
+        .find(|o| o.id == id)
+        .ok_or_else(|| LoginError::Denied(format!("the organization {id} no longer exists")))?;
+    let enabled = org.connection(connection);
+    if !org.connections.is_empty() && enabled.is_none() {
+        return Err(LoginError::Denied(format!(
+            "the connection {connection} is not enabled for the {id} organization"
+        )));
+    }
+    match org.member(user_id) {
+        Some(m) => Ok((org, m.roles.clone())),
+        None if enabled.is_some_and(|c| c.assign_membership_on_login) => Ok((org, Vec::new())),
+        None => Err(LoginError::Denied(format!(
+            "user {user_id} is not part of the {id} organization"
+        ))),
+    }
+}
+
 /// Whether this login must pass a second factor: an Action's `api.multifactor.enable` decides
 /// (`none` turns it off), else `acr_values` or the tenant's policy. Refresh-token exchanges are
 /// never challenged, and a browser session that passed MFA is not challenged again.
@@ -351,7 +396,23 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
             .ok_or(LoginError::UnknownUser)?,
     };
     let audience = settle.audience.as_deref();
-    let mut scope = granted_scopes(&tenant, client, &user, audience, &settle.requested_scope);
+    // On an organization login, roles (and so scopes and permissions) are the membership's.
+    let rbac_user = match &settle.organization {
+        Some((_, roles)) => {
+            let mut u = user.clone();
+            u.roles = roles.clone();
+            u
+        }
+        None => user.clone(),
+    };
+    let user_for_rbac = &rbac_user;
+    let mut scope = granted_scopes(
+        &tenant,
+        client,
+        user_for_rbac,
+        audience,
+        &settle.requested_scope,
+    );
     for s in &effects.add_scopes {
         if !scope.contains(s) {
             scope.push(s.clone());
@@ -360,7 +421,7 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
     scope.retain(|s| !effects.remove_scopes.contains(s));
     let permissions = match audience.and_then(|a| tenant.api(a)) {
         Some(api) if api.dialect().has_permissions() => {
-            tenant.permissions_for(&user, &api.identifier)
+            tenant.permissions_for(user_for_rbac, &api.identifier)
         }
         _ => Vec::new(),
     };
@@ -387,6 +448,18 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
         scenario: mock.take_next_scenario(),
         permissions,
         mfa: false,
+        organization: settle.organization.as_ref().map(|(id, _)| {
+            let name = tenant
+                .organizations
+                .iter()
+                .find(|o| &o.id == id)
+                .filter(|_| tenant.organization_names)
+                .map(|o| o.name.clone());
+            crate::login::grant::OrgClaims {
+                id: id.clone(),
+                name,
+            }
+        }),
     })
 }
 

@@ -82,7 +82,18 @@ pub(crate) fn user_access(
     if dialect.has_permissions() {
         c.insert("permissions".into(), json!(grant.permissions));
     }
+    org_claims(&mut c, grant);
     (c, lifetime)
+}
+
+/// `org_id` (and `org_name`) of an organization login, in both tokens as Auth0 puts them.
+fn org_claims(c: &mut Claims, grant: &Grant) {
+    if let Some(org) = &grant.organization {
+        c.insert("org_id".into(), json!(org.id));
+        if let Some(name) = &org.name {
+            c.insert("org_name".into(), json!(name));
+        }
+    }
 }
 
 /// An ID token for a user grant, issued at `now`, living `lifetime` seconds. `access_token` and
@@ -109,6 +120,7 @@ pub(crate) fn id_token(
     if grant.mfa {
         c.insert("amr".into(), json!(["mfa"]));
     }
+    org_claims(&mut c, grant);
     if grant.include_auth_time {
         c.insert("auth_time".into(), json!(grant.auth_time));
     }
@@ -186,6 +198,7 @@ mod tests {
             scenario: None,
             permissions: vec!["read:x".into()],
             mfa: false,
+            organization: None,
         }
     }
 

@@ -128,6 +128,7 @@ pub(crate) fn user_tokens(
             audience: grant.audience.clone(),
             scope: grant.scope.clone(),
             sid: grant.sid.clone(),
+            organization: grant.organization.as_ref().map(|o| o.id.clone()),
         };
         let token = mock
             .store()

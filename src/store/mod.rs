@@ -188,6 +188,8 @@ impl SuspendedLogin {
 pub(crate) struct MfaTicket {
     /// The settled login.
     pub grant: Grant,
+    /// An authenticator `/mfa/associate` offered, active once a code of it passes.
+    pub pending: Option<crate::tenant::MfaFactors>,
 }
 
 /// An opaque access token (issued when no audience is requested), usable at `/userinfo` only.
@@ -653,6 +655,22 @@ impl Store {
     /// The login an `mfa_token` stands for, left in place (a wrong code may be retried).
     pub(crate) fn mfa_ticket(&self, token: &str, now: i64) -> Option<MfaTicket> {
         self.state.lock().mfa_tickets.get(token, now).cloned()
+    }
+
+    /// Keeps the authenticator `/mfa/associate` offered with the `mfa_token`.
+    pub(crate) fn set_mfa_pending(
+        &self,
+        token: &str,
+        pending: crate::tenant::MfaFactors,
+        now: i64,
+    ) -> bool {
+        match self.state.lock().mfa_tickets.get_mut(token, now) {
+            Some(t) => {
+                t.pending = Some(pending);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Spends an `mfa_token`: it serves one successful challenge.

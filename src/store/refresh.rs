@@ -26,6 +26,8 @@ pub struct RefreshGrant {
     pub scope: Vec<String>,
     /// Session id carried into new ID tokens.
     pub sid: Option<String>,
+    /// The organization of the login (`org_id`), kept by refreshes.
+    pub organization: Option<String>,
 }
 
 /// A refresh token that was accepted for an exchange.

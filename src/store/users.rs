@@ -294,6 +294,9 @@ impl Users {
         let mut updated: User = serde_json::from_value(Value::Object(fields))
             .map_err(|e| UserError::Invalid(e.to_string()))?;
         updated.updated_at = Some(stamp.to_string());
+        // Second factors are never serialised either, nor changed by a patch (Auth0 manages
+        // enrolments apart from the user): carry them over.
+        updated.mfa = current.mfa.clone();
         self.check(&updated, Some(index), &role_exists)?;
         self.list[index] = updated.clone();
         Ok(updated)

@@ -12,6 +12,7 @@
 use super::directory;
 use super::keywords::{DeploySettings, Keywords, LoadEnv};
 use super::model::*;
+use super::organization::{Organization, OrganizationRequireBehavior, OrganizationUsage};
 use super::parse::parse_yaml;
 use super::scenario::Scenario;
 use super::source::{EMBEDDED_SOURCE, FixtureSource};
@@ -30,6 +31,8 @@ struct TenantSettings {
     default_audience: Option<String>,
     #[serde(default)]
     allowed_logout_urls: Vec<String>,
+    #[serde(default)]
+    allow_organization_name_in_authentication_api: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +95,8 @@ struct TenantFile {
     email_templates: Vec<EmailTemplate>,
     #[serde(default, rename = "guardianPolicies")]
     guardian_policies: GuardianPolicies,
+    #[serde(default)]
+    organizations: Vec<Organization>,
 }
 
 /// `guardianPolicies:` of a Deploy CLI export.
@@ -494,9 +499,9 @@ fn build(
             }
         }
         if let Some(secret) = u.mfa.as_ref().and_then(|m| m.totp_secret.as_deref())
-            && totp_rs::Secret::Encoded(secret.to_string())
+            && !totp_rs::Secret::Encoded(secret.to_string())
                 .to_bytes()
-                .is_err()
+                .is_ok_and(|b| !b.is_empty())
         {
             return Err(FixtureError::invalid(
                 f,
@@ -597,6 +602,20 @@ fn build(
 
     let scenarios = load_scenarios(src)?;
 
+    let mut organizations = file.organizations;
+    resolve_organizations(&mut organizations, &users, &roles, &connections)
+        .map_err(|(path, reason)| FixtureError::invalid(&tenant_file, path, reason))?;
+    for c in &clients {
+        if c.organization_usage == OrganizationUsage::Require
+            && c.organization_require_behavior != OrganizationRequireBehavior::NoPrompt
+        {
+            warnings.push(format!(
+                "{tenant_file}: client '{}': organization_require_behavior {} is not supported by auth0-mock (no organization prompt screens): a request without organization is refused as with no_prompt",
+                c.name,
+                c.organization_require_behavior.as_str()
+            ));
+        }
+    }
     let tenant = Tenant {
         friendly_name: file
             .tenant
@@ -622,6 +641,8 @@ fn build(
             .guardian_policies
             .policy()
             .map_err(|e| FixtureError::invalid(&tenant_file, "guardianPolicies.policies", e))?,
+        organizations,
+        organization_names: file.tenant.allow_organization_name_in_authentication_api,
         scenarios,
         source: String::new(),
         load_warnings: Vec::new(),
@@ -882,4 +903,71 @@ fn expand(env: &LoadEnv, s: &str, file: &str, path: &str) -> Result<String, Fixt
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// Completes and checks the organizations as loaded: ids derived where absent, names lower
+/// case and unique, connections and roles that exist, members resolved from email to user id.
+/// The error is `(field path, reason)`.
+fn resolve_organizations(
+    orgs: &mut [Organization],
+    users: &[User],
+    roles: &[Role],
+    connections: &[Connection],
+) -> Result<(), (String, String)> {
+    for (i, o) in orgs.iter_mut().enumerate() {
+        let at = |f: &str| format!("organizations[{i}].{f}");
+        if o.name.is_empty() || o.name != o.name.to_ascii_lowercase() {
+            return Err((
+                at("name"),
+                "an organization name is lower case and not empty, as Auth0 requires".into(),
+            ));
+        }
+        if o.id.is_empty() {
+            o.id = derived_id("org_", &o.name);
+        } else if !o.id.starts_with("org_") {
+            return Err((
+                at("id"),
+                format!("'{}' is not an organization id (org_…)", o.id),
+            ));
+        }
+        for (j, c) in o.connections.iter().enumerate() {
+            if !connections.iter().any(|k| k.name == c.name) {
+                return Err((
+                    at(&format!("connections[{j}].name")),
+                    format!("unknown connection '{}'", c.name),
+                ));
+            }
+        }
+        for (j, m) in o.members.iter_mut().enumerate() {
+            let user = users
+                .iter()
+                .find(|u| u.user_id == m.user || u.email.as_deref() == Some(m.user.as_str()))
+                .ok_or_else(|| {
+                    (
+                        at(&format!("members[{j}].user")),
+                        format!("unknown user '{}'", m.user),
+                    )
+                })?;
+            m.user = user.user_id.clone();
+            if let Some(r) = m
+                .roles
+                .iter()
+                .find(|r| !roles.iter().any(|role| &role.name == *r))
+            {
+                return Err((
+                    at(&format!("members[{j}].roles")),
+                    format!("unknown role '{r}'"),
+                ));
+            }
+        }
+    }
+    for (i, o) in orgs.iter().enumerate() {
+        if orgs[..i].iter().any(|p| p.id == o.id || p.name == o.name) {
+            return Err((
+                format!("organizations[{i}]"),
+                format!("duplicate organization '{}'", o.name),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Tenant data types. They deserialize straight from fixture files (Auth0 field names) and are
 //! what the rest of the mock reads at request time.
 
+use super::organization::{Organization, OrganizationRequireBehavior, OrganizationUsage};
 use super::password_policy::{PasswordPolicy, PolicyLevel};
 
 use super::scenario::Scenario;
@@ -52,6 +53,11 @@ pub struct Tenant {
     pub email_templates: Vec<EmailTemplate>,
     /// When logins need a second factor (`guardianPolicies:` in Deploy CLI shape).
     pub mfa_policy: MfaPolicy,
+    /// Organizations.
+    pub organizations: Vec<Organization>,
+    /// `tenant.allow_organization_name_in_authentication_api`: `/authorize` takes an
+    /// organization's name, and tokens carry `org_name` too.
+    pub organization_names: bool,
     /// Named token scenarios.
     pub scenarios: Vec<Scenario>,
     /// Where this tenant came from ("embedded default tenant" or a directory), for messages.
@@ -123,6 +129,18 @@ impl Tenant {
             }
         }
         out
+    }
+
+    /// The organization `/authorize` names: by id (`org_…`), or by name (case-insensitive)
+    /// when the tenant allows names.
+    pub fn organization(&self, value: &str) -> Option<&Organization> {
+        let value = value.trim();
+        if value.starts_with("org_") {
+            self.organizations.iter().find(|o| o.id == value)
+        } else {
+            let lower = value.to_ascii_lowercase();
+            self.organizations.iter().find(|o| o.name == lower)
+        }
     }
 
     /// A role by its Management API id (`rol_…`).
@@ -351,6 +369,12 @@ pub struct Client {
     /// The application's metadata (`client_metadata`): `event.client.metadata` in Actions.
     #[serde(default)]
     pub client_metadata: Map<String, Value>,
+    /// How the client uses organizations (`deny`, `allow`, `require`).
+    #[serde(default)]
+    pub organization_usage: OrganizationUsage,
+    /// What a `require` client does without an organization.
+    #[serde(default)]
+    pub organization_require_behavior: OrganizationRequireBehavior,
     /// "Allow Cross-Origin Authentication": whether embedded login (auth0.js `login` and
     /// `passwordlessLogin` through `/co/authenticate`) may be used from the app's origins.
     #[serde(default)]

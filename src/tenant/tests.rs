@@ -451,3 +451,55 @@ fn a_resource_server_client_from_an_export_is_machine_to_machine() {
         [crate::protocol::GrantType::ClientCredentials]
     );
 }
+
+const ORG_YAML: &str = "roles:\n  - name: admin\norganizations:\n  - name: acme\n    display_name: Acme\n    members:\n      - user: a@b.c\n        roles: [admin]\n";
+
+#[test]
+fn an_organizations_member_given_by_email_is_resolved_to_the_user_id() {
+    let d = dir_with(ORG_YAML, Some(r#"[{"user_id":"a1","email":"a@b.c"}]"#));
+    let t = load_dir(d.path()).unwrap();
+    let org = &t.organizations[0];
+    assert!(org.id.starts_with("org_"), "{}", org.id);
+    assert_eq!(org.members[0].user, "auth0|a1");
+    assert_eq!(
+        t.organization(&org.id).map(|o| o.name.as_str()),
+        Some("acme")
+    );
+    assert_eq!(
+        t.organization("ACME").map(|o| o.id.as_str()),
+        Some(org.id.as_str())
+    );
+}
+
+#[test]
+fn an_organization_member_who_is_not_a_user_is_refused() {
+    let d = dir_with(ORG_YAML, Some(r#"[{"email":"z@b.c"}]"#));
+    let e = load_dir(d.path()).unwrap_err().to_string();
+    assert!(
+        e.contains("organizations[0].members[0].user") && e.contains("a@b.c"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_organization_name_in_upper_case_is_refused() {
+    let d = dir_with("organizations:\n  - name: Acme\n", None);
+    let e = load_dir(d.path()).unwrap_err().to_string();
+    assert!(e.contains("organizations[0].name"), "{e}");
+}
+
+#[test]
+fn an_organization_prompt_the_mock_cannot_show_is_a_load_warning() {
+    let d = dir_with(
+        "clients:\n  - name: App\n    organization_usage: require\n    organization_require_behavior: post_login_prompt\n",
+        None,
+    );
+    let t = load_dir(d.path()).unwrap();
+    assert!(
+        t.load_warnings
+            .iter()
+            .any(|w| w.contains("post_login_prompt") && w.contains("not supported")),
+        "{:?}",
+        t.load_warnings
+    );
+}

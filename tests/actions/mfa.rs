@@ -25,6 +25,23 @@ async fn start_mfa() -> (MockServer, tempfile::TempDir) {
     (start_with_fixtures(dir.path()).await, dir)
 }
 
+/// A code that is none of the previous, current or next step's: wrong for certain.
+fn wrong_code(secret: &str) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let near: Vec<String> = [-30, 0, 30, 60]
+        .iter()
+        .filter_map(|d| totp_now(secret, now + d))
+        .collect();
+    ["000000", "111111", "222222", "333333", "444444"]
+        .into_iter()
+        .find(|c| !near.iter().any(|n| n == c))
+        .unwrap()
+        .to_string()
+}
+
 fn code_now(secret: &str) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -101,7 +118,12 @@ async fn a_wrong_code_shows_the_challenge_again_and_the_login_still_waits() {
     let (server, _dir) = start_mfa().await;
     let base = server.base_url();
     let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
-    let wrong = post_screen(&login.callback, &login.cookie, &[("code", "000000")]).await;
+    let wrong = post_screen(
+        &login.callback,
+        &login.cookie,
+        &[("code", &wrong_code(ALICE_SECRET))],
+    )
+    .await;
     assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
     assert!(
         wrong
@@ -327,7 +349,8 @@ async fn a_wrong_otp_is_invalid_grant_and_the_mfa_token_stays_usable() {
     let (server, _dir) = start_mfa().await;
     let base = server.base_url();
     let token = mfa_token(&base).await;
-    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", "000000")).await;
+    let wrong = wrong_code(ALICE_SECRET);
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &wrong)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error_description"], "Invalid otp_code.");
     let code = code_now(ALICE_SECRET);
@@ -546,4 +569,73 @@ async fn a_totp_secret_that_is_not_base32_is_refused_at_startup() {
     std::fs::write(&path, users.to_string()).unwrap();
     let err = try_start_with_fixtures(dir.path()).await.err().unwrap();
     assert!(err.contains("[1].mfa.totp_secret"), "{err}");
+}
+
+#[tokio::test]
+async fn a_management_api_update_keeps_the_users_factor() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let res = management(&base)
+        .await
+        .patch(format!("{base}/api/v2/users/{}", enc("auth0|alice")))
+        .json(&serde_json::json!({"user_metadata": {"theme": "light"}, "mfa": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    assert!(
+        login.callback.contains("/u/mfa-otp-challenge"),
+        "still enrolled: {}",
+        login.callback
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_mfa_state_sent_to_continue_is_refused_and_the_login_still_waits() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let state = query_of(&login.callback)["state"].clone();
+    let res = post_screen(
+        &format!("{base}/continue"),
+        &login.cookie,
+        &[("state", &state)],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let code = code_now(ALICE_SECRET);
+    let right = post_screen(&login.callback, &login.cookie, &[("code", &code)]).await;
+    assert!(location(&right, &base).starts_with(CALLBACK));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_associated_authenticator_is_inactive_until_its_first_code_passes() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let (_, body) = password_grant(&base, "bob@example.com", "bob-password").await;
+    let token = body["mfa_token"].as_str().unwrap().to_string();
+    client()
+        .post(format!("{base}/mfa/associate"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"authenticator_types": ["otp"]}))
+        .send()
+        .await
+        .unwrap();
+    let list: Value = client()
+        .get(format!("{base}/mfa/authenticators"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list,
+        serde_json::json!([{"id": list[0]["id"], "authenticator_type": "otp", "active": false}])
+    );
+    server.shutdown().await;
 }

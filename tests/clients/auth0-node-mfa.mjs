@@ -6,7 +6,7 @@
 import { AuthenticationClient } from 'auth0';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { runner, mockEnv, TENANT, check, eq, rejection, http, totp } from './lib/common.mjs';
+import { runner, mockEnv, TENANT, check, eq, rejection, http, totp, wrongTotp } from './lib/common.mjs';
 
 const env = mockEnv();
 const r = runner('auth0 + openid-client (MFA)');
@@ -44,7 +44,7 @@ r.main(async () => {
   const config = await client.discovery(new URL(env.issuer), TENANT.web.clientId, TENANT.web.clientSecret);
 
   await r.step('genericGrantRequest(mfa-otp) with a wrong code rejects with invalid_grant "Invalid otp_code."', async () => {
-    const e = await rejection('mfa-otp grant', () => client.genericGrantRequest(config, MFA_OTP, { mfa_token: mfaToken, otp: '000000' }));
+    const e = await rejection('mfa-otp grant', () => client.genericGrantRequest(config, MFA_OTP, { mfa_token: mfaToken, otp: wrongTotp(alice.totpSecret) }));
     eq(e.error, 'invalid_grant', 'error', { e: String(e) });
     eq(e.error_description, 'Invalid otp_code.', 'error_description', { e: String(e) });
   });

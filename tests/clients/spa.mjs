@@ -45,6 +45,11 @@
 //      the OTP challenge -> a wrong code is refused on the page -> her TOTP (computed here) ->
 //      handleRedirectCallback: the ID token has amr ["mfa"]; getTokenSilently in the same
 //      session is not challenged again. Needs the mock started with that Action.
+//   N. organizations: loginWithRedirect({authorizationParams:{organization}}) -> alice (a member)
+//      -> handleRedirectCallback with the same organization: spa-js checks org_id and accepts;
+//      getTokenSilently({cacheMode:"off"}) keeps org_id; `auth0-mock hasura-verify` derives
+//      x-hasura-org-id from the access token; bob (not a member) comes back with access_denied.
+//      Needs ORGANIZATION, AUTH0_MOCK_BIN and the mock started with that organization.
 //   K. one-request logins: the session cookie from POST /__mock/login added to the browser
 //      context, then loginWithRedirect() comes back with a code and no login page; and a user
 //      armed with POST /__mock/login/next: the login page signs bob in without the form.
@@ -52,9 +57,11 @@
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..M; default A..F: G to M run as their own tests),
+//      SPA_SCENARIOS (optional: comma list of A..N; default A..F: G to N run as their own tests),
 //      PROFILE_SECRET (scenario L: the Action's secret).
 import http from 'node:http';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +70,7 @@ import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import {
   mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall, managementToken,
   STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, tokenRequest,
-  outboxCode, outboxMagicLink, totp,
+  outboxCode, outboxMagicLink, totp, wrongTotp,
 } from './lib/common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -1055,7 +1062,7 @@ async function scenarioM(browser, pageUrl) {
       check(await page.locator('input#code[name=code]').count() === 1, 'the challenge has no input#code', { html: (await page.content()).slice(0, 2000) });
     });
     await step('a wrong code is refused on the page', async () => {
-      await page.fill('#code', '000000');
+      await page.fill('#code', wrongTotp(alice.totpSecret));
       await page.click('button[name=action][value=default]');
       await page.waitForSelector('#error-element-code');
       eq(new URL(page.url()).pathname, '/u/mfa-otp-challenge', 'still on the challenge');
@@ -1074,6 +1081,62 @@ async function scenarioM(browser, pageUrl) {
       const token = await sdk(page, 'getTokenSilently({cacheMode:"off"})',
         () => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })));
       await verifyAccessToken(token, alice);
+    });
+  });
+}
+
+async function scenarioN(browser, pageUrl) {
+  const alice = TENANT.users.alice;
+  const organization = process.env.ORGANIZATION;
+  const opts = { authorizationParams: { organization } };
+  await scenario(browser, 'N: organizations (org_id checked by spa-js)', async ({ page, step, rec }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect({authorizationParams:{organization}}) -> alice -> callback', async () => {
+      await startLogin(page, opts);
+      const authReq = rec.requests.find((r) => new URL(r.url()).pathname === '/authorize');
+      eq(new URL(authReq.url()).searchParams.get('organization'), organization, '/authorize organization (sent by spa-js)');
+      await page.fill('#username', alice.email);
+      await page.fill('#password', alice.password);
+      await page.click('button[type=submit][name=action][value=default]');
+      await waitForCallback(page, pageUrl);
+    });
+    await step('handleRedirectCallback() with the same organization: spa-js accepts org_id', async () => {
+      const { user, claims } = await handleCallback(page, opts);
+      eq(user?.sub, alice.userId, 'getUser().sub', { user });
+      eq(claims.org_id, organization, 'ID token org_id', { claims });
+    });
+    const token = await step('getTokenSilently({cacheMode:"off"}) keeps org_id in the access token', async () => {
+      const t = await sdk(page, 'getTokenSilently({cacheMode:"off"})',
+        () => window.attempt(() => window.client.getTokenSilently({ cacheMode: 'off' })));
+      const payload = await verifyAccessToken(t, alice);
+      eq(payload.org_id, organization, 'access token org_id', { payload });
+      return t;
+    });
+    await step('auth0-mock hasura-verify derives x-hasura-org-id from the access token', async () => {
+      const secret = JSON.stringify({ jwk_url: env.jwksUrl, issuer: env.issuer, audience: TENANT.audience });
+      const { stdout } = await promisify(execFile)(process.env.AUTH0_MOCK_BIN, ['hasura-verify', '--secret', secret, '--token', token]);
+      const verdict = JSON.parse(stdout);
+      eq(verdict.session_variables['x-hasura-org-id'], organization, 'x-hasura-org-id', { verdict });
+      eq(verdict.session_variables['x-hasura-user-id'], alice.userId, 'x-hasura-user-id', { verdict });
+    });
+  });
+  await scenario(browser, 'N: organizations (a non-member is refused)', async ({ page, step }) => {
+    const bob = TENANT.users.bob;
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect({organization}) -> bob -> back with error=access_denied', async () => {
+      await startLogin(page, opts);
+      await page.fill('#username', bob.email);
+      await page.fill('#password', bob.password);
+      await page.click('button[type=submit][name=action][value=default]');
+      await page.waitForURL((u) => u.href.startsWith(pageUrl) && u.searchParams.has('error'), { timeout: STEP_TIMEOUT });
+      const u = new URL(page.url());
+      eq(u.searchParams.get('error'), 'access_denied', 'callback error');
+      check((u.searchParams.get('error_description') || '').includes('is not part of the'),
+        'error_description should say the user is not part of the organization', { callback: page.url() });
+    });
+    await step('handleRedirectCallback() rejects with access_denied', async () => {
+      const out = await page.evaluate((o) => window.attempt(() => window.makeClient(o).handleRedirectCallback()), opts);
+      check(!out.ok && out.error.error === 'access_denied', 'spa-js should reject with access_denied', { out });
     });
   });
 }
@@ -1104,6 +1167,7 @@ async function main() {
     if (only.includes('K')) await scenarioK(browser, pageUrl);
     if (only.includes('L')) await scenarioL(browser, pageUrl, server);
     if (only.includes('M')) await scenarioM(browser, pageUrl);
+    if (only.includes('N')) await scenarioN(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

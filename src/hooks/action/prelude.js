@@ -383,7 +383,7 @@
       };
       api.authentication = {};
       for (const m of ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser']) {
-        api.authentication[m] = unsupported(`api.authentication.${m}`, 'the mock has no multi-factor or account-linking flow');
+        api.authentication[m] = unsupported(`api.authentication.${m}`, 'no per-factor challenges or account linking: use api.multifactor.enable for a TOTP challenge');
       }
       api.session = {};
       for (const m of ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evaluateMetadata']) {

@@ -97,6 +97,7 @@ pub(crate) async fn complete(
         include_auth_time: req.max_age.is_some(),
         transaction_id: req.transaction_id.clone(),
         connection: req.connection().map(str::to_string),
+        organization: req.organization.clone(),
     };
     let redirects = if req.prompts(Prompt::None) {
         Redirects::Silent

@@ -30,9 +30,17 @@ pub(crate) async fn continue_login(
         .or_else(|| body.get("state"))
         .map(str::to_string)
         .ok_or_else(|| ErrorPage::new("invalid_request", "Missing required parameter: state"))?;
-    let suspended = mock
+    // Looked at before it is taken: an MFA screen's state sent here must not end that login.
+    let waiting_redirect = mock
         .store()
-        .take_suspended_login(&state, mock.clock().now())
+        .suspended_login(&state, mock.clock().now())
+        .is_some_and(|s| matches!(s.waiting, Waiting::Redirect(_)));
+    let suspended = waiting_redirect
+        .then(|| {
+            mock.store()
+                .take_suspended_login(&state, mock.clock().now())
+        })
+        .flatten()
         .ok_or_else(|| {
             ErrorPage::new(
                 "invalid_request",
@@ -53,7 +61,7 @@ pub(crate) async fn continue_login(
     let Waiting::Redirect(paused) = suspended.waiting else {
         return Err(ErrorPage::new(
             "invalid_request",
-            "Invalid state: this login waits for its second factor, not for a redirect Action",
+            "Invalid state: no redirect Action waits for it",
         )
         .into());
     };

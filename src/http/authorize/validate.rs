@@ -160,6 +160,7 @@ pub(crate) fn validate(
         })?),
         None => None,
     };
+    let organization = organization(tenant, client, p).map_err(|e| refuse(&reply, e))?;
     let mut query = Map::new();
     for key in KEPT_QUERY {
         if let Some(v) = p.get(key) {
@@ -182,8 +183,51 @@ pub(crate) fn validate(
         login_hint: p.get("login_hint").map(str::to_string),
         query,
         transaction_id: crate::util::random_id(18),
+        organization,
     };
     Ok((request, reply))
+}
+
+/// `organization` (and `invitation`) against the client's `organization_usage`: the
+/// organization's id, or Auth0's error for the callback.
+fn organization(
+    tenant: &Tenant,
+    client: &crate::tenant::Client,
+    p: &Params,
+) -> Result<Option<String>, OAuthError> {
+    use crate::tenant::OrganizationUsage;
+    if p.get("invitation").is_some() {
+        return Err(OAuthError::invalid_request(
+            "invitation is not supported by auth0-mock yet: log the invitee in with organization=<org_id>",
+        ));
+    }
+    let Some(value) = p.get("organization") else {
+        return match client.organization_usage {
+            OrganizationUsage::Require => Err(OAuthError::invalid_request(
+                "parameter organization is required for this client",
+            )),
+            _ => Ok(None),
+        };
+    };
+    if client.organization_usage == OrganizationUsage::Deny {
+        return Err(OAuthError::invalid_request(format!(
+            "the client '{}' does not allow organizations (organization_usage is deny)",
+            client.name
+        )));
+    }
+    if !value.trim().starts_with("org_") && !tenant.organization_names {
+        return Err(OAuthError::invalid_request(
+            "authorization request parameter organization must be an organization id",
+        ));
+    }
+    tenant
+        .organization(value)
+        .map(|o| Some(o.id.clone()))
+        .ok_or_else(|| {
+            OAuthError::invalid_request(format!(
+                "parameter organization is invalid: no organization '{value}'"
+            ))
+        })
 }
 
 /// `code_challenge` and `code_challenge_method`.

@@ -186,6 +186,9 @@ fn run_import(
             Some(old) => {
                 user.user_id = old.user_id;
                 user.created_at = old.created_at;
+                if user.mfa.is_none() {
+                    user.mfa = old.mfa;
+                }
                 store
                     .upsert_user(user, |r| tenant.has_role(r), now)
                     .map(|_| true)

@@ -152,6 +152,8 @@ async fn create(
 ) -> Result<(StatusCode, Json<Value>), ManagementError> {
     let tenant = mock.tenant();
     let mut user = body.user;
+    // Enrolments are not user fields in Auth0's API: a body cannot set a second factor.
+    user.mfa = None;
     if let Some(name) = &user.connection {
         let Some(connection) = tenant.connection(name) else {
             return Err(ManagementError::new(

@@ -7,6 +7,7 @@ fn grant(user: &str) -> Arc<RefreshGrant> {
         audience: None,
         scope: vec!["offline_access".into()],
         sid: None,
+        organization: None,
     })
 }
 

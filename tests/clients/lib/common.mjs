@@ -376,3 +376,9 @@ export function totp(base32Secret, ms = Date.now()) {
   const code = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(code).padStart(6, '0');
 }
+
+/** A six-digit code that is none of the adjacent steps' TOTPs of `base32Secret`: wrong for certain. */
+export function wrongTotp(base32Secret) {
+  const near = [-30_000, 0, 30_000, 60_000].map((d) => totp(base32Secret, Date.now() + d));
+  return ['000000', '111111', '222222', '333333', '444444'].find((c) => !near.includes(c));
+}

@@ -1,0 +1,121 @@
+//! Organizations (`organizations:` in Deploy CLI shape) and how a client uses them: B2B apps
+//! log users into an organization, and the tokens say which (`org_id`, `org_name`).
+//!
+//! Members and their organization roles are mock-only (`members:` on the organization), as
+//! Auth0 keeps memberships outside the export.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// An organization.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Organization {
+    /// `org_…`; derived from the name at load when absent, so tests can rely on it.
+    #[serde(default)]
+    pub id: String,
+    /// The name (lower case, as Auth0 requires; also accepted by `/authorize` when the tenant
+    /// allows names).
+    pub name: String,
+    /// Display name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// Branding (logo, colors), kept as given.
+    #[serde(default)]
+    pub branding: Value,
+    /// Metadata (`event.organization.metadata`).
+    #[serde(default)]
+    pub metadata: Map<String, Value>,
+    /// The connections enabled for it (by name).
+    #[serde(default)]
+    pub connections: Vec<OrgConnection>,
+    /// Mock-only: the members, by email or user id, with their organization roles.
+    #[serde(default)]
+    pub members: Vec<OrgMember>,
+}
+
+/// A connection enabled for an organization.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrgConnection {
+    /// The connection's name.
+    pub name: String,
+    /// Users of this connection become members at their first login into the organization.
+    #[serde(default)]
+    pub assign_membership_on_login: bool,
+    /// Accepted, shown as a button on Auth0's login page.
+    #[serde(default)]
+    pub show_as_button: Option<bool>,
+    /// Accepted: whether sign-up through this organization is open.
+    #[serde(default)]
+    pub is_signup_enabled: Option<bool>,
+}
+
+/// A member of an organization (mock-only).
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrgMember {
+    /// The user, by email or user id (resolved to the id at load).
+    pub user: String,
+    /// Role names within the organization (tenant roles).
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+impl Organization {
+    /// `event.organization`, as Actions see it.
+    pub fn to_event_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "display_name": self.display_name.clone().unwrap_or_else(|| self.name.clone()),
+            "metadata": self.metadata,
+        })
+    }
+
+    /// The member entry of `user_id`, if they are one.
+    pub fn member(&self, user_id: &str) -> Option<&OrgMember> {
+        self.members.iter().find(|m| m.user == user_id)
+    }
+
+    /// The enabled connection `name`, if enabled.
+    pub fn connection(&self, name: &str) -> Option<&OrgConnection> {
+        self.connections.iter().find(|c| c.name == name)
+    }
+}
+
+/// A client's `organization_usage`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrganizationUsage {
+    /// No organization logins (Auth0's default).
+    #[default]
+    Deny,
+    /// With or without an organization.
+    Allow,
+    /// Only into an organization.
+    Require,
+}
+
+/// A client's `organization_require_behavior`, for `require` clients sent no organization.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrganizationRequireBehavior {
+    /// Refuse the request (Auth0's default).
+    #[default]
+    NoPrompt,
+    /// Ask for the organization before the credentials (not served by the mock: refused as
+    /// `no_prompt`, with a startup warning).
+    PreLoginPrompt,
+    /// Ask after the credentials (not served by the mock: refused as `no_prompt`, with a
+    /// startup warning).
+    PostLoginPrompt,
+}
+
+impl OrganizationRequireBehavior {
+    /// The value as Auth0 spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoPrompt => "no_prompt",
+            Self::PreLoginPrompt => "pre_login_prompt",
+            Self::PostLoginPrompt => "post_login_prompt",
+        }
+    }
+}
