@@ -415,6 +415,26 @@ async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
     server.shutdown().await;
 }
 
+/// A social connection with auth0-spa-js in Chromium: `connection=google-oauth2` goes to the
+/// mock's provider page, a first login creates `google-oauth2|<21 digits>`, and a later one
+/// through the login page's "Continue with Google" reuses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_logs_in_with_google_through_the_mock_provider_in_chromium() {
+    let chromium = chromium();
+    let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
+    let google = serde_json::json!({"name": "google-oauth2", "strategy": "google-oauth2"});
+    tenant
+        .connections
+        .push(serde_json::from_value(google).expect("a connection"));
+    let server = start_mock_with_tenant(false, tenant).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "O".to_string()),
+    ];
+    run_node("auth0-spa-js (social)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
 /// MFA over the back channel: node-auth0's password grant against the same Action gets
 /// `mfa_required` with an `mfa_token`; the MFA API lists and challenges the authenticator, and
 /// openid-client finishes with the `mfa-otp` grant (a wrong code, then the right one, then the

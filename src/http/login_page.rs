@@ -6,7 +6,7 @@
 
 use super::authorize::{transaction_id, unknown_transaction};
 use super::extract::{AppState, Body, Page, PeerIp, Query};
-use super::pages::{ListedUser, login_page};
+use super::pages::{ListedUser, OtherWays, login_page};
 use super::reply::{unframeable, urlencode};
 use super::session;
 use super::signup_page::signup_connection;
@@ -54,6 +54,19 @@ fn render(
     let action = format!("/u/login?state={}", urlencode(txid));
     let signup =
         signup_connection(mock, &parked).map(|_| format!("/u/signup?state={}", urlencode(txid)));
+    let client = tenant.client(&parked.client_id);
+    let social: Vec<(String, String, String)> = tenant
+        .connections
+        .iter()
+        .filter(|c| c.is_social() && client.is_some_and(|k| c.enabled_for(k)))
+        .map(|c| {
+            (
+                c.name.clone(),
+                c.provider_label().to_string(),
+                super::authorize::provider_path(&c.name, txid),
+            )
+        })
+        .collect();
     Ok(login_page(
         &action,
         &client_name,
@@ -61,7 +74,10 @@ fn render(
         &prefill,
         error,
         &users,
-        signup.as_deref(),
+        &OtherWays {
+            signup: signup.as_deref(),
+            social: &social,
+        },
     ))
 }
 

@@ -31,6 +31,7 @@ mod revoke;
 mod session;
 mod session_link;
 mod signup_page;
+mod social;
 mod token;
 mod token_debugger;
 mod trust;
@@ -104,6 +105,10 @@ pub(crate) fn router(mock: AppState) -> Router {
         .route(
             "/u/mfa-recovery-code-enrollment",
             post(mfa_page::confirm_enrollment),
+        )
+        .route(
+            "/mock-provider/{connection}",
+            get(social::show).post(social::submit),
         )
         .route("/mfa/authenticators", get(mfa::authenticators))
         .route("/mfa/challenge", post(mfa::challenge))

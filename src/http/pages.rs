@@ -34,6 +34,14 @@ pub(crate) fn page(title: &str, body: &str) -> String {
     )
 }
 
+/// The login page's other ways in besides the password form.
+pub struct OtherWays<'a> {
+    /// The sign-up link, where sign-up is open.
+    pub signup: Option<&'a str>,
+    /// "Continue with …" buttons: (connection, provider label, link).
+    pub social: &'a [(String, String, String)],
+}
+
 /// A user shown in the one-click list of the login page.
 pub struct ListedUser {
     /// Login name (email or username).
@@ -53,8 +61,21 @@ pub fn login_page(
     prefill: &str,
     error: Option<&str>,
     users: &[ListedUser],
-    signup_href: Option<&str>,
+    links: &OtherWays<'_>,
 ) -> String {
+    let signup_href = links.signup;
+    let social: String = links
+        .social
+        .iter()
+        .map(|(name, label, href)| {
+            format!(
+                "<p class=\"switch\"><a class=\"social\" id=\"social-{id}\" data-connection=\"{id}\" href=\"{href}\">Continue with {label}</a></p>",
+                id = attr(name),
+                href = attr(href),
+                label = text(label),
+            )
+        })
+        .collect();
     let error_html = error
         .map(|e| {
             format!(
@@ -98,7 +119,7 @@ pub fn login_page(
          <input type=\"text\" id=\"username\" name=\"username\" value=\"{prefill}\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required autofocus>\
          <label for=\"password\">Password</label>\
          <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>{signup}{list}\
+         <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>{social}{signup}{list}\
          <footer>auth0-mock &middot; offline test tenant &middot; never use these credentials in production</footer>",
         tenant = text(tenant_name),
         client = text(client_name),
@@ -179,9 +200,19 @@ mod tests {
                 name: "Alice".into(),
                 roles: vec!["user".into()],
             }],
-            Some("/u/signup?state=x"),
+            &OtherWays {
+                signup: Some("/u/signup?state=x"),
+                social: &[(
+                    "google-oauth2".into(),
+                    "Google".into(),
+                    "/mock-provider/google-oauth2?state=x".into(),
+                )],
+            },
         );
         assert!(html.contains("id=\"username\" name=\"username\""));
+        assert!(
+            html.contains("id=\"social-google-oauth2\"") && html.contains("Continue with Google")
+        );
         assert!(html.contains("id=\"password\" name=\"password\""));
         assert!(
             html.contains("type=\"submit\" class=\"primary\" name=\"action\" value=\"default\"")

@@ -204,6 +204,7 @@ pub(crate) async fn sign_up(mock: &Mock, req: SignUp) -> Result<User, SignUpErro
         updated_at: None,
         last_password_reset: None,
         mfa: None,
+        identities: Vec::new(),
     };
     let transaction = match &req.via {
         SignUpVia::Api => None,

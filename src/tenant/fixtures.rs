@@ -279,6 +279,7 @@ fn build(
             strategy: "auth0".into(),
             id: None,
             options: Default::default(),
+            enabled_clients: None,
         });
     }
     for c in connections.iter_mut().filter(|c| c.id.is_none()) {
@@ -484,7 +485,7 @@ fn build(
                 "a user needs an email or a username",
             ));
         }
-        if u.user_id.is_empty() {
+        if u.user_id.is_empty() && u.identities.is_empty() {
             let login = u.email.clone().or(u.username.clone()).unwrap_or_default();
             u.user_id = crate::util::short_hash(&login);
         }

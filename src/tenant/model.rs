@@ -702,9 +702,47 @@ pub struct Connection {
     /// Auth0's `options` (the sign-up and password rules of a database connection).
     #[serde(default)]
     pub options: ConnectionOptions,
+    /// The applications (by name or client id) that may use it; absent, every one.
+    #[serde(default)]
+    pub enabled_clients: Option<Vec<String>>,
 }
 
+/// The social (and generic OAuth2) strategies the mock plays the provider for.
+pub const SOCIAL_STRATEGIES: &[&str] = &[
+    "google-oauth2",
+    "github",
+    "apple",
+    "windowslive",
+    "facebook",
+    "oauth2",
+];
+
 impl Connection {
+    /// Whether users arrive through an upstream provider ("Continue with Google").
+    pub fn is_social(&self) -> bool {
+        SOCIAL_STRATEGIES.contains(&self.strategy.as_str())
+    }
+
+    /// The provider's name on the login page's button.
+    pub fn provider_label(&self) -> &str {
+        match self.strategy.as_str() {
+            "google-oauth2" => "Google",
+            "github" => "GitHub",
+            "apple" => "Apple",
+            "windowslive" => "Microsoft Account",
+            "facebook" => "Facebook",
+            _ => &self.name,
+        }
+    }
+
+    /// Whether the application may use this connection (`enabled_clients`, by name or id).
+    pub fn enabled_for(&self, client: &Client) -> bool {
+        self.enabled_clients.as_ref().is_none_or(|list| {
+            list.iter()
+                .any(|c| c == &client.name || c == &client.client_id)
+        })
+    }
+
     /// Whether users sign up and log in with a password here (`strategy: auth0`).
     pub fn is_database(&self) -> bool {
         self.strategy == "auth0"
@@ -955,6 +993,10 @@ pub struct User {
     /// When the password was last reset or changed, RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_password_reset: Option<String>,
+    /// `identities` of a bulk-import record: a user with no `user_id` takes
+    /// `<provider>|<user_id>` and the connection of the first (as Auth0's social users).
+    #[serde(default, skip_serializing)]
+    pub identities: Vec<Value>,
     /// Mock-only: enrolled second factors. Never shown (not in `event.user`, not in the
     /// Management API), as Auth0 never shows a factor's secret.
     #[serde(default, skip_serializing)]
@@ -1031,7 +1073,7 @@ impl User {
                     "provider": provider,
                     "user_id": id,
                     "connection": self.connection.as_deref().unwrap_or("Username-Password-Authentication"),
-                    "isSocial": false,
+                    "isSocial": SOCIAL_STRATEGIES.contains(&provider),
                 }]),
             );
         }
@@ -1053,6 +1095,25 @@ impl User {
 
     /// Fills Auth0's derived defaults: `auth0|` prefix, name, nickname, picture.
     pub fn normalize(&mut self, now: i64) {
+        if self.user_id.is_empty()
+            && let Some(first) = self.identities.first()
+            && let (Some(provider), Some(id)) = (
+                first.get("provider").and_then(Value::as_str),
+                first.get("user_id").and_then(|v| match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                }),
+            )
+        {
+            self.user_id = format!("{provider}|{id}");
+            if self.connection.is_none() {
+                self.connection = first
+                    .get("connection")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+            }
+        }
         if !self.user_id.contains('|') && !self.user_id.is_empty() {
             self.user_id = format!("auth0|{}", self.user_id);
         }

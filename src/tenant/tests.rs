@@ -503,3 +503,18 @@ fn an_organization_prompt_the_mock_cannot_show_is_a_load_warning() {
         t.load_warnings
     );
 }
+
+#[test]
+fn a_bulk_import_user_with_a_social_identity_takes_its_id_and_connection() {
+    let d = dir_with(
+        "connections:\n  - name: google-oauth2\n    strategy: google-oauth2\n",
+        Some(
+            r#"[{"email":"g@x.test","identities":[{"provider":"google-oauth2","user_id":"104","connection":"google-oauth2","isSocial":true}]}]"#,
+        ),
+    );
+    let t = load_dir(d.path()).unwrap();
+    let u = &t.users[0];
+    assert_eq!(u.user_id, "google-oauth2|104");
+    assert_eq!(u.connection.as_deref(), Some("google-oauth2"));
+    assert_eq!(u.to_auth0_json()["identities"][0]["isSocial"], true);
+}

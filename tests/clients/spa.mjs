@@ -50,6 +50,10 @@
 //      getTokenSilently({cacheMode:"off"}) keeps org_id; `auth0-mock hasura-verify` derives
 //      x-hasura-org-id from the access token; bob (not a member) comes back with access_denied.
 //      Needs ORGANIZATION, AUTH0_MOCK_BIN and the mock started with that organization.
+//   O. social: loginWithRedirect({authorizationParams:{connection:'google-oauth2'}}) -> the mock's
+//      stand-in provider page -> a new email and name -> getUser() is google-oauth2|<21 digits>;
+//      then, in a fresh browser, the login page's "Continue with Google" -> the same account
+//      picked from the provider page -> the same user. Needs the mock with that connection.
 //   K. one-request logins: the session cookie from POST /__mock/login added to the browser
 //      context, then loginWithRedirect() comes back with a code and no login page; and a user
 //      armed with POST /__mock/login/next: the login page signs bob in without the form.
@@ -57,7 +61,7 @@
 // Env: MOCK_BASE_URL (http://localhost:PORT), MOCK_ISSUER (optional),
 //      CHROMIUM_PATH (default /usr/bin/chromium),
 //      SCREENSHOT_PATH (optional: PNG of the mock login page),
-//      SPA_SCENARIOS (optional: comma list of A..N; default A..F: G to N run as their own tests),
+//      SPA_SCENARIOS (optional: comma list of A..O; default A..F: G to O run as their own tests),
 //      PROFILE_SECRET (scenario L: the Action's secret).
 import http from 'node:http';
 import { execFile } from 'node:child_process';
@@ -1141,6 +1145,49 @@ async function scenarioN(browser, pageUrl) {
   });
 }
 
+async function scenarioO(browser, pageUrl) {
+  const email = uniqueEmail('social');
+  let sub;
+  await scenario(browser, 'O: social login (first time: a new Google user)', async ({ page, step }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect({connection:"google-oauth2"}) -> the provider page', async () => {
+      await page.evaluate(() => { window.makeClient({ authorizationParams: { connection: 'google-oauth2' } }).loginWithRedirect(); });
+      await page.waitForURL((u) => u.pathname === '/mock-provider/google-oauth2', { timeout: STEP_TIMEOUT });
+      check((await page.textContent('h1')).includes('Google'), 'the provider page names Google');
+    });
+    await step('a new email and name -> back on the SPA with ?code&state', async () => {
+      await page.fill('#email', email);
+      await page.fill('#name', 'Dana Scully');
+      await page.click('button[name=action][value=default]');
+      await waitForCallback(page, pageUrl);
+    });
+    await step('handleRedirectCallback() + getUser() is a google-oauth2|<21 digits> user', async () => {
+      const { user } = await handleCallback(page);
+      check(/^google-oauth2\|\d{21}$/.test(user?.sub ?? ''), `getUser().sub should be google-oauth2|<21 digits>, got ${user?.sub}`, { user });
+      eq(user.email, email, 'getUser().email', { user });
+      eq(user.email_verified, true, 'getUser().email_verified', { user });
+      eq(user.given_name, 'Dana', 'getUser().given_name', { user });
+      sub = user.sub;
+    });
+  });
+  await scenario(browser, 'O: social login (again: the same user, through the login page)', async ({ page, step }) => {
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect() -> the login page\'s "Continue with Google"', async () => {
+      await startLogin(page);
+      await page.click('#social-google-oauth2');
+      await page.waitForURL((u) => u.pathname === '/mock-provider/google-oauth2', { timeout: STEP_TIMEOUT });
+    });
+    await step('pick the account the provider knows -> callback', async () => {
+      await page.click(`button.user-login[data-email="${email}"]`);
+      await waitForCallback(page, pageUrl);
+    });
+    await step('getUser() is the user the first login created', async () => {
+      const { user } = await handleCallback(page);
+      eq(user?.sub, sub, 'getUser().sub', { user });
+    });
+  });
+}
+
 async function main() {
   check(env.baseUrl.startsWith('http://localhost:'), `MOCK_BASE_URL must be http://localhost:PORT (same site as the SPA), got ${env.baseUrl}`);
   check(fs.existsSync(chromiumPath), `Chromium not found at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`);
@@ -1168,6 +1215,7 @@ async function main() {
     if (only.includes('L')) await scenarioL(browser, pageUrl, server);
     if (only.includes('M')) await scenarioM(browser, pageUrl);
     if (only.includes('N')) await scenarioN(browser, pageUrl);
+    if (only.includes('O')) await scenarioO(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

@@ -23,6 +23,7 @@ mod password;
 mod refresh;
 mod revoke;
 mod silent_auth;
+mod social;
 mod tls;
 mod token_errors;
 mod userinfo;

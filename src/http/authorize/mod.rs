@@ -42,6 +42,16 @@ pub(crate) fn unknown_transaction() -> ErrorPage {
     )
 }
 
+/// Where the login page and `/authorize` send the browser for a social connection: the mock's
+/// stand-in for the provider (`http::social`).
+pub(crate) fn provider_path(connection: &str, txid: &str) -> String {
+    format!(
+        "/mock-provider/{}?state={}",
+        urlencode(connection),
+        urlencode(txid)
+    )
+}
+
 /// The parked login a login screen's `?state=` names (its transaction id).
 pub(crate) fn transaction_id(params: &crate::http::params::Params) -> Result<String, ErrorPage> {
     params
@@ -91,10 +101,15 @@ pub(crate) async fn authorize(
         }
         // `screen_hint=signup` opens the sign-up page, and a passwordless connection its own
         // screens, as Universal Login does.
-        let passwordless = req
+        let named = req
             .connection()
-            .and_then(|c| mock.tenant().connection(c).and_then(|c| c.passwordless()))
-            .is_some();
+            .and_then(|c| mock.tenant().connection(c).cloned());
+        let passwordless = named.as_ref().and_then(|c| c.passwordless()).is_some();
+        if let Some(c) = named.as_ref().filter(|c| c.is_social()) {
+            let location = provider_path(&c.name, &req.transaction_id);
+            mock.store().park_login(req, now, PARKED_SECS);
+            return Ok(found(&location));
+        }
         let screen = if passwordless {
             "login/passwordless"
         } else if req.query.get("screen_hint").and_then(|v| v.as_str()) == Some("signup") {
