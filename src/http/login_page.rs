@@ -38,7 +38,15 @@ fn render(
         .unwrap_or_default();
     let users: Vec<ListedUser> = mock
         .store()
-        .users_where(|u| !u.blocked)
+        // Social users sign in at their provider's page, not with this list's "pick".
+        .users_where(|u| {
+            !u.blocked
+                && !u
+                    .connection
+                    .as_deref()
+                    .and_then(|c| tenant.connection(c))
+                    .is_some_and(|c| c.is_social())
+        })
         .into_iter()
         .map(|u| ListedUser {
             login: u.login_name().to_string(),

@@ -138,7 +138,13 @@ pub(crate) async fn submit(
     if !email.contains('@') || email.len() > 254 {
         return Ok(again("Enter a valid email address."));
     }
-    let user = match mock.store().find_user_in(&email, &c.name) {
+    // Only this connection's own users: in a tenant whose default connection is this one,
+    // users naming no connection would otherwise count as Google's.
+    let known = mock
+        .store()
+        .find_user_in(&email, &c.name)
+        .filter(|u| u.connection.as_deref() == Some(c.name.as_str()));
+    let user = match known {
         Some(u) => u,
         None => match create(&mock, &c, &email, form.get("name")) {
             Ok(u) => u,

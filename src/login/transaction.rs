@@ -150,11 +150,13 @@ pub(crate) async fn start(
         .store()
         .begin_login(user_id, flow.counts_as_login(), mock.clock().now())
         .map_err(refusal)?;
-    let connection_name = input
+    // The connection the user belongs to, not the one the request named: a database user's
+    // session must not pass for a Google login (the organization checks depend on it).
+    let connection_name = user
         .connection
         .clone()
-        .or(user.connection.clone())
         .or(tenant.default_connection().map(|c| c.name.clone()))
+        .or(input.connection.clone())
         .unwrap_or_default();
     let connection = tenant.connection(&connection_name);
     let membership = match input.organization.as_deref() {

@@ -490,6 +490,13 @@ fn build(
             u.user_id = crate::util::short_hash(&login);
         }
         u.normalize(now);
+        if u.user_id.is_empty() {
+            return Err(FixtureError::invalid(
+                f,
+                here("identities[0]"),
+                "an identity needs provider and user_id (or give the user a user_id)",
+            ));
+        }
         for r in &u.roles {
             if !roles.iter().any(|role| &role.name == r) {
                 return Err(FixtureError::invalid(
@@ -940,9 +947,27 @@ fn resolve_organizations(
             }
         }
         for (j, m) in o.members.iter_mut().enumerate() {
+            let by_email: Vec<&User> = users
+                .iter()
+                .filter(|u| {
+                    u.email
+                        .as_deref()
+                        .is_some_and(|e| e.eq_ignore_ascii_case(&m.user))
+                })
+                .collect();
+            if by_email.len() > 1 {
+                return Err((
+                    at(&format!("members[{j}].user")),
+                    format!(
+                        "'{}' is the email of several users (of different connections): give the user_id",
+                        m.user
+                    ),
+                ));
+            }
             let user = users
                 .iter()
-                .find(|u| u.user_id == m.user || u.email.as_deref() == Some(m.user.as_str()))
+                .find(|u| u.user_id == m.user)
+                .or(by_email.first().copied())
                 .ok_or_else(|| {
                     (
                         at(&format!("members[{j}].user")),

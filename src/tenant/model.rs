@@ -1108,10 +1108,14 @@ impl User {
         {
             self.user_id = format!("{provider}|{id}");
             if self.connection.is_none() {
-                self.connection = first
-                    .get("connection")
-                    .and_then(Value::as_str)
-                    .map(str::to_string);
+                // Auth0 names a social connection after its strategy by default.
+                self.connection = Some(
+                    first
+                        .get("connection")
+                        .and_then(Value::as_str)
+                        .unwrap_or(provider)
+                        .to_string(),
+                );
             }
         }
         if !self.user_id.contains('|') && !self.user_id.is_empty() {

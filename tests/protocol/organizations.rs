@@ -173,6 +173,10 @@ async fn a_client_that_denies_organizations_refuses_one() {
     let server = serve(tenant(OrganizationUsage::Deny, wonderland(json!({})))).await;
     let q = refused(&server.base_url(), &format!("&organization={ORG}")).await;
     assert_eq!(q["error"], "invalid_request");
+    assert!(
+        q["error_description"].contains("organization_usage is deny"),
+        "{q:?}"
+    );
     server.shutdown().await;
 }
 
@@ -273,5 +277,36 @@ async fn actions_see_event_organization_and_the_membership_roles() {
         json!({"id": ORG, "name": "wonderland", "display_name": "Wonderland Ltd", "metadata": {"tier": "gold"}})
     );
     assert_eq!(id["https://x/roles"], json!(["admin"]));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_database_session_cannot_pass_for_the_organizations_social_connection() {
+    let org = wonderland(json!({"connections": [
+        {"name": "google-oauth2", "assign_membership_on_login": true}
+    ]}));
+    let mut t = tenant(OrganizationUsage::Allow, org);
+    t.connections.push(
+        serde_json::from_value(json!({"name": "google-oauth2", "strategy": "google-oauth2"}))
+            .unwrap(),
+    );
+    let server = serve(t).await;
+    let base = server.base_url();
+    let (bob, _) = login(&base, "bob@example.com", "").await;
+    let res = client()
+        .get(authorize_url(
+            &base,
+            &format!("&organization={ORG}&connection=google-oauth2"),
+        ))
+        .header(reqwest::header::COOKIE, &bob.cookie)
+        .send()
+        .await
+        .unwrap();
+    let q = query_of(&location(&res, &base));
+    assert_eq!(q["error"], "access_denied", "{q:?}");
+    assert!(
+        q["error_description"].contains("is not enabled for the"),
+        "{q:?}"
+    );
     server.shutdown().await;
 }

@@ -248,3 +248,20 @@ async fn a_connection_not_enabled_for_the_client_is_refused() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_database_users_email_typed_at_google_makes_a_separate_google_user() {
+    let server = serve(tenant()).await;
+    let base = server.base_url();
+    let id = id_token_of(
+        &base,
+        &provider_login(&base, "alice@example.com", "Alice").await,
+    )
+    .await;
+    assert!(
+        id["sub"].as_str().unwrap().starts_with("google-oauth2|"),
+        "never auth0|alice: {}",
+        id["sub"]
+    );
+    server.shutdown().await;
+}

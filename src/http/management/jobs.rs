@@ -174,6 +174,7 @@ fn run_import(
             tracing::warn!(user = %user.login_name(), "imported user has a password hash, which auth0-mock cannot check: give them a mock-only `password` to log in with one");
         }
         user.connection = (!is_default).then(|| connection.name.clone());
+        user.mfa = None;
         let existing = user
             .email
             .as_deref()
@@ -186,9 +187,8 @@ fn run_import(
             Some(old) => {
                 user.user_id = old.user_id;
                 user.created_at = old.created_at;
-                if user.mfa.is_none() {
-                    user.mfa = old.mfa;
-                }
+                // Enrolments are not import fields: an upsert keeps the user's own.
+                user.mfa = old.mfa;
                 store
                     .upsert_user(user, |r| tenant.has_role(r), now)
                     .map(|_| true)
