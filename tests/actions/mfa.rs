@@ -67,16 +67,6 @@ async fn to_the_screen(base: &str, user: &str, password: &str, extra: &str) -> B
     browser_login_at(base, &http, &authorize_url(base, extra), user, password).await
 }
 
-async fn id_token_of(base: &str, callback: &str) -> Value {
-    let code = query_of(callback)
-        .get("code")
-        .cloned()
-        .unwrap_or_else(|| panic!("no code in {callback}"));
-    let res = exchange(base, &client(), &code).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    id_claims(&res.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn an_action_enabling_mfa_sends_an_enrolled_user_to_the_otp_challenge() {
     let (server, _dir) = start_mfa().await;
@@ -108,7 +98,7 @@ async fn the_right_totp_completes_the_login_with_amr_mfa() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::FOUND);
-    let id = id_token_of(&base, &location(&res, &base)).await;
+    let id = callback_id_token(&base, &location(&res, &base)).await;
     assert_eq!(id["amr"], serde_json::json!(["mfa"]));
     server.shutdown().await;
 }
@@ -204,7 +194,7 @@ async fn a_user_without_a_factor_enrols_one_then_sees_the_recovery_code() {
         .callback
         .replace("/u/mfa-otp-enrollment", "/u/mfa-recovery-code-enrollment");
     let done = post_screen(&confirm, &login.cookie, &[("action", "default")]).await;
-    let id = id_token_of(&base, &location(&done, &base)).await;
+    let id = callback_id_token(&base, &location(&done, &base)).await;
     assert_eq!(id["amr"], serde_json::json!(["mfa"]));
     let next = to_the_screen(&base, "bob@example.com", "bob-password", "").await;
     assert!(

@@ -109,16 +109,6 @@ async fn answer_teal(base: &str, login: &BrowserLogin) -> String {
     location(&res, base)
 }
 
-async fn id_token_of(base: &str, callback: &str) -> Value {
-    let code = query_of(callback)
-        .get("code")
-        .cloned()
-        .unwrap_or_else(|| panic!("no code in {callback}"));
-    let res = exchange(base, &client(), &code).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    id_claims(&res.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn send_user_to_sends_the_browser_to_the_page_with_state_and_the_query() {
     let (server, _dir) = start_actions(&[profile_action()]).await;
@@ -165,7 +155,7 @@ async fn continue_runs_on_continue_post_login_then_answers_the_application() {
     let callback = answer_teal(&base, &login).await;
     assert!(callback.starts_with(CALLBACK), "{callback}");
     assert_eq!(query_of(&callback)["state"], STATE, "the app's own state");
-    let id = id_token_of(&base, &callback).await;
+    let id = callback_id_token(&base, &callback).await;
     assert_eq!(id["https://x/continued_by"], "POST");
     assert_eq!(id["https://x/can_redirect"], true);
     server.shutdown().await;
@@ -177,7 +167,7 @@ async fn data_collected_by_the_page_is_kept_in_user_metadata() {
     let base = server.base_url();
     let login = to_the_page(&base).await;
     let callback = answer_teal(&base, &login).await;
-    let sub = id_token_of(&base, &callback).await["sub"]
+    let sub = callback_id_token(&base, &callback).await["sub"]
         .as_str()
         .unwrap()
         .to_string();
@@ -216,7 +206,7 @@ async fn later_actions_run_after_the_continue_and_see_what_it_wrote() {
         "the later Action ran before the user came back: {records:?}"
     );
     let callback = answer_teal(&base, &login).await;
-    let id = id_token_of(&base, &callback).await;
+    let id = callback_id_token(&base, &callback).await;
     assert_eq!(id["https://x/later_saw"], "teal");
     server.shutdown().await;
 }
@@ -239,7 +229,7 @@ async fn continue_also_takes_the_state_and_token_in_the_query() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
-    let id = id_token_of(&base, &location(&res, &base)).await;
+    let id = callback_id_token(&base, &location(&res, &base)).await;
     assert_eq!(id["https://x/continued_by"], "GET");
     server.shutdown().await;
 }

@@ -68,16 +68,6 @@ async fn provider_login(base: &str, email: &str, name: &str) -> String {
     location(&back, base)
 }
 
-async fn id_token_of(base: &str, callback: &str) -> Value {
-    let code = query_of(callback)
-        .get("code")
-        .cloned()
-        .unwrap_or_else(|| panic!("no code in {callback}"));
-    let res = exchange(base, &client(), &code).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    id_claims(&res.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn authorize_with_a_social_connection_goes_to_the_provider_page() {
     let server = serve(tenant()).await;
@@ -125,7 +115,7 @@ async fn a_first_social_login_creates_a_user_in_auth0s_shape() {
     let server = serve(tenant()).await;
     let base = server.base_url();
     let callback = provider_login(&base, "dana@gmail.test", "Dana Scully").await;
-    let id = id_token_of(&base, &callback).await;
+    let id = callback_id_token(&base, &callback).await;
     let sub = id["sub"].as_str().unwrap();
     let digits = sub.strip_prefix("google-oauth2|").expect("google-oauth2|…");
     assert!(
@@ -157,12 +147,13 @@ async fn a_first_social_login_creates_a_user_in_auth0s_shape() {
 async fn a_later_social_login_reuses_the_user() {
     let server = serve(tenant()).await;
     let base = server.base_url();
-    let first = id_token_of(
+    let first = callback_id_token(
         &base,
         &provider_login(&base, "dana@gmail.test", "Dana").await,
     )
     .await;
-    let second = id_token_of(&base, &provider_login(&base, "Dana@Gmail.test", "").await).await;
+    let second =
+        callback_id_token(&base, &provider_login(&base, "Dana@Gmail.test", "").await).await;
     assert_eq!(first["sub"], second["sub"]);
     server.shutdown().await;
 }
@@ -201,7 +192,7 @@ async fn actions_see_the_social_connection() {
     t.post_login.push(probe);
     let server = serve(t).await;
     let base = server.base_url();
-    let id = id_token_of(
+    let id = callback_id_token(
         &base,
         &provider_login(&base, "dana@gmail.test", "Dana").await,
     )
@@ -253,7 +244,7 @@ async fn a_connection_not_enabled_for_the_client_is_refused() {
 async fn a_database_users_email_typed_at_google_makes_a_separate_google_user() {
     let server = serve(tenant()).await;
     let base = server.base_url();
-    let id = id_token_of(
+    let id = callback_id_token(
         &base,
         &provider_login(&base, "alice@example.com", "Alice").await,
     )

@@ -158,3 +158,15 @@ pub async fn browser_tokens(
     assert_eq!(res.status(), StatusCode::OK, "code exchange");
     Ok(res.json().await.expect("a JSON token response"))
 }
+
+/// Exchanges the code of a callback URL of [`authorize_url`] and decodes the ID token; panics
+/// when the callback has no code or the exchange fails.
+pub async fn callback_id_token(base: &str, callback: &str) -> Value {
+    let code = query_of(callback)
+        .get("code")
+        .cloned()
+        .unwrap_or_else(|| panic!("no code in {callback}"));
+    let res = exchange(base, &client(), &code).await;
+    assert_eq!(res.status(), StatusCode::OK, "code exchange");
+    super::id_claims(&res.json().await.expect("a JSON token response"))
+}
