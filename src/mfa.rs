@@ -50,8 +50,11 @@ pub fn new_recovery_code() -> String {
     random_alnum(24).to_ascii_uppercase()
 }
 
-/// The `otpauth://` URI an authenticator app scans at enrolment.
-pub fn barcode_uri(issuer_host: &str, user: &str, secret: &str) -> String {
+/// The `otpauth://` URI an authenticator app scans at enrolment, labelled with the issuer's
+/// host as Auth0 labels it with the tenant's.
+pub fn barcode_uri(issuer: &str, user: &str, secret: &str) -> String {
+    let issuer = issuer.trim_end_matches('/');
+    let issuer_host = issuer.split("://").nth(1).unwrap_or(issuer);
     let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     format!(
         "otpauth://totp/{}:{}?secret={secret}&issuer={}&algorithm=SHA1&digits=6&period=30",

@@ -110,12 +110,10 @@ pub(crate) async fn associate(
     {
         return Err(malformed());
     }
-    let host = mock.issuer().trim_end_matches('/');
-    let host = host.split("://").nth(1).unwrap_or(host);
     Ok(Json(json!({
         "authenticator_type": "otp",
         "secret": secret,
-        "barcode_uri": mfa::barcode_uri(host, user.login_name(), &secret),
+        "barcode_uri": mfa::barcode_uri(mock.issuer(), user.login_name(), &secret),
         "recovery_codes": [recovery],
     })))
 }

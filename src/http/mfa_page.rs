@@ -205,9 +205,7 @@ pub(crate) fn rotate_recovery_code(mock: &Mock, user_id: &str) -> Option<String>
 
 fn enrollment_page(mock: &Mock, state: &str, wait: &MfaWait, error: Option<&str>) -> String {
     let secret = wait.new_secret.as_deref().unwrap_or_default();
-    let host = mock.issuer().trim_end_matches('/');
-    let host = host.split("://").nth(1).unwrap_or(host);
-    let uri = mfa::barcode_uri(host, wait.grant.user.login_name(), secret);
+    let uri = mfa::barcode_uri(mock.issuer(), wait.grant.user.login_name(), secret);
     let how = format!(
         "<p class=\"sub\">Scan the code below with your one-time password app, or enter this secret: \
          <code id=\"totp-secret\">{}</code></p><p class=\"sub\"><code id=\"totp-uri\">{}</code></p>",

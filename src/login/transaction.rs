@@ -181,14 +181,7 @@ pub(crate) async fn start(
     });
     event.request = input.request;
     let mfa_requested =
-        crate::mfa::acr_asks_for_mfa(input.transaction.get("acr_values").and_then(|v| match v {
-            Value::String(s) => Some(s.as_str()),
-            _ => None,
-        })) || input
-            .transaction
-            .get("acr_values")
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(crate::mfa::MFA_ACR)));
+        crate::mfa::acr_asks_for_mfa(input.transaction.get("acr_values").and_then(Value::as_str));
     let mut transaction = input.transaction;
     transaction.insert("id".into(), json!(input.transaction_id));
     transaction.insert("protocol".into(), json!(flow.protocol()));
