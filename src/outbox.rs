@@ -42,16 +42,19 @@ pub enum MessageKind {
     PasswordlessLink,
     /// Brute-force protection blocked the account (template `blocked_account`).
     BlockedAccount,
+    /// An invitation to join an organization (template `user_invitation`).
+    UserInvitation,
 }
 
 impl MessageKind {
     /// Every kind.
-    pub const ALL: [MessageKind; 5] = [
+    pub const ALL: [MessageKind; 6] = [
         MessageKind::VerifyEmail,
         MessageKind::ResetEmail,
         MessageKind::PasswordlessCode,
         MessageKind::PasswordlessLink,
         MessageKind::BlockedAccount,
+        MessageKind::UserInvitation,
     ];
 
     /// The kind a `?kind=` filter names.
@@ -67,6 +70,7 @@ impl MessageKind {
             MessageKind::PasswordlessCode => "passwordless_code",
             MessageKind::PasswordlessLink => "passwordless_link",
             MessageKind::BlockedAccount => "blocked_account",
+            MessageKind::UserInvitation => "user_invitation",
         }
     }
 }

@@ -383,6 +383,7 @@ async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
     let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
     let org = serde_json::json!({
         "id": "org_wonderland0000001", "name": "wonderland", "display_name": "Wonderland Ltd",
+        "connections": [{"name": "Username-Password-Authentication"}],
         "members": [{"user": "auth0|alice", "roles": ["user"]}],
     });
     tenant
@@ -502,6 +503,23 @@ async fn node_auth0_management_client_runs_a_backend_script() {
     run_node(
         "auth0 (node-auth0 v4, management)",
         "auth0-node-management.mjs",
+        &server,
+        vec![],
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// node-auth0 v4 `ManagementClient` drives organizations as a B2B backend does: create (with
+/// an enabled connection), `getByName`, `addMembers` + `addMemberRoles`, `getUserOrganizations`,
+/// `createInvitation` (the email reaches the outbox), `getInvitations`/`deleteInvitation`,
+/// `update`, `delete`, then a 404 `ManagementApiError`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_auth0_management_client_manages_organizations_and_invitations() {
+    let server = start_mock(true).await;
+    run_node(
+        "auth0 (node-auth0 v4, organizations)",
+        "auth0-node-organizations.mjs",
         &server,
         vec![],
     )

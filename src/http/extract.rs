@@ -240,15 +240,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ManagementJson<T> {
     }
 }
 
-/// A Management API path segment (`{id}`); one that is not valid percent-encoded UTF-8 is
-/// Auth0's 400 rather than axum's plain-text rejection.
-pub(crate) struct ManagementPath(pub String);
+/// The Management API path's segments (`{id}`, or a tuple such as `(id, user_id)`); one that
+/// is not valid percent-encoded UTF-8 is Auth0's 400 rather than axum's plain-text rejection.
+pub(crate) struct ManagementPath<T = String>(pub T);
 
-impl<S: Send + Sync> FromRequestParts<S> for ManagementPath {
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ManagementPath<T> {
     type Rejection = ManagementError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ManagementError> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
+        axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(p)| ManagementPath(p))
             .map_err(|e| {

@@ -203,6 +203,7 @@ async fn refresh(
         transaction_id: crate::util::random_id(16),
         connection: None,
         organization: record.organization.clone(),
+        invitation: None,
     };
     let mut grant = login::run(mock, &record.user_id, input)
         .await
@@ -402,6 +403,7 @@ async fn credential_login(
         transaction_id: crate::util::random_id(16),
         connection: connection.map(str::to_string),
         organization: None,
+        invitation: None,
     };
     let grant = match login::start(mock, user_id, input, login::Redirects::Never)
         .await

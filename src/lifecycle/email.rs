@@ -4,7 +4,7 @@
 
 use crate::mock::Mock;
 use crate::outbox::{Channel, Message, MessageKind};
-use crate::store::{Ticket, TicketPurpose};
+use crate::store::{Invitation, Ticket, TicketPurpose};
 use crate::tenant::User;
 
 /// Sender of emails when the template names none: Auth0's built-in provider's address.
@@ -124,4 +124,37 @@ pub(crate) fn send_reset(mock: &Mock, user: &User) -> Option<Message> {
 /// block (Auth0 sends an unblock link; a reset unblocks too).
 pub(crate) fn send_blocked(mock: &Mock, user: &User) -> Option<Message> {
     send(mock, &BLOCKED, user, None)
+}
+
+/// Sends an organization invitation to its invitee if the `user_invitation` template is
+/// enabled: the link is the invitation's own (the application's login route).
+pub(crate) fn send_invitation(
+    mock: &Mock,
+    invitation: &Invitation,
+    organization: &str,
+) -> Option<Message> {
+    let tenant = mock.tenant();
+    let template = tenant.email_template("user_invitation");
+    if !template.enabled {
+        return None;
+    }
+    let link = invitation.invitation_url.clone();
+    Some(mock.outbox().push(Message {
+        id: String::new(),
+        channel: Channel::Email,
+        kind: MessageKind::UserInvitation,
+        to: invitation.invitee_email.clone(),
+        from: template.from.unwrap_or_else(|| DEFAULT_FROM.into()),
+        subject: template.subject.unwrap_or_else(|| {
+            format!("You've been invited to join {organization}")
+        }),
+        text: format!(
+            "{} has invited you to join {organization} on {}.\n\nTo accept, follow this link:\n\n{link}",
+            invitation.inviter_name, tenant.friendly_name
+        ),
+        code: None,
+        link: Some(link),
+        user_id: None,
+        sent_at: mock.clock().now(),
+    }))
 }

@@ -14,7 +14,7 @@ mod signup;
 mod triggers;
 
 pub(crate) use attempts::{BLOCKED_ATTEMPTS, password_login};
-pub(crate) use email::{send_reset, send_verification, ticket_url};
+pub(crate) use email::{send_invitation, send_reset, send_verification, ticket_url};
 pub(crate) use password::{PasswordChangeError, change_password};
 pub(crate) use passwordless::{
     PasswordlessError, Send, Start, passwordless_connection, start as start_passwordless,

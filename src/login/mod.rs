@@ -8,6 +8,8 @@
 
 pub(crate) mod event;
 pub(crate) mod grant;
+pub(crate) mod membership;
+pub(crate) mod org_login;
 pub(crate) mod paused;
 pub(crate) mod request;
 pub(crate) mod transaction;

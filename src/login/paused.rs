@@ -2,6 +2,7 @@
 //! again when the browser comes back at `/continue`, held by the store under the `state` the
 //! browser was sent away with.
 
+use super::org_login::OrgLogin;
 use crate::hooks::{Effects, Event, Pipeline};
 use crate::protocol::LoginFlow;
 use std::sync::Arc;
@@ -21,8 +22,8 @@ pub(crate) struct Settle {
     pub include_auth_time: bool,
     /// The request asked for a multi-factor login (`acr_values`).
     pub mfa_requested: bool,
-    /// The organization (id) logged into and the user's roles in it.
-    pub organization: Option<(String, Vec<String>)>,
+    /// The organization logged into, the user's roles in it, and how they join it.
+    pub organization: Option<OrgLogin>,
 }
 
 /// A login waiting at a redirect Action's page.

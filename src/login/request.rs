@@ -39,6 +39,8 @@ pub struct AuthorizeRequest {
     pub transaction_id: String,
     /// The organization the request names, resolved to its id.
     pub organization: Option<String>,
+    /// The ticket of the organization invitation the user accepts by logging in.
+    pub invitation: Option<String>,
 }
 
 impl AuthorizeRequest {
@@ -57,6 +59,8 @@ impl AuthorizeRequest {
             self.state.as_deref(),
             self.nonce.as_deref(),
             self.login_hint.as_deref(),
+            self.organization.as_deref(),
+            self.invitation.as_deref(),
             Some(self.transaction_id.as_str()),
         ];
         let query: usize = self

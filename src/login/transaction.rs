@@ -4,6 +4,7 @@
 
 use super::event::user_event;
 use super::grant::Grant;
+use super::membership::{join, membership};
 use super::paused::{PausedLogin, Settle};
 use crate::error::OAuthError;
 use crate::hooks::{Effects, Pipeline, PipelineResult, Start};
@@ -44,6 +45,8 @@ pub(crate) struct LoginInput<'a> {
     pub connection: Option<String>,
     /// The organization (id) the user logs into.
     pub organization: Option<String>,
+    /// The ticket of the organization invitation the login accepts.
+    pub invitation: Option<String>,
 }
 
 /// Why a login did not produce a grant.
@@ -160,18 +163,23 @@ pub(crate) async fn start(
         .unwrap_or_default();
     let connection = tenant.connection(&connection_name);
     let membership = match input.organization.as_deref() {
-        Some(id) => Some(organization_membership(
-            &tenant,
-            id,
-            &user.user_id,
-            &connection_name,
-        )?),
+        Some(id) => Some(
+            membership(
+                mock,
+                &tenant,
+                id,
+                input.invitation.as_deref(),
+                &user,
+                &connection_name,
+            )
+            .map_err(|r| LoginError::Denied(r.0))?,
+        ),
         None => None,
     };
     let mut event = user_event(&user, input.client, input.audience.as_deref());
-    if let Some((org, roles)) = &membership {
+    if let Some((org, login)) = &membership {
         event.organization = org.to_event_json();
-        event.authorization = json!({ "roles": roles });
+        event.authorization = json!({ "roles": login.roles });
     }
     event.connection = json!({
         "id": connection.and_then(|c| c.id.clone()).unwrap_or_default(),
@@ -206,7 +214,7 @@ pub(crate) async fn start(
         auth_time: input.auth_time,
         include_auth_time: input.include_auth_time,
         mfa_requested,
-        organization: membership.map(|(org, roles)| (org.id.clone(), roles)),
+        organization: membership.map(|(_, login)| login),
     };
     let http = mock.outbound().map_err(LoginError::Server)?;
     let pipeline = mock.pipeline();
@@ -322,35 +330,6 @@ fn conclude(
     })))
 }
 
-/// The organization `id` and the user's roles in it, or why they may not log into it: not a
-/// member (unless their connection assigns membership on login), or their connection is not
-/// one the organization enables.
-fn organization_membership<'t>(
-    tenant: &'t crate::tenant::Tenant,
-    id: &str,
-    user_id: &str,
-    connection: &str,
-) -> Result<(&'t crate::tenant::Organization, Vec<String>), LoginError> {
-    let org = tenant
-        .organizations
-        .iter()
-        .find(|o| o.id == id)
-        .ok_or_else(|| LoginError::Denied(format!("the organization {id} no longer exists")))?;
-    let enabled = org.connection(connection);
-    if !org.connections.is_empty() && enabled.is_none() {
-        return Err(LoginError::Denied(format!(
-            "the connection {connection} is not enabled for the {id} organization"
-        )));
-    }
-    match org.member(user_id) {
-        Some(m) => Ok((org, m.roles.clone())),
-        None if enabled.is_some_and(|c| c.assign_membership_on_login) => Ok((org, Vec::new())),
-        None => Err(LoginError::Denied(format!(
-            "user {user_id} is not part of the {id} organization"
-        ))),
-    }
-}
-
 /// Whether this login must pass a second factor: an Action's `api.multifactor.enable` decides
 /// (`none` turns it off), else `acr_values` or the tenant's policy. Refresh-token exchanges are
 /// never challenged, and a browser session that passed MFA is not challenged again.
@@ -379,6 +358,9 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
         .client(&settle.client_id)
         .ok_or_else(|| LoginError::Server(format!("client '{}' is gone", settle.client_id)))?;
     let now = mock.clock().now();
+    if let Some(org) = &settle.organization {
+        join(mock, &settle.user_id, org).map_err(|r| LoginError::Denied(r.0))?;
+    }
     let user = match mock.store().apply_metadata(
         &settle.user_id,
         &effects.app_metadata,
@@ -394,9 +376,9 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
     let audience = settle.audience.as_deref();
     // On an organization login, roles (and so scopes and permissions) are the membership's.
     let rbac_user = match &settle.organization {
-        Some((_, roles)) => {
+        Some(org) => {
             let mut u = user.clone();
-            u.roles = roles.clone();
+            u.roles = org.roles.clone();
             u
         }
         None => user.clone(),
@@ -444,7 +426,8 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
         scenario: mock.take_next_scenario(),
         permissions,
         mfa: false,
-        organization: settle.organization.as_ref().map(|(id, _)| {
+        organization: settle.organization.as_ref().map(|org| {
+            let id = &org.id;
             let name = tenant
                 .organizations
                 .iter()

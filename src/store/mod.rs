@@ -23,6 +23,7 @@
 //! most about 55 MB; the other kinds are smaller per entry and rarer.
 
 mod expiring;
+mod invitations;
 mod jobs;
 mod otp;
 mod refresh;
@@ -30,6 +31,7 @@ mod tickets;
 mod user_query;
 mod users;
 
+pub(crate) use invitations::Invitation;
 pub(crate) use jobs::{ImportSummary, Job, JobError};
 pub(crate) use otp::{OTP_ATTEMPTS, Otp, OtpRefusal, otp_key};
 pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
@@ -87,6 +89,8 @@ const LOGIN_TICKETS_CAP: usize = 10_000;
 pub(crate) const SESSION_SECS: i64 = 3 * 24 * 3600;
 /// At most this many unvisited one-time sign-in links (`POST /__mock/login`).
 const SESSION_LINKS_CAP: usize = 10_000;
+/// Most organization invitations held.
+const INVITATIONS_CAP: usize = 10_000;
 /// How long a cross-origin login ticket works: long enough for the redirect that follows.
 pub(crate) const LOGIN_TICKET_SECS: i64 = 300;
 
@@ -217,6 +221,8 @@ struct State {
     login_tickets: Expiring<String, LoginTicket>,
     jobs: Expiring<String, Job>,
     session_links: Expiring<String, SessionLink>,
+    /// Organization invitations by id (`uinv_…`).
+    invitations: Expiring<String, Invitation>,
 }
 
 impl State {
@@ -237,6 +243,7 @@ impl State {
             login_tickets: Expiring::new("cross-origin login tickets", LOGIN_TICKETS_CAP),
             jobs: Expiring::new("jobs", JOBS_CAP),
             session_links: Expiring::new("sign-in links", SESSION_LINKS_CAP),
+            invitations: Expiring::new("organization invitations", INVITATIONS_CAP),
         }
     }
 }
@@ -308,6 +315,7 @@ impl Store {
                 + s.login_tickets.evicted()
                 + s.jobs.evicted()
                 + s.session_links.evicted()
+                + s.invitations.evicted()
                 + s.parked.evicted()
                 + s.suspended.evicted()
                 + s.mfa_tickets.evicted()
@@ -544,6 +552,59 @@ impl Store {
     pub(crate) fn verify_email(&self, user_id: &str, now: i64) -> Result<User, UserError> {
         let stamp = crate::clock::rfc3339(now);
         self.state.lock().users.verify_email(user_id, &stamp)
+    }
+
+    /// Keeps an invitation until it expires or is accepted or deleted.
+    pub(crate) fn add_invitation(&self, invitation: Invitation, now: i64) {
+        let expires_at = invitation.expires_at;
+        self.state
+            .lock()
+            .invitations
+            .insert(invitation.id.clone(), invitation, expires_at, now);
+    }
+
+    /// The organization's invitations that can still be accepted, oldest first.
+    pub(crate) fn invitations(&self, organization_id: &str, now: i64) -> Vec<Invitation> {
+        let mut s = self.state.lock();
+        let mut all: Vec<Invitation> = s
+            .invitations
+            .values_mut()
+            .filter(|i| i.organization_id == organization_id && i.expires_at > now)
+            .map(|i| i.clone())
+            .collect();
+        all.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        all
+    }
+
+    /// Deletes the organization's invitation `id`; whether there was one.
+    pub(crate) fn delete_invitation(&self, organization_id: &str, id: &str) -> bool {
+        let mut s = self.state.lock();
+        let ours = s
+            .invitations
+            .get_any(id)
+            .is_some_and(|i| i.organization_id == organization_id);
+        ours && s.invitations.remove(id).is_some()
+    }
+
+    /// The unexpired invitation whose link carries `ticket_id`.
+    pub(crate) fn invitation_by_ticket(&self, ticket_id: &str, now: i64) -> Option<Invitation> {
+        let mut s = self.state.lock();
+        s.invitations
+            .values_mut()
+            .find(|i| i.ticket_id == ticket_id && i.expires_at > now)
+            .map(|i| i.clone())
+    }
+
+    /// Removes and returns the unexpired invitation of `ticket_id`: it is accepted (or spent
+    /// by the wrong account) once.
+    pub(crate) fn take_invitation(&self, ticket_id: &str, now: i64) -> Option<Invitation> {
+        let mut s = self.state.lock();
+        let id = s
+            .invitations
+            .values_mut()
+            .find(|i| i.ticket_id == ticket_id && i.expires_at > now)
+            .map(|i| i.id.clone())?;
+        s.invitations.remove(&id)
     }
 
     /// Deletes a user with everything that would let them in: sessions, codes, refresh and

@@ -379,6 +379,10 @@ pub struct Client {
     /// `passwordlessLogin` through `/co/authenticate`) may be used from the app's origins.
     #[serde(default)]
     pub cross_origin_authentication: bool,
+    /// "Application Login URI": the application's route that starts a login, where
+    /// organization invitation links point (`?invitation=…&organization=…`).
+    #[serde(default)]
+    pub initiate_login_uri: Option<String>,
     /// Mock-only convenience: accept any `http(s)://localhost` or `127.0.0.1` URL, on any port
     /// and path, as a callback, web origin and logout URL. Real Auth0 has no such switch.
     #[serde(default)]

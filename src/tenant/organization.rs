@@ -70,6 +70,41 @@ impl Organization {
         })
     }
 
+    /// The organization as the Management API shows it (branding only when it has some).
+    pub fn to_management_json(&self) -> Value {
+        let mut o = json!({
+            "id": self.id,
+            "name": self.name,
+            "display_name": self.display_name.clone().unwrap_or_else(|| self.name.clone()),
+            "metadata": self.metadata,
+        });
+        if !self.branding.is_null() {
+            o["branding"] = self.branding.clone();
+        }
+        o
+    }
+
+    /// Makes `user_id` a member (if they are not one) and gives them `roles` in addition to
+    /// those they hold.
+    pub fn add_member(&mut self, user_id: &str, roles: &[String]) {
+        let at = match self.members.iter().position(|m| m.user == user_id) {
+            Some(i) => i,
+            None => {
+                self.members.push(OrgMember {
+                    user: user_id.to_string(),
+                    roles: Vec::new(),
+                });
+                self.members.len() - 1
+            }
+        };
+        let member = &mut self.members[at];
+        for r in roles {
+            if !member.roles.contains(r) {
+                member.roles.push(r.clone());
+            }
+        }
+    }
+
     /// The member entry of `user_id`, if they are one.
     pub fn member(&self, user_id: &str) -> Option<&OrgMember> {
         self.members.iter().find(|m| m.user == user_id)
@@ -117,5 +152,33 @@ impl OrganizationRequireBehavior {
             Self::PreLoginPrompt => "pre_login_prompt",
             Self::PostLoginPrompt => "post_login_prompt",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org() -> Organization {
+        serde_json::from_value(json!({
+            "id": "org_1", "name": "o",
+            "members": [{"user": "auth0|a", "roles": ["user"]}],
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn adding_a_member_twice_keeps_one_entry_with_both_roles() {
+        let mut o = org();
+        o.add_member("auth0|a", &["admin".into(), "user".into()]);
+        assert_eq!(o.members.len(), 1);
+        assert_eq!(o.members[0].roles, vec!["user", "admin"]);
+    }
+
+    #[test]
+    fn a_new_member_gets_the_roles_given() {
+        let mut o = org();
+        o.add_member("auth0|b", &[]);
+        assert_eq!(o.member("auth0|b").map(|m| m.roles.len()), Some(0));
     }
 }

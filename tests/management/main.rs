@@ -1,7 +1,7 @@
 //! Auth0's Management API (`/api/v2`) as backends and tests drive it, one file per feature:
 //! who may call it (Management API tokens, scopes, 401s, rate-limit headers), users and their
 //! search, roles and permissions with their effect on the next login, clients, grants and APIs,
-//! connections, import jobs and stats. Each test starts its own mock and calls it over HTTP
+//! connections, import jobs, stats and organizations (members, invitations). Each test starts its own mock and calls it over HTTP
 //! with a token from the mock's own `/oauth/token`.
 
 #[path = "../support/mod.rs"]
@@ -10,6 +10,7 @@ mod support;
 mod access;
 mod apps;
 mod jobs;
+mod organizations;
 mod roles;
 mod search;
 mod users;

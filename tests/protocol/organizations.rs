@@ -19,6 +19,7 @@ fn wonderland(extra: Value) -> Organization {
         "name": "wonderland",
         "display_name": "Wonderland Ltd",
         "metadata": {"tier": "gold"},
+        "connections": [{"name": "Username-Password-Authentication"}],
         "members": [{"user": "auth0|alice", "roles": ["admin"]}],
     });
     if let (Some(o), Some(e)) = (org.as_object_mut(), extra.as_object()) {
@@ -181,15 +182,12 @@ async fn a_client_that_denies_organizations_refuses_one() {
 }
 
 #[tokio::test]
-async fn an_invitation_is_refused_saying_it_is_not_supported() {
+async fn an_invitation_without_its_organization_is_invalid_request() {
     let server = allow().await;
-    let q = refused(
-        &server.base_url(),
-        &format!("&organization={ORG}&invitation=abc"),
-    )
-    .await;
+    let q = refused(&server.base_url(), "&invitation=abc").await;
+    assert_eq!(q["error"], "invalid_request");
     assert!(
-        q["error_description"].contains("not supported by auth0-mock"),
+        q["error_description"].contains("organization is required"),
         "{q:?}"
     );
     server.shutdown().await;
@@ -238,6 +236,51 @@ async fn assign_membership_on_login_lets_a_user_of_that_connection_in() {
     let base = server.base_url();
     let (_, q) = login(&base, "bob@example.com", &format!("&organization={ORG}")).await;
     assert_eq!(id_claims(&tokens_of(&base, &q).await)["org_id"], ORG);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_user_assigned_on_login_is_a_member_afterwards() {
+    let org = wonderland(json!({"connections": [
+        {"name": "Username-Password-Authentication", "assign_membership_on_login": true}
+    ]}));
+    let server = serve(tenant(OrganizationUsage::Allow, org)).await;
+    let base = server.base_url();
+    login(&base, "bob@example.com", &format!("&organization={ORG}")).await;
+    let members: Value = management(&base)
+        .await
+        .get(format!("{base}/api/v2/organizations/{ORG}/members"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["user_id"].as_str())
+        .collect();
+    assert_eq!(ids, vec!["auth0|alice", "auth0|bob"]);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_organization_without_enabled_connections_lets_nobody_in() {
+    let org = wonderland(json!({"connections": []}));
+    let server = serve(tenant(OrganizationUsage::Allow, org)).await;
+    let (_, q) = login(
+        &server.base_url(),
+        "alice@example.com",
+        &format!("&organization={ORG}"),
+    )
+    .await;
+    assert_eq!(q["error"], "access_denied", "{q:?}");
+    assert!(
+        q["error_description"].contains("is not enabled for the"),
+        "{q:?}"
+    );
     server.shutdown().await;
 }
 

@@ -98,6 +98,7 @@ pub(crate) async fn complete(
         transaction_id: req.transaction_id.clone(),
         connection: req.connection().map(str::to_string),
         organization: req.organization.clone(),
+        invitation: req.invitation.clone(),
     };
     let redirects = if req.prompts(Prompt::None) {
         Redirects::Silent

@@ -79,8 +79,10 @@ pub(crate) async fn authorize(
         )
         .into());
     }
-    let (req, reply) = validate::validate(&mock.tenant(), &params)?;
+    let (mut req, reply) = validate::validate(&mock.tenant(), &params)?;
     let now = mock.clock().now();
+    validate::invitation(mock.store(), now, &mut req)
+        .map_err(|e| AuthorizeError::new(&reply, e))?;
     // auth0.js embedded login: `/co/authenticate` checked the credential, this finishes it.
     if let Some(ticket) = params.get("login_ticket") {
         let Some(user_id) = super::cross_origin::redeem(&mock, ticket, &req.client_id) else {

@@ -161,6 +161,17 @@ pub(crate) fn validate(
         None => None,
     };
     let organization = organization(tenant, client, p).map_err(|e| refuse(&reply, e))?;
+    let invitation = match (p.get("invitation"), &organization) {
+        (Some(_), None) => {
+            return Err(refuse(
+                &reply,
+                OAuthError::invalid_request(
+                    "parameter organization is required when invitation is given",
+                ),
+            ));
+        }
+        (i, _) => i.map(str::to_string),
+    };
     let mut query = Map::new();
     for key in KEPT_QUERY {
         if let Some(v) = p.get(key) {
@@ -184,23 +195,19 @@ pub(crate) fn validate(
         query,
         transaction_id: crate::util::random_id(18),
         organization,
+        invitation,
     };
     Ok((request, reply))
 }
 
-/// `organization` (and `invitation`) against the client's `organization_usage`: the
-/// organization's id, or Auth0's error for the callback.
+/// `organization` against the client's `organization_usage`: the organization's id, or
+/// Auth0's error for the callback.
 fn organization(
     tenant: &Tenant,
     client: &crate::tenant::Client,
     p: &Params,
 ) -> Result<Option<String>, OAuthError> {
     use crate::tenant::OrganizationUsage;
-    if p.get("invitation").is_some() {
-        return Err(OAuthError::invalid_request(
-            "invitation is not supported by auth0-mock yet: log the invitee in with organization=<org_id>",
-        ));
-    }
     let Some(value) = p.get("organization") else {
         return match client.organization_usage {
             OrganizationUsage::Require => Err(OAuthError::invalid_request(
@@ -228,6 +235,30 @@ fn organization(
                 "parameter organization is invalid: no organization '{value}'"
             ))
         })
+}
+
+/// An `invitation` must be one the store holds, unexpired, for the request's organization;
+/// the login form is then filled in with the invited address.
+pub(crate) fn invitation(
+    store: &crate::store::Store,
+    now: i64,
+    req: &mut AuthorizeRequest,
+) -> Result<(), OAuthError> {
+    let Some(ticket) = &req.invitation else {
+        return Ok(());
+    };
+    let invitation = store
+        .invitation_by_ticket(ticket, now)
+        .filter(|i| Some(&i.organization_id) == req.organization.as_ref())
+        .ok_or_else(|| {
+            OAuthError::invalid_request(
+                "invitation not found or expired: ask the organization for a new one",
+            )
+        })?;
+    if req.login_hint.is_none() {
+        req.login_hint = Some(invitation.invitee_email);
+    }
+    Ok(())
 }
 
 /// `code_challenge` and `code_challenge_method`.

@@ -1,6 +1,6 @@
 //! Auth0's Management API (`/api/v2`), the parts tests and backends use: users and their
 //! search, roles and permissions, clients, client grants, APIs, connections, import jobs,
-//! tickets and stats, with Auth0's paths, bodies, status codes and error shapes. Callers need
+//! tickets, stats and organizations (members, their roles, invitations), with Auth0's paths, bodies, status codes and error shapes. Callers need
 //! a Management API token with the endpoint's scope ([`access`]); changes are live, so the
 //! next login sees them.
 
@@ -8,7 +8,10 @@ mod access;
 mod apps;
 mod authorization;
 mod connections;
+mod invitations;
 mod jobs;
+mod organization_members;
+mod organizations;
 mod paging;
 mod roles;
 mod rules;
@@ -34,5 +37,8 @@ pub(crate) fn routes(mock: AppState) -> Router<AppState> {
         .merge(jobs::routes())
         .merge(stats::routes())
         .merge(tickets::routes())
+        .merge(organizations::routes())
+        .merge(organization_members::routes())
+        .merge(invitations::routes())
         .route_layer(middleware::from_fn_with_state(mock, access::guard))
 }

@@ -124,6 +124,98 @@ pub const RULES: &[(&str, &str, &[&str])] = &[
         &["create:user_tickets"],
     ),
     ("GET", "/api/v2/stats/active-users", &["read:stats"]),
+    (
+        "GET",
+        "/api/v2/organizations",
+        &["read:organizations", "read:organizations_summary"],
+    ),
+    ("POST", "/api/v2/organizations", &["create:organizations"]),
+    ("GET", "/api/v2/organizations/{id}", &["read:organizations"]),
+    (
+        "PATCH",
+        "/api/v2/organizations/{id}",
+        &["update:organizations"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/organizations/{id}",
+        &["delete:organizations"],
+    ),
+    (
+        "GET",
+        "/api/v2/organizations/name/{name}",
+        &["read:organizations"],
+    ),
+    (
+        "GET",
+        "/api/v2/organizations/{id}/enabled_connections",
+        &["read:organization_connections"],
+    ),
+    (
+        "POST",
+        "/api/v2/organizations/{id}/enabled_connections",
+        &["create:organization_connections"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/organizations/{id}/enabled_connections/{connection_id}",
+        &["delete:organization_connections"],
+    ),
+    (
+        "GET",
+        "/api/v2/organizations/{id}/members",
+        &["read:organization_members"],
+    ),
+    (
+        "POST",
+        "/api/v2/organizations/{id}/members",
+        &["create:organization_members"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/organizations/{id}/members",
+        &["delete:organization_members"],
+    ),
+    (
+        "GET",
+        "/api/v2/organizations/{id}/members/{user_id}/roles",
+        &["read:organization_member_roles"],
+    ),
+    (
+        "POST",
+        "/api/v2/organizations/{id}/members/{user_id}/roles",
+        &["create:organization_member_roles"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/organizations/{id}/members/{user_id}/roles",
+        &["delete:organization_member_roles"],
+    ),
+    (
+        "GET",
+        "/api/v2/organizations/{id}/invitations",
+        &["read:organization_invitations"],
+    ),
+    (
+        "POST",
+        "/api/v2/organizations/{id}/invitations",
+        &["create:organization_invitations"],
+    ),
+    (
+        "GET",
+        "/api/v2/organizations/{id}/invitations/{invitation_id}",
+        &["read:organization_invitations"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/organizations/{id}/invitations/{invitation_id}",
+        &["delete:organization_invitations"],
+    ),
+    (
+        "GET",
+        "/api/v2/users/{id}/organizations",
+        &["read:organizations"],
+    ),
 ];
 
 /// The scopes a route requires; none (so: refused) for a route without a row.
