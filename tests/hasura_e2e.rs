@@ -474,3 +474,127 @@ async fn a_backends_client_credentials_token_is_accepted_through_credentials_exc
     );
     s.mock.shutdown().await;
 }
+
+/// The shipped migrations and metadata plus a `projects` table whose `user` role sees the rows
+/// of the session's organization (`orgId = X-Hasura-Org-Id`), as a B2B app keys them.
+fn org_scoped_hasura_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = hasura_standin::repo_root().join("fixtures/hasura");
+    copy_dir(&root.join("migrations"), &dir.path().join("migrations"));
+    copy_dir(&root.join("metadata"), &dir.path().join("metadata"));
+    let migration = dir.path().join("migrations/default/1800000000000_projects");
+    std::fs::create_dir_all(&migration).unwrap();
+    std::fs::write(
+        migration.join("up.sql"),
+        r#"CREATE TABLE public.projects ("id" serial PRIMARY KEY, "orgId" text NOT NULL, "name" text NOT NULL);"#,
+    )
+    .unwrap();
+    let tables = dir.path().join("metadata/databases/default/tables");
+    std::fs::write(
+        tables.join("tables.yaml"),
+        "- \"!include public_users.yaml\"\n- \"!include public_projects.yaml\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tables.join("public_projects.yaml"),
+        "table:\n  name: projects\n  schema: public\nselect_permissions:\n  - role: user\n    permission:\n      columns: [id, orgId, name]\n      filter:\n        orgId:\n          _eq: X-Hasura-Org-Id\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_organizations_members_see_only_its_rows_through_x_hasura_org_id() {
+    const WONDERLAND: &str = "org_wonderland0000001";
+    const LOOKING_GLASS: &str = "org_lookingglass00001";
+    let project = org_scoped_hasura_project();
+    let pg = PgCluster::start().await.expect("postgres starts");
+    pg.apply_migrations(&project.path().join("migrations/default"))
+        .await
+        .expect("migrations apply");
+    pg.connect()
+        .await
+        .unwrap()
+        .batch_execute(&format!(
+            r#"INSERT INTO public.projects ("orgId", "name") VALUES ('{WONDERLAND}', 'Tea party'), ('{LOOKING_GLASS}', 'Chess match');"#
+        ))
+        .await
+        .unwrap();
+    let mock = MockServer::start(ServerConfig::for_tests())
+        .await
+        .expect("mock starts");
+    let base = mock.base_url();
+    let mut options = hasura_standin::StandinOptions::new(
+        &pg.connection_string(),
+        &hasura_secret(&base),
+        ADMIN_SECRET,
+    );
+    options.metadata_dir = project.path().join("metadata");
+    let hasura = HasuraStandin::start_with(options)
+        .await
+        .expect("hasura stand-in starts");
+    let mut tenant = auth0_mock::tenant::load_embedded().unwrap();
+    for (id, name, member) in [
+        (WONDERLAND, "wonderland", "auth0|alice"),
+        (LOOKING_GLASS, "looking-glass", "auth0|bob"),
+    ] {
+        tenant.organizations.push(
+            serde_json::from_value(json!({
+                "id": id, "name": name,
+                "connections": [{"name": "Username-Password-Authentication"}],
+                "members": [{"user": member, "roles": ["user"]}],
+            }))
+            .unwrap(),
+        );
+    }
+    for c in &mut tenant.clients {
+        c.organization_usage = auth0_mock::tenant::OrganizationUsage::Allow;
+    }
+    tenant.post_login = vec![HookBinding::native(
+        "hasura-claims",
+        "hasura-claims",
+        json!({ "default_role": "user", "default_allowed_roles": ["user"],
+                "session_variables": {"x-hasura-org-id": "organization.id"} }),
+    )];
+    mock.handle().replace_tenant(tenant).unwrap();
+    let gql = hasura.graphql_url();
+    for (user, password, org, seen) in [
+        (
+            "alice@example.com",
+            "alice-password",
+            WONDERLAND,
+            "Tea party",
+        ),
+        (
+            "bob@example.com",
+            "bob-password",
+            LOOKING_GLASS,
+            "Chess match",
+        ),
+    ] {
+        let login = browser_login_at(
+            &base,
+            &client(),
+            &authorize_url(&base, &format!("&organization={org}")),
+            user,
+            password,
+        )
+        .await;
+        let res = exchange(&base, &client(), &login.code().expect("a code")).await;
+        let body: Value = res.json().await.unwrap();
+        let token = body["access_token"].as_str().unwrap();
+        assert_eq!(claims(token)[HASURA_NS]["x-hasura-org-id"], org);
+        let rows = graphql(
+            &gql,
+            Some(("authorization", &bearer(token))),
+            "query { projects { orgId name } }",
+        )
+        .await;
+        assert_eq!(
+            rows,
+            json!({ "data": { "projects": [{ "orgId": org, "name": seen }] } }),
+            "{user} sees only {org}'s rows"
+        );
+    }
+    mock.shutdown().await;
+}
