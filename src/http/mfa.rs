@@ -25,12 +25,26 @@ fn malformed() -> OAuthError {
     OAuthError::invalid_grant("Malformed mfa_token")
 }
 
+/// Auth0's answer for an unusable `mfa_token`: `expired_token` past its 10 minutes, else
+/// [`malformed`].
+fn unusable(mock: &Mock, token: &str) -> OAuthError {
+    if mock.store().mfa_token_expired(token, mock.clock().now()) {
+        OAuthError::new(
+            StatusCode::FORBIDDEN,
+            "expired_token",
+            "mfa_token is expired",
+        )
+    } else {
+        malformed()
+    }
+}
+
 /// The login an `mfa_token` stands for, and its user's factors.
 fn ticket(mock: &Mock, token: &str) -> Result<(MfaTicket, MfaFactors), OAuthError> {
     let ticket = mock
         .store()
         .mfa_ticket(token, mock.clock().now())
-        .ok_or_else(malformed)?;
+        .ok_or_else(|| unusable(mock, token))?;
     let factors = mock
         .store()
         .user(&ticket.grant.user.user_id)
@@ -199,7 +213,7 @@ pub(crate) fn grant(
     let ticket = mock
         .store()
         .take_mfa_ticket(token, mock.clock().now())
-        .ok_or_else(malformed)?;
+        .ok_or_else(|| unusable(mock, token))?;
     if let Some(p) = ticket.pending.clone().filter(|_| !factors.enrolled()) {
         let _ = mock.store().change_mfa(&user_id, |f| {
             if f.totp_secret.is_none() {

@@ -201,7 +201,14 @@ pub(crate) async fn start(
         Some(s) => json!({ "id": s }),
         None => Value::Null,
     };
-    event.authentication = json!({ "methods": [{ "name": "pwd", "timestamp": crate::clock::rfc3339(input.auth_time) }] });
+    // Auth0 names how the user proved who they are: a password, an upstream provider, or the
+    // passwordless channel.
+    let method = match connection {
+        Some(c) if c.is_social() => "federated",
+        Some(c) if c.passwordless().is_some() => c.strategy.as_str(),
+        _ => "pwd",
+    };
+    event.authentication = json!({ "methods": [{ "name": method, "timestamp": crate::clock::rfc3339(input.auth_time) }] });
 
     let settle = Settle {
         user_id: user_id.to_string(),

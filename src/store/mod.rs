@@ -718,6 +718,13 @@ impl Store {
         self.state.lock().mfa_tickets.get(token, now).cloned()
     }
 
+    /// Whether `token` was an `mfa_token` that has outlived its lifetime (rather than one
+    /// never issued or already spent).
+    pub(crate) fn mfa_token_expired(&self, token: &str, now: i64) -> bool {
+        let s = self.state.lock();
+        s.mfa_tickets.get(token, now).is_none() && s.mfa_tickets.get_any(token).is_some()
+    }
+
     /// Keeps the authenticator `/mfa/associate` offered with the `mfa_token`.
     pub(crate) fn set_mfa_pending(
         &self,

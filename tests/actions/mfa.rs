@@ -629,3 +629,21 @@ async fn an_associated_authenticator_is_inactive_until_its_first_code_passes() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_mfa_token_past_its_ten_minutes_is_expired_token() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    client()
+        .post(format!("{base}/__mock/clock"))
+        .json(&serde_json::json!({"advance": 601}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", "123456")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"], "expired_token");
+    assert_eq!(body["error_description"], "mfa_token is expired");
+    server.shutdown().await;
+}

@@ -204,6 +204,26 @@ async fn actions_see_the_social_connection() {
 }
 
 #[tokio::test]
+async fn actions_see_a_social_login_as_the_federated_method() {
+    const PROBE: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim('https://x/method', event.authentication.methods[0].name);
+};"#;
+    let mut t = tenant();
+    let mut probe = HookBinding::native("action", "probe", json!({}));
+    probe.code = Some(("probe.js".into(), PROBE.into()));
+    t.post_login.push(probe);
+    let server = serve(t).await;
+    let base = server.base_url();
+    let id = callback_id_token(
+        &base,
+        &provider_login(&base, "erin@gmail.test", "Erin").await,
+    )
+    .await;
+    assert_eq!(id["https://x/method"], "federated");
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_bad_email_shows_the_provider_page_again() {
     let server = serve(tenant()).await;
     let base = server.base_url();
