@@ -63,10 +63,16 @@ fn render(
     let signup =
         signup_connection(mock, &parked).map(|_| format!("/u/signup?state={}", urlencode(txid)));
     let client = tenant.client(&parked.client_id);
+    // An organization login offers only the connections the organization enables.
+    let organization = parked
+        .organization
+        .as_deref()
+        .and_then(|id| tenant.organizations.iter().find(|o| o.id == id));
     let social: Vec<(String, String, String)> = tenant
         .connections
         .iter()
         .filter(|c| c.is_social() && client.is_some_and(|k| c.enabled_for(k)))
+        .filter(|c| organization.is_none_or(|o| o.connection(&c.name).is_some()))
         .map(|c| {
             (
                 c.name.clone(),

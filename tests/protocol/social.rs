@@ -111,6 +111,46 @@ async fn the_login_page_offers_only_the_social_connections_enabled_for_the_clien
 }
 
 #[tokio::test]
+async fn an_organization_login_page_offers_only_the_organizations_social_connections() {
+    let mut t = tenant();
+    t.connections.push(
+        serde_json::from_value(json!({"name": "windowslive", "strategy": "windowslive"})).unwrap(),
+    );
+    t.organizations.push(
+        serde_json::from_value(json!({
+            "id": "org_wonderland0000001", "name": "wonderland",
+            "connections": [{"name": "Username-Password-Authentication"}, {"name": "windowslive"}],
+        }))
+        .unwrap(),
+    );
+    for c in &mut t.clients {
+        c.organization_usage = auth0_mock::tenant::OrganizationUsage::Allow;
+    }
+    let server = serve(t).await;
+    let base = server.base_url();
+    let page = login_page_url(
+        &base,
+        &client(),
+        &authorize_url(&base, "&organization=org_wonderland0000001"),
+    )
+    .await;
+    let html = client()
+        .get(&page)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"social-windowslive\""), "{html}");
+    assert!(
+        !html.contains("id=\"social-google-oauth2\""),
+        "google is not enabled for the organization"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_first_social_login_creates_a_user_in_auth0s_shape() {
     let server = serve(tenant()).await;
     let base = server.base_url();
