@@ -376,7 +376,9 @@ async fn auth0_spa_js_passes_an_actions_totp_challenge_in_chromium() {
 /// Organizations with auth0-spa-js in Chromium: `authorizationParams.organization` yields an ID
 /// token whose `org_id` spa-js checks and accepts, silent renewal keeps it, the access token's
 /// Hasura claims carry `x-hasura-org-id` (verified by the Hasura verifier of `auth0-mock
-/// hasura-verify`), and a user who is not a member comes back with `access_denied`.
+/// hasura-verify`), a user who is not a member comes back with `access_denied`, and an invitee
+/// following the emailed invitation through `authorizationParams: {invitation, organization}`
+/// joins the organization.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
     let chromium = chromium();
@@ -391,6 +393,7 @@ async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
         .push(serde_json::from_value(org).expect("an organization"));
     for c in &mut tenant.clients {
         c.organization_usage = auth0_mock::tenant::OrganizationUsage::Allow;
+        c.initiate_login_uri = Some("http://localhost:3000/login".into());
     }
     if let Some(h) = tenant
         .post_login

@@ -48,7 +48,9 @@
 //   N. organizations: loginWithRedirect({authorizationParams:{organization}}) -> alice (a member)
 //      -> handleRedirectCallback with the same organization: spa-js checks org_id and accepts;
 //      getTokenSilently({cacheMode:"off"}) keeps org_id; `auth0-mock hasura-verify` derives
-//      x-hasura-org-id from the access token; bob (not a member) comes back with access_denied.
+//      x-hasura-org-id from the access token; bob (not a member) comes back with access_denied;
+//      carol, invited through the Management API, follows the emailed link's invitation into
+//      loginWithRedirect({invitation, organization}) and joins.
 //      Needs ORGANIZATION, AUTH0_MOCK_BIN and the mock started with that organization.
 //   O. social: loginWithRedirect({authorizationParams:{connection:'google-oauth2'}}) -> the mock's
 //      stand-in provider page -> a new email and name -> getUser() is google-oauth2|<21 digits>;
@@ -74,7 +76,7 @@ import { createRemoteJWKSet, jwtVerify, SignJWT } from 'jose';
 import {
   mockEnv, TENANT, CheckError, check, eq, fmt, decodeJwt, checkHasuraClaims, showTokens, http as httpCall, managementToken,
   STRONG_PASSWORD, uniqueEmail, outboxLink, completePasswordReset, followVerificationLink, tokenRequest,
-  outboxCode, outboxMagicLink, totp, wrongTotp,
+  outboxCode, outboxMagicLink, outboxMessages, totp, wrongTotp,
 } from './lib/common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -1145,6 +1147,48 @@ async function scenarioN(browser, pageUrl) {
   });
 }
 
+/** An invitation to `organization` for `email`, made through the Management API; its link. */
+async function inviteTo(organization, email) {
+  const token = await managementToken(env);
+  const r = await httpCall('POST', `${env.baseUrl}/api/v2/organizations/${organization}/invitations`, {
+    json: { inviter: { name: 'Alice' }, invitee: { email }, client_id: TENANT.spa.clientId },
+    headers: { authorization: `Bearer ${token}` },
+  });
+  eq(r.status, 201, 'POST /api/v2/organizations/{id}/invitations', { answer: r.text });
+  const [mail] = await outboxMessages(env, email, 'user_invitation');
+  eq(mail.link, r.json.invitation_url, 'the emailed link is the invitation_url', { mail });
+  return new URL(mail.link);
+}
+
+async function scenarioNInvitation(browser, pageUrl) {
+  const carol = { email: 'carol@example.com', password: 'carol-password' };
+  await scenario(browser, 'N: organizations (an invitee accepts the emailed invitation)', async ({ page, step }) => {
+    const link = await step('invite carol through the Management API; the email carries the link', () =>
+      inviteTo(process.env.ORGANIZATION, carol.email));
+    const opts = { authorizationParams: {
+      invitation: link.searchParams.get('invitation'), organization: link.searchParams.get('organization'),
+    } };
+    await step('open the SPA page', () => openSpa(page, pageUrl));
+    await step('loginWithRedirect({invitation, organization}): the form has carol\'s address; log in', async () => {
+      await startLogin(page, opts);
+      eq(await page.inputValue('#username'), carol.email, 'the login form is filled in with the invited address');
+      await page.fill('#password', carol.password);
+      await page.click('button[type=submit][name=action][value=default]');
+      await waitForCallback(page, pageUrl);
+    });
+    await step('handleRedirectCallback(): spa-js accepts org_id, and carol is now a member', async () => {
+      const { claims } = await handleCallback(page, { authorizationParams: { organization: opts.authorizationParams.organization } });
+      eq(claims.org_id, process.env.ORGANIZATION, 'ID token org_id', { claims });
+      eq(claims.email_verified, true, 'accepting the invitation verified the address', { claims });
+      const token = await managementToken(env);
+      const r = await httpCall('GET', `${env.baseUrl}/api/v2/organizations/${process.env.ORGANIZATION}/members`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      check(r.json.some((m) => m.email === carol.email), 'the members list should include carol', { members: r.json });
+    });
+  });
+}
+
 async function scenarioO(browser, pageUrl) {
   const email = uniqueEmail('social');
   let sub;
@@ -1215,6 +1259,7 @@ async function main() {
     if (only.includes('L')) await scenarioL(browser, pageUrl, server);
     if (only.includes('M')) await scenarioM(browser, pageUrl);
     if (only.includes('N')) await scenarioN(browser, pageUrl);
+    if (only.includes('N')) await scenarioNInvitation(browser, pageUrl);
     if (only.includes('O')) await scenarioO(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
