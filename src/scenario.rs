@@ -188,6 +188,7 @@ async fn user_tokens(
         permissions: vec![],
         mfa: false,
         organization: None,
+        joining: None,
     };
     mint::user_tokens(
         mock,

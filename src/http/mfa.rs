@@ -227,9 +227,12 @@ pub(crate) fn grant(
         None
     };
     tracing::info!(user = %user_id, client = %client.client_id, "second factor passed (MFA API)");
+    let mut grant = ticket.grant;
+    crate::login::membership::join_after_mfa(mock, &mut grant)
+        .map_err(|r| OAuthError::access_denied(r.0))?;
     let mut set = mint::user_tokens(
         mock,
-        &ticket.grant,
+        &grant,
         MintOptions {
             id_token: true,
             refresh: true,

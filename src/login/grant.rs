@@ -40,6 +40,9 @@ pub struct Grant {
     pub mfa: bool,
     /// The organization the user logged into: `org_id` (and `org_name`) in both tokens.
     pub organization: Option<OrgClaims>,
+    /// The organization the user joins once their second factor passes (membership waits for
+    /// it, as every other change of a login that is not finished yet should).
+    pub(crate) joining: Option<super::org_login::OrgLogin>,
 }
 
 /// What tokens say about an organization login.

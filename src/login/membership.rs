@@ -109,6 +109,14 @@ pub(crate) fn join(mock: &Mock, user_id: &str, org: &OrgLogin) -> Result<(), Ref
         return Ok(());
     };
     let now = mock.clock().now();
+    // Checked before the invitation is spent: a login into an organization deleted meanwhile
+    // changes nothing.
+    if !mock.tenant().organizations.iter().any(|o| o.id == org.id) {
+        return Err(Refused(format!(
+            "the organization {} no longer exists",
+            org.id
+        )));
+    }
     if let Joining::Invitation(ticket) = joining {
         let invitation = mock
             .store()
@@ -133,4 +141,20 @@ pub(crate) fn join(mock: &Mock, user_id: &str, org: &OrgLogin) -> Result<(), Ref
         o.add_member(user_id, &org.roles);
         Ok(())
     })
+}
+
+/// After the second factor passed: makes the user of `grant` the member it was waiting to
+/// become, and refreshes the user the tokens describe (an invitation verifies the address).
+pub(crate) fn join_after_mfa(
+    mock: &Mock,
+    grant: &mut crate::login::grant::Grant,
+) -> Result<(), Refused> {
+    let Some(org) = grant.joining.take() else {
+        return Ok(());
+    };
+    join(mock, &grant.user.user_id, &org)?;
+    if let Some(user) = mock.store().user(&grant.user.user_id) {
+        grant.user = user;
+    }
+    Ok(())
 }

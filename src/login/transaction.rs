@@ -295,14 +295,23 @@ fn conclude(
     let effects = before;
     let Some(paused) = result.paused else {
         let mfa = needs_mfa(mock, &settle, effects.mfa.as_deref());
-        let grant = grant(mock, &settle, effects)?;
-        return match (mfa, redirects) {
-            (false, _) => Ok(Login::Granted(Box::new(grant))),
-            (true, Redirects::Silent) => Err(LoginError::InteractionRequired(
+        if mfa && redirects == Redirects::Silent {
+            // Refused before anything about the user changes.
+            return Err(LoginError::InteractionRequired(
                 "Multifactor authentication required".into(),
-            )),
-            (true, _) => Ok(Login::MfaRequired(Box::new(grant))),
-        };
+            ));
+        }
+        // Joining an organization waits for the second factor, when one is due.
+        let joining = settle.organization.clone().filter(|o| o.joins.is_some());
+        if !mfa && let Some(org) = &joining {
+            join(mock, &settle.user_id, org).map_err(|r| LoginError::Denied(r.0))?;
+        }
+        let mut grant = grant(mock, &settle, effects)?;
+        if !mfa {
+            return Ok(Login::Granted(Box::new(grant)));
+        }
+        grant.joining = joining;
+        return Ok(Login::MfaRequired(Box::new(grant)));
     };
     match redirects {
         Redirects::Allowed => {}
@@ -365,9 +374,6 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
         .client(&settle.client_id)
         .ok_or_else(|| LoginError::Server(format!("client '{}' is gone", settle.client_id)))?;
     let now = mock.clock().now();
-    if let Some(org) = &settle.organization {
-        join(mock, &settle.user_id, org).map_err(|r| LoginError::Denied(r.0))?;
-    }
     let user = match mock.store().apply_metadata(
         &settle.user_id,
         &effects.app_metadata,
@@ -433,6 +439,7 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
         scenario: mock.take_next_scenario(),
         permissions,
         mfa: false,
+        joining: None,
         organization: settle.organization.as_ref().map(|org| {
             let id = &org.id;
             let name = tenant

@@ -199,6 +199,7 @@ mod tests {
             permissions: vec!["read:x".into()],
             mfa: false,
             organization: None,
+            joining: None,
         }
     }
 

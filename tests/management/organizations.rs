@@ -557,3 +557,37 @@ async fn a_deleted_invitation_can_no_longer_be_accepted() {
     assert_eq!(query_of(&location(&res, &base))["error"], "invalid_request");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_invitee_stopped_at_the_mfa_challenge_is_not_a_member_yet() {
+    let server = serve().await;
+    let base = server.base_url();
+    let (status, dora) = send(
+        &base,
+        "POST",
+        "/api/v2/users",
+        json!({"email": "dora@example.com", "password": "Dora-passw0rd!", "connection": "Username-Password-Authentication"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{dora}");
+    let invitation = invite(&base, "dora@example.com", vec![]).await;
+    let mfa =
+        "&acr_values=http%3A%2F%2Fschemas.openid.net%2Fpape%2Fpolicies%2F2007%2F06%2Fmulti-factor";
+    let login = browser_login_at(
+        &base,
+        &client(),
+        &authorize_url(&base, &format!("{}{mfa}", accepting(&invitation))),
+        "dora@example.com",
+        "Dora-passw0rd!",
+    )
+    .await;
+    assert!(login.callback.contains("/u/mfa-"), "{}", login.callback);
+    let dora_id = dora["user_id"].as_str().unwrap();
+    assert!(!member_ids(&base).await.iter().any(|m| m == dora_id));
+    let (_, left) = get(&base, &format!("/api/v2/organizations/{ORG}/invitations")).await;
+    assert_eq!(
+        left[0]["id"], invitation["id"],
+        "the invitation is not spent yet"
+    );
+    server.shutdown().await;
+}
