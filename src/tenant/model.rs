@@ -88,6 +88,13 @@ impl Tenant {
         self.connections.iter().find(|c| c.name == name)
     }
 
+    /// The connection whose id (`con_…`) is `id`, as the Management API names connections.
+    pub fn connection_by_id(&self, id: &str) -> Option<&Connection> {
+        self.connections
+            .iter()
+            .find(|c| c.id.as_deref() == Some(id))
+    }
+
     /// The connection used when a password grant names no realm.
     pub fn default_connection(&self) -> Option<&Connection> {
         self.connections

@@ -59,16 +59,12 @@ async fn read(
     ManagementPath(id): ManagementPath,
 ) -> Result<Json<Value>, ManagementError> {
     let tenant = mock.tenant();
-    let c = tenant
-        .connections
-        .iter()
-        .find(|c| c.id.as_deref() == Some(id.as_str()))
-        .ok_or_else(|| {
-            ManagementError::new(
-                StatusCode::NOT_FOUND,
-                "The connection does not exist",
-                "inexistent_connection",
-            )
-        })?;
+    let c = tenant.connection_by_id(&id).ok_or_else(|| {
+        ManagementError::new(
+            StatusCode::NOT_FOUND,
+            "The connection does not exist",
+            "inexistent_connection",
+        )
+    })?;
     Ok(Json(connection_json(&tenant, c)))
 }

@@ -152,9 +152,7 @@ fn invitation(
     })?;
     if let Some(conn) = &body.connection_id {
         let enabled = tenant
-            .connections
-            .iter()
-            .find(|k| k.id.as_deref() == Some(conn.as_str()))
+            .connection_by_id(conn)
             .is_some_and(|k| org.connection(&k.name).is_some());
         if !enabled {
             return Err(ManagementError::invalid_body(format!(

@@ -84,9 +84,7 @@ async fn import(
     })?;
     let tenant = mock.tenant();
     let connection = tenant
-        .connections
-        .iter()
-        .find(|c| c.id.as_deref() == Some(connection_id.as_str()))
+        .connection_by_id(&connection_id)
         .filter(|c| c.is_database())
         .ok_or_else(|| {
             ManagementError::new(

@@ -166,17 +166,13 @@ fn org_connection(
     tenant: &Tenant,
     c: &EnabledConnection,
 ) -> Result<OrgConnection, ManagementError> {
-    let connection = tenant
-        .connections
-        .iter()
-        .find(|k| k.id.as_deref() == Some(c.connection_id.as_str()))
-        .ok_or_else(|| {
-            ManagementError::new(
-                StatusCode::NOT_FOUND,
-                "The connection does not exist",
-                "inexistent_connection",
-            )
-        })?;
+    let connection = tenant.connection_by_id(&c.connection_id).ok_or_else(|| {
+        ManagementError::new(
+            StatusCode::NOT_FOUND,
+            "The connection does not exist",
+            "inexistent_connection",
+        )
+    })?;
     Ok(OrgConnection {
         name: connection.name.clone(),
         assign_membership_on_login: c.assign_membership_on_login,
@@ -317,11 +313,7 @@ async fn disable_connection(
     ManagementPath((id, connection_id)): ManagementPath<(String, String)>,
 ) -> Result<StatusCode, ManagementError> {
     mock.edit_tenant(|t| {
-        let name = t
-            .connections
-            .iter()
-            .find(|k| k.id.as_deref() == Some(connection_id.as_str()))
-            .map(|k| k.name.clone());
+        let name = t.connection_by_id(&connection_id).map(|k| k.name.clone());
         let org = organization_mut(t, &id)?;
         let before = org.connections.len();
         org.connections.retain(|c| Some(&c.name) != name.as_ref());
