@@ -20,6 +20,7 @@ mod logout;
 mod management;
 mod mfa;
 mod mfa_page;
+mod organization_prompt;
 mod overview;
 mod pages;
 mod params;
@@ -60,6 +61,14 @@ pub(crate) fn router(mock: AppState) -> Router {
             get(authorize::continue_login).post(authorize::continue_login),
         )
         .route("/u/login", get(login_page::show).post(login_page::submit))
+        .route(
+            "/u/organization",
+            get(organization_prompt::show_selection).post(organization_prompt::submit_selection),
+        )
+        .route(
+            "/u/organization-picker",
+            get(organization_prompt::show_picker).post(organization_prompt::submit_picker),
+        )
         .route(
             "/u/signup",
             get(signup_page::show).post(signup_page::submit),

@@ -61,6 +61,10 @@ pub const PARKED_CAP: usize = 5_000;
 pub const PARKED_BYTES: usize = 32 * 1024 * 1024;
 /// Longest `/authorize` query accepted, as Auth0's edge (Cloudflare) refuses longer URLs.
 pub const AUTHORIZE_QUERY_MAX: usize = 16 * 1024;
+
+/// How long a login may sit parked at a login screen (the login page, sign-up, the
+/// organization prompts).
+pub const PARKED_SECS: i64 = 3600;
 /// At most this many authorization codes not yet exchanged.
 pub const CODES_CAP: usize = 10_000;
 /// At most this many jobs kept (Auth0 keeps a job's data 24 hours).

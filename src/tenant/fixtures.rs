@@ -12,7 +12,7 @@
 use super::directory;
 use super::keywords::{DeploySettings, Keywords, LoadEnv};
 use super::model::*;
-use super::organization::{Organization, OrganizationRequireBehavior, OrganizationUsage};
+use super::organization::Organization;
 use super::parse::parse_yaml;
 use super::scenario::Scenario;
 use super::source::{EMBEDDED_SOURCE, FixtureSource};
@@ -613,17 +613,6 @@ fn build(
     let mut organizations = file.organizations;
     resolve_organizations(&mut organizations, &users, &roles, &connections)
         .map_err(|(path, reason)| FixtureError::invalid(&tenant_file, path, reason))?;
-    for c in &clients {
-        if c.organization_usage == OrganizationUsage::Require
-            && c.organization_require_behavior != OrganizationRequireBehavior::NoPrompt
-        {
-            warnings.push(format!(
-                "{tenant_file}: client '{}': organization_require_behavior {} is not supported by auth0-mock (no organization prompt screens): a request without organization is refused as with no_prompt",
-                c.name,
-                c.organization_require_behavior.as_str()
-            ));
-        }
-    }
     let tenant = Tenant {
         friendly_name: file
             .tenant

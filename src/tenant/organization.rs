@@ -136,11 +136,10 @@ pub enum OrganizationRequireBehavior {
     /// Refuse the request (Auth0's default).
     #[default]
     NoPrompt,
-    /// Ask for the organization before the credentials (not served by the mock: refused as
-    /// `no_prompt`, with a startup warning).
+    /// Ask for the organization's name before the credentials (`/u/organization`).
     PreLoginPrompt,
-    /// Ask after the credentials (not served by the mock: refused as `no_prompt`, with a
-    /// startup warning).
+    /// Ask after the credentials: the user picks one of their organizations
+    /// (`/u/organization-picker`).
     PostLoginPrompt,
 }
 

@@ -18,6 +18,7 @@ mod issuer;
 mod login_page;
 mod logout;
 mod malformed_input;
+mod organization_prompts;
 mod organizations;
 mod password;
 mod refresh;

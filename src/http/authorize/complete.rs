@@ -74,6 +74,10 @@ pub(crate) async fn complete(
     let client = tenant
         .client(&req.client_id)
         .ok_or_else(|| fail(OAuthError::invalid_request("Unknown client")))?;
+    // A client that asks for the organization after the credentials asks now.
+    if super::org_prompt::picker_due(client, &req) {
+        return super::org_prompt::to_picker(mock, req, browser.user_id).map_err(fail);
+    }
     let types = req.response_types;
     let flow = LoginFlow::browser(types);
     let transaction = transaction_fields(&req);

@@ -8,6 +8,7 @@
 mod complete;
 mod continuation;
 mod magic_link;
+mod org_prompt;
 mod validate;
 
 pub(crate) use magic_link::verify_redirect;
@@ -15,20 +16,19 @@ pub(crate) use magic_link::verify_redirect;
 pub(crate) use complete::page_transaction;
 pub(crate) use complete::{deliver, reply_for};
 pub(crate) use continuation::continue_login;
+pub(crate) use org_prompt::organizations_of;
 
 use super::extract::{AppState, Page, PeerIp, Query, user_agent};
 use super::reply::{AuthorizeError, AuthorizeRefusal, Reply, found, urlencode};
 use super::session;
 use crate::error::{ErrorPage, OAuthError};
+use crate::mock::Mock;
 use crate::protocol::Prompt;
-use crate::store::{AUTHORIZE_QUERY_MAX, Session};
+use crate::store::{AUTHORIZE_QUERY_MAX, PARKED_SECS, Session};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use complete::{Browser, complete};
-
-/// How long a login may sit at the login page.
-const PARKED_SECS: i64 = 3600;
 
 fn login_required(reply: &Reply) -> AuthorizeRefusal {
     AuthorizeError::new(reply, OAuthError::login_required()).into()
@@ -94,24 +94,46 @@ pub(crate) async fn authorize(
         };
         return Ok(complete::sign_in_and_complete(&mock, req, &user_id, &headers, &ip).await?);
     }
-    let session = session::current(&mock, &headers).filter(|(_, s)| {
+    // A client that prompts for its organization asks before anything else.
+    if org_prompt::selection_due(&mock.tenant(), &req) {
+        return Ok(org_prompt::to_selection(&mock, req));
+    }
+    proceed(&mock, req, &headers, &ip).await
+}
+
+/// Goes on with a validated request: completes it for the browser's session when it has a
+/// usable one, else sends the browser to the screen that signs the user in.
+pub(crate) async fn proceed(
+    mock: &Mock,
+    req: crate::login::request::AuthorizeRequest,
+    headers: &HeaderMap,
+    ip: &PeerIp,
+) -> Result<Response, AuthorizeRefusal> {
+    let now = mock.clock().now();
+    let session = session::current(mock, headers).filter(|(_, s)| {
         !req.prompts(Prompt::Login) && req.max_age.is_none_or(|max| now - s.auth_time <= max)
     });
     let Some((sid, s)) = session else {
         if req.prompts(Prompt::None) {
-            return Err(login_required(&reply));
+            return Err(login_required(&reply_for(&req)));
         }
-        // `screen_hint=signup` opens the sign-up page, and a passwordless connection its own
-        // screens, as Universal Login does.
-        let named = req
-            .connection()
-            .and_then(|c| mock.tenant().connection(c).cloned());
-        let passwordless = named.as_ref().and_then(|c| c.passwordless()).is_some();
-        if let Some(c) = named.as_ref().filter(|c| c.is_social()) {
-            let location = provider_path(&c.name, &req.transaction_id);
-            mock.store().park_login(req, now, PARKED_SECS);
-            return Ok(found(&location));
-        }
+        return Ok(to_login_screen(mock, req));
+    };
+    finish(mock, req, &sid, &s, headers, ip).await
+}
+
+/// Parks `req` and sends the browser where the user signs in: `screen_hint=signup` opens the
+/// sign-up page, a passwordless connection its own screens and a social one its provider, as
+/// Universal Login does; otherwise the login page.
+fn to_login_screen(mock: &Mock, req: crate::login::request::AuthorizeRequest) -> Response {
+    let now = mock.clock().now();
+    let named = req
+        .connection()
+        .and_then(|c| mock.tenant().connection(c).cloned());
+    let passwordless = named.as_ref().and_then(|c| c.passwordless()).is_some();
+    let location = if let Some(c) = named.as_ref().filter(|c| c.is_social()) {
+        provider_path(&c.name, &req.transaction_id)
+    } else {
         let screen = if passwordless {
             "login/passwordless"
         } else if req.query.get("screen_hint").and_then(|v| v.as_str()) == Some("signup") {
@@ -119,16 +141,15 @@ pub(crate) async fn authorize(
         } else {
             "login"
         };
-        let location = format!("/u/{screen}?state={}", urlencode(&req.transaction_id));
-        mock.store().park_login(req, now, PARKED_SECS);
-        return Ok(found(&location));
+        format!("/u/{screen}?state={}", urlencode(&req.transaction_id))
     };
-    finish(&mock, req, &sid, &s, &headers, &ip).await
+    mock.store().park_login(req, now, PARKED_SECS);
+    found(&location)
 }
 
 /// Completes the login for the session's user, from where the browser is.
-async fn finish(
-    mock: &AppState,
+pub(crate) async fn finish(
+    mock: &Mock,
     req: crate::login::request::AuthorizeRequest,
     sid: &str,
     session: &Session,

@@ -160,7 +160,8 @@ pub(crate) fn validate(
         })?),
         None => None,
     };
-    let organization = organization(tenant, client, p).map_err(|e| refuse(&reply, e))?;
+    let silent = prompts.contains(&Prompt::None);
+    let organization = organization(tenant, client, p, silent).map_err(|e| refuse(&reply, e))?;
     let invitation = match (p.get("invitation"), &organization) {
         (Some(_), None) => {
             return Err(refuse(
@@ -201,16 +202,20 @@ pub(crate) fn validate(
 }
 
 /// `organization` against the client's `organization_usage`: the organization's id, or
-/// Auth0's error for the callback.
+/// Auth0's error for the callback. A client that requires one but prompts for it
+/// (`organization_require_behavior`) is let through without, unless the login is silent:
+/// the prompt screens ask the user.
 fn organization(
     tenant: &Tenant,
     client: &crate::tenant::Client,
     p: &Params,
+    silent: bool,
 ) -> Result<Option<String>, OAuthError> {
-    use crate::tenant::OrganizationUsage;
+    use crate::tenant::{OrganizationRequireBehavior, OrganizationUsage};
     let Some(value) = p.get("organization") else {
+        let prompts = client.organization_require_behavior != OrganizationRequireBehavior::NoPrompt;
         return match client.organization_usage {
-            OrganizationUsage::Require => Err(OAuthError::invalid_request(
+            OrganizationUsage::Require if !prompts || silent => Err(OAuthError::invalid_request(
                 "parameter organization is required for this client",
             )),
             _ => Ok(None),
