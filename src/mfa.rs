@@ -1,11 +1,14 @@
 //! Second factors: the TOTP authenticator (SHA-1, 6 digits, 30 s steps, one step of drift
-//! either way, as Google Authenticator and Auth0's Guardian OTP), recovery codes, and when a
-//! login must be challenged.
+//! either way, as Google Authenticator and Auth0's Guardian OTP), out-of-band challenges (a
+//! code sent by SMS or email, typed back), recovery codes, and when a login must be
+//! challenged.
 //!
-//! Offline there is no push or SMS provider, so the one factor the mock challenges with is a
-//! TOTP whose secret a test knows (from users.json or `/mfa/associate`) and computes codes for.
+//! Offline there is no SMS or email provider: out-of-band codes land in the outbox, where a
+//! test reads them, and a TOTP's secret is one the test knows (from users.json or
+//! `/mfa/associate`). Push and voice have no stand-in and are refused saying so.
 
-use crate::util::random_alnum;
+use crate::protocol::OobChannel;
+use crate::util::{constant_time_eq, random_alnum, random_digits};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// The `acr_values` URI that asks for a multi-factor login.
@@ -13,6 +16,95 @@ pub const MFA_ACR: &str = "http://schemas.openid.net/pape/policies/2007/06/multi
 
 /// How long an `mfa_token` and a login waiting at the challenge live: 10 minutes, as Auth0.
 pub const MFA_TOKEN_SECS: i64 = 600;
+
+/// How long the code of an out-of-band challenge works: 5 minutes, as Auth0's MFA codes.
+pub const OOB_CODE_SECS: i64 = 300;
+
+/// An out-of-band challenge in flight: the `oob_code` the application holds and the
+/// `binding_code` the user received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OobChallenge {
+    /// The opaque handle `/mfa/challenge` answers and the `mfa-oob` grant sends back.
+    pub oob_code: String,
+    /// The six digits sent to the user.
+    pub binding_code: String,
+    /// Where they went.
+    pub channel: OobChannel,
+    /// When (Unix seconds).
+    pub sent_at: i64,
+}
+
+impl OobChallenge {
+    /// A new challenge on `channel` at `now`.
+    pub fn new(channel: OobChannel, now: i64) -> Self {
+        Self {
+            oob_code: format!("Fe26.2*{}", random_alnum(48)),
+            binding_code: random_digits(6),
+            channel,
+            sent_at: now,
+        }
+    }
+
+    /// Whether the code still works at `now`.
+    pub fn live(&self, now: i64) -> bool {
+        now - self.sent_at <= OOB_CODE_SECS
+    }
+
+    /// Whether `code` is the code that was sent.
+    pub fn matches(&self, code: &str) -> bool {
+        constant_time_eq(&self.binding_code, code.trim())
+    }
+}
+
+/// An authenticator of a user as the MFA API names it (`totp|dev_…`, `sms|dev_…`,
+/// `email|dev_…`, `recovery-code|dev_…`). The mock keeps one of each kind per user, so the id
+/// is derived from the kind and the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authenticator {
+    /// The TOTP app.
+    Totp,
+    /// An SMS or email factor.
+    Oob(OobChannel),
+    /// The recovery code.
+    RecoveryCode,
+}
+
+impl Authenticator {
+    const ALL: [Authenticator; 4] = [
+        Authenticator::Totp,
+        Authenticator::Oob(OobChannel::Sms),
+        Authenticator::Oob(OobChannel::Email),
+        Authenticator::RecoveryCode,
+    ];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::Totp => "totp",
+            Self::Oob(c) => c.as_str(),
+            Self::RecoveryCode => "recovery-code",
+        }
+    }
+
+    /// Its id for `user_id`.
+    pub fn id(self, user_id: &str) -> String {
+        let hash = crate::util::short_hash(user_id);
+        format!("{}|dev_{}", self.prefix(), &hash[..16.min(hash.len())])
+    }
+
+    /// The authenticator of `user_id` that `id` names.
+    pub fn from_id(id: &str, user_id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.id(user_id) == id)
+    }
+
+    /// `authenticator_type`, as the MFA API spells it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Totp => "otp",
+            Self::Oob(_) => "oob",
+            Self::RecoveryCode => "recovery-code",
+        }
+    }
+}
 
 /// Whether `secret` is a base32 TOTP secret the mock can check codes against (not empty).
 pub fn valid_secret(secret: &str) -> bool {

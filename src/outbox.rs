@@ -44,17 +44,20 @@ pub enum MessageKind {
     BlockedAccount,
     /// An invitation to join an organization (template `user_invitation`).
     UserInvitation,
+    /// The code of an MFA email or SMS challenge (template `mfa_oob_code`).
+    MfaOobCode,
 }
 
 impl MessageKind {
     /// Every kind.
-    pub const ALL: [MessageKind; 6] = [
+    pub const ALL: [MessageKind; 7] = [
         MessageKind::VerifyEmail,
         MessageKind::ResetEmail,
         MessageKind::PasswordlessCode,
         MessageKind::PasswordlessLink,
         MessageKind::BlockedAccount,
         MessageKind::UserInvitation,
+        MessageKind::MfaOobCode,
     ];
 
     /// The kind a `?kind=` filter names.
@@ -71,6 +74,7 @@ impl MessageKind {
             MessageKind::PasswordlessLink => "passwordless_link",
             MessageKind::BlockedAccount => "blocked_account",
             MessageKind::UserInvitation => "user_invitation",
+            MessageKind::MfaOobCode => "mfa_oob_code",
         }
     }
 }

@@ -110,6 +110,17 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// An out-of-band MFA channel (`oob_channel`): where the mock's outbox delivers the code a
+    /// user types back (`binding_code`). Voice and push (`auth0`) have no offline stand-in.
+    OobChannel {
+        /// A text message to the user's phone.
+        Sms = "sms",
+        /// An email.
+        Email = "email",
+    }
+}
+
+wire_enum! {
     /// `response_mode`: how `/authorize` hands its result back.
     ResponseMode {
         /// Query string of the callback.

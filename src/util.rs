@@ -74,9 +74,25 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Whether `phone` is E.164 (`+` and 1 to 15 digits), as Auth0 requires of phone numbers
+/// (`/passwordless/start`, an SMS factor).
+pub fn is_e164(phone: &str) -> bool {
+    let digits = phone.strip_prefix('+').unwrap_or("");
+    (1..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phone_number_must_be_e164() {
+        assert!(is_e164("+15551234567"));
+        assert!(!is_e164("15551234567"));
+        assert!(!is_e164("+1555-123"));
+        assert!(!is_e164("+"));
+        assert!(!is_e164("+1234567890123456"));
+    }
 
     #[test]
     fn ids_are_random_and_urlsafe() {

@@ -80,6 +80,11 @@ async fn start_mock(tls: bool) -> MockServer {
 /// A mock on the embedded tenant with `tests/clients/actions/<name>.js` bound to post-login
 /// after its hooks, with `secrets`: a tenant's Action run unchanged.
 async fn start_mock_with_action(tls: bool, name: &str, secrets: &[(&str, &str)]) -> MockServer {
+    start_mock_with_tenant(tls, tenant_with_action(name, secrets)).await
+}
+
+/// The embedded tenant with the post-login Action `tests/clients/actions/<name>.js`.
+fn tenant_with_action(name: &str, secrets: &[(&str, &str)]) -> auth0_mock::tenant::Tenant {
     let file = clients_dir().join(format!("actions/{name}.js"));
     let code = std::fs::read_to_string(&file).expect("the Action's code");
     let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
@@ -89,7 +94,7 @@ async fn start_mock_with_action(tls: bool, name: &str, secrets: &[(&str, &str)])
         action.secrets.insert((*k).into(), (*v).into());
     }
     tenant.post_login.push(action);
-    start_mock_with_tenant(tls, tenant).await
+    tenant
 }
 
 /// A mock serving `tenant`, loopback, free port.
@@ -451,6 +456,34 @@ async fn node_sdks_complete_mfa_required_with_the_mfa_otp_grant() {
         "auth0-node-mfa.mjs",
         &server,
         vec![],
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// MFA by SMS with Auth0's own MFA client: node-auth0's password grant gets `mfa_required`;
+/// `@auth0/auth0-auth-js` (the MfaClient inside spa-js and nextjs-auth0) lists bob's SMS
+/// authenticator, challenges it, reads the texted code from the outbox and verifies with the
+/// `mfa-oob` grant (a wrong binding code first).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_auth_js_mfa_client_passes_an_sms_challenge_with_the_mfa_oob_grant() {
+    const PHONE: &str = "+14155550123";
+    let mut tenant = tenant_with_action("require-mfa", &[]);
+    let bob = tenant
+        .users
+        .iter_mut()
+        .find(|u| u.user_id == "auth0|bob")
+        .expect("bob is a default user");
+    bob.mfa = Some(auth0_mock::tenant::MfaFactors {
+        phone_number: Some(PHONE.into()),
+        ..Default::default()
+    });
+    let server = start_mock_with_tenant(true, tenant).await;
+    run_node(
+        "@auth0/auth0-auth-js MfaClient (SMS)",
+        "auth0-auth-js-mfa-oob.mjs",
+        &server,
+        vec![("MFA_PHONE".to_string(), PHONE.to_string())],
     )
     .await;
     server.shutdown().await;

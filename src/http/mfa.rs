@@ -1,19 +1,19 @@
 //! The MFA API of a password grant that answered `mfa_required`: `GET /mfa/authenticators`,
-//! `POST /mfa/associate` and `POST /mfa/challenge` (all on the `mfa_token`), and the grants that
-//! finish the login, `http://auth0.com/oauth/grant-type/mfa-otp` and `mfa-recovery-code`, with
-//! Auth0's answers and errors. Out-of-band factors (SMS, email, push) need a provider, so
-//! `mfa-oob` and `oob` challenges are refused saying so.
+//! `POST /mfa/associate` and `POST /mfa/challenge`, all on the `mfa_token`, with Auth0's
+//! answers and errors. The grants that finish the login are `http::mfa_grant`.
+//!
+//! Out-of-band factors are SMS and email, their codes sent to the outbox; voice and push
+//! (`auth0`) have no offline stand-in and are refused saying so.
 
 use super::client_auth::{Credentials, authenticate};
 use super::extract::{AppState, Body, JsonOrForm, bearer};
-use super::mfa_page::{recovery_code_matches, rotate_recovery_code};
-use super::params::Params;
 use crate::error::OAuthError;
-use crate::mfa;
-use crate::mint::{self, MintOptions, TokenSet};
+use crate::lifecycle::send_mfa_code;
+use crate::mfa::{self, Authenticator};
 use crate::mock::Mock;
+use crate::protocol::OobChannel;
 use crate::store::MfaTicket;
-use crate::tenant::{Client, MfaFactors};
+use crate::tenant::MfaFactors;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -21,13 +21,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// Auth0's answer for an `mfa_token` it does not know (or that was spent).
-fn malformed() -> OAuthError {
+pub(crate) fn malformed() -> OAuthError {
     OAuthError::invalid_grant("Malformed mfa_token")
 }
 
 /// Auth0's answer for an unusable `mfa_token`: `expired_token` past its 10 minutes, else
 /// [`malformed`].
-fn unusable(mock: &Mock, token: &str) -> OAuthError {
+pub(crate) fn unusable(mock: &Mock, token: &str) -> OAuthError {
     if mock.store().mfa_token_expired(token, mock.clock().now()) {
         OAuthError::new(
             StatusCode::FORBIDDEN,
@@ -39,8 +39,16 @@ fn unusable(mock: &Mock, token: &str) -> OAuthError {
     }
 }
 
+fn unsupported_challenge(description: impl Into<String>) -> OAuthError {
+    OAuthError::new(
+        StatusCode::BAD_REQUEST,
+        "unsupported_challenge_type",
+        description,
+    )
+}
+
 /// The login an `mfa_token` stands for, and its user's factors.
-fn ticket(mock: &Mock, token: &str) -> Result<(MfaTicket, MfaFactors), OAuthError> {
+pub(crate) fn ticket(mock: &Mock, token: &str) -> Result<(MfaTicket, MfaFactors), OAuthError> {
     let ticket = mock
         .store()
         .mfa_ticket(token, mock.clock().now())
@@ -53,7 +61,10 @@ fn ticket(mock: &Mock, token: &str) -> Result<(MfaTicket, MfaFactors), OAuthErro
     Ok((ticket, factors))
 }
 
-fn bearer_ticket(mock: &Mock, headers: &HeaderMap) -> Result<(MfaTicket, MfaFactors), OAuthError> {
+fn bearer_ticket<'h>(
+    mock: &Mock,
+    headers: &'h HeaderMap,
+) -> Result<(&'h str, MfaTicket, MfaFactors), OAuthError> {
     let token = bearer(headers).ok_or_else(|| {
         OAuthError::new(
             StatusCode::UNAUTHORIZED,
@@ -61,25 +72,68 @@ fn bearer_ticket(mock: &Mock, headers: &HeaderMap) -> Result<(MfaTicket, MfaFact
             "Missing mfa_token: send Authorization: Bearer <mfa_token>",
         )
     })?;
-    ticket(mock, token).map_err(|_| OAuthError::invalid_token("Invalid or expired mfa_token"))
+    let (ticket, factors) = ticket(mock, token)
+        .map_err(|_| OAuthError::invalid_token("Invalid or expired mfa_token"))?;
+    Ok((token, ticket, factors))
 }
 
-/// `GET /mfa/authenticators`.
+/// An SMS factor's name as Auth0 shows it: all but the last four digits masked.
+fn masked_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let keep = digits.len().saturating_sub(4);
+    let shown: String = digits[keep..].iter().collect();
+    format!("{}{shown}", "X".repeat(keep))
+}
+
+/// One entry of `/mfa/authenticators`.
+fn listed(a: Authenticator, user_id: &str, factors: &MfaFactors, active: bool) -> Value {
+    let mut entry = json!({"id": a.id(user_id), "authenticator_type": a.kind(), "active": active});
+    if let Authenticator::Oob(channel) = a {
+        entry["oob_channel"] = json!(channel.as_str());
+        entry["name"] = json!(match channel {
+            OobChannel::Sms => masked_phone(factors.phone_number.as_deref().unwrap_or_default()),
+            OobChannel::Email => factors.email.clone().unwrap_or_default(),
+        });
+    }
+    entry
+}
+
+/// The authenticators `factors` holds.
+fn authenticators_of(factors: &MfaFactors) -> Vec<Authenticator> {
+    let mut out = Vec::new();
+    if factors.totp_secret.is_some() {
+        out.push(Authenticator::Totp);
+    }
+    for c in [OobChannel::Sms, OobChannel::Email] {
+        if factors.oob_address(c).is_some() {
+            out.push(Authenticator::Oob(c));
+        }
+    }
+    if factors.recovery_code.is_some() {
+        out.push(Authenticator::RecoveryCode);
+    }
+    out
+}
+
+/// `GET /mfa/authenticators`: the user's active authenticators, and one `/mfa/associate`
+/// offered with this token, inactive until its first code passes.
 pub(crate) async fn authenticators(
     State(mock): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, OAuthError> {
-    let (ticket, factors) = bearer_ticket(&mock, &headers)?;
-    let id = crate::util::short_hash(&ticket.grant.user.user_id);
-    let mut list = Vec::new();
-    if factors.totp_secret.is_some() {
-        list.push(json!({"id": format!("totp|dev_{}", &id[..16]), "authenticator_type": "otp", "active": true}));
-    }
-    if factors.recovery_code.is_some() {
-        list.push(json!({"id": format!("recovery-code|dev_{}", &id[..16]), "authenticator_type": "recovery-code", "active": true}));
-    }
-    if !factors.enrolled() && ticket.pending.is_some() {
-        list.push(json!({"id": format!("totp|dev_{}", &id[..16]), "authenticator_type": "otp", "active": false}));
+    let (_, ticket, factors) = bearer_ticket(&mock, &headers)?;
+    let user_id = &ticket.grant.user.user_id;
+    let mut list: Vec<Value> = authenticators_of(&factors)
+        .into_iter()
+        .map(|a| listed(a, user_id, &factors, true))
+        .collect();
+    if let Some(pending) = ticket.pending.as_ref().filter(|_| !factors.enrolled()) {
+        list.extend(
+            authenticators_of(pending)
+                .into_iter()
+                .filter(|a| *a != Authenticator::RecoveryCode)
+                .map(|a| listed(a, user_id, pending, false)),
+        );
     }
     Ok(Json(Value::Array(list)))
 }
@@ -89,50 +143,157 @@ pub(crate) async fn authenticators(
 pub(crate) struct Associate {
     #[serde(default)]
     authenticator_types: Vec<String>,
+    #[serde(default)]
+    oob_channels: Vec<String>,
+    #[serde(default)]
+    phone_number: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
 }
 
-/// `POST /mfa/associate` `{authenticator_types: ["otp"]}`: offers a TOTP authenticator to a
-/// user with none, answering its secret, `otpauth://` URI and the recovery code; it becomes
-/// active (the user enrolled) when the `mfa-otp` grant passes with one of its codes.
+/// What an association asks to enrol.
+enum Enrolment {
+    Totp,
+    Oob(OobChannel, String),
+}
+
+fn enrolment(body: &Associate, user_email: Option<&str>) -> Result<Enrolment, OAuthError> {
+    let wants = |t: &str| body.authenticator_types.iter().any(|x| x == t);
+    if wants("otp") {
+        return Ok(Enrolment::Totp);
+    }
+    // auth0-auth-js sends `["email"]` as the type for an email factor; Auth0 documents
+    // `["oob"]` with `oob_channels: ["email"]`.
+    let channel = if wants("email") {
+        "email"
+    } else if wants("oob") {
+        body.oob_channels.first().map(String::as_str).unwrap_or("")
+    } else {
+        return Err(unsupported_challenge(
+            "authenticator_types must be [\"otp\"] or [\"oob\"] (with oob_channels)",
+        ));
+    };
+    match channel {
+        "sms" => {
+            let phone = body.phone_number.as_deref().unwrap_or("").trim();
+            if !crate::util::is_e164(phone) {
+                return Err(OAuthError::invalid_request(
+                    "phone_number must be in E.164 format (+ and 1 to 15 digits)",
+                ));
+            }
+            Ok(Enrolment::Oob(OobChannel::Sms, phone.to_string()))
+        }
+        "email" => {
+            let email = body.email.as_deref().or(user_email).unwrap_or("").trim();
+            if !email.contains('@') {
+                return Err(OAuthError::invalid_request(
+                    "email is required: the user has no email address",
+                ));
+            }
+            Ok(Enrolment::Oob(OobChannel::Email, email.to_string()))
+        }
+        other => Err(unsupported_challenge(format!(
+            "oob_channels {other:?} is not supported by auth0-mock: it sends codes by sms or email (to the outbox); voice and push have no offline stand-in"
+        ))),
+    }
+}
+
+/// `POST /mfa/associate`: offers a new authenticator to a user with none, answering what the
+/// user needs to prove it (a TOTP's secret and `otpauth://` URI, or the `oob_code` of the code
+/// just sent by SMS or email) and the recovery code; it becomes active when the `mfa-otp` or
+/// `mfa-oob` grant passes with its code.
 pub(crate) async fn associate(
     State(mock): State<AppState>,
     headers: HeaderMap,
     JsonOrForm(body): JsonOrForm<Associate>,
 ) -> Result<Json<Value>, OAuthError> {
-    let (ticket, factors) = bearer_ticket(&mock, &headers)?;
-    if body.authenticator_types.iter().all(|t| t != "otp") {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "unsupported_challenge_type",
-            "auth0-mock enrols only otp authenticators (oob needs an SMS, email or push provider)",
-        ));
-    }
+    let (token, ticket, factors) = bearer_ticket(&mock, &headers)?;
+    let user = &ticket.grant.user;
+    let enrolment = enrolment(&body, user.email.as_deref())?;
     if factors.enrolled() {
         return Err(OAuthError::access_denied("User is already enrolled."));
     }
-    let secret = mfa::new_secret();
+    let now = mock.clock().now();
     let recovery = mfa::new_recovery_code();
-    let user = &ticket.grant.user;
-    let pending = MfaFactors {
-        totp_secret: Some(secret.clone()),
+    let mut pending = MfaFactors {
         recovery_code: Some(recovery.clone()),
+        ..Default::default()
     };
-    let token = bearer(&headers).unwrap_or_default();
-    if !mock
-        .store()
-        .set_mfa_pending(token, pending, mock.clock().now())
-    {
+    let answer = match enrolment {
+        Enrolment::Totp => {
+            let secret = mfa::new_secret();
+            pending.totp_secret = Some(secret.clone());
+            json!({
+                "authenticator_type": "otp",
+                "secret": secret,
+                "barcode_uri": mfa::barcode_uri(mock.issuer(), user.login_name(), &secret),
+                "recovery_codes": [recovery],
+            })
+        }
+        Enrolment::Oob(channel, address) => {
+            match channel {
+                OobChannel::Sms => pending.phone_number = Some(address.clone()),
+                OobChannel::Email => pending.email = Some(address.clone()),
+            }
+            let challenge = send_mfa_code(&mock, &user.user_id, channel, &address);
+            let oob_code = challenge.oob_code.clone();
+            if !mock.store().set_mfa_oob(token, challenge, now) {
+                return Err(malformed());
+            }
+            json!({
+                "authenticator_type": "oob",
+                "binding_method": "prompt",
+                "oob_channel": channel.as_str(),
+                "oob_code": oob_code,
+                "recovery_codes": [recovery],
+            })
+        }
+    };
+    if !mock.store().set_mfa_pending(token, pending, now) {
         return Err(malformed());
     }
-    Ok(Json(json!({
-        "authenticator_type": "otp",
-        "secret": secret,
-        "barcode_uri": mfa::barcode_uri(mock.issuer(), user.login_name(), &secret),
-        "recovery_codes": [recovery],
-    })))
+    Ok(Json(answer))
 }
 
-/// `POST /mfa/challenge` `{mfa_token, client_id, challenge_type}`.
+/// Which authenticator a challenge uses: the one `authenticator_id` names, else the TOTP when
+/// `otp` is allowed, else the SMS or email factor when `oob` is.
+fn chosen(
+    requested: Option<&str>,
+    types: &[&str],
+    user_id: &str,
+    factors: &MfaFactors,
+) -> Result<Authenticator, OAuthError> {
+    let allows = |t: &str| types.contains(&t);
+    let held = authenticators_of(factors);
+    let pick = match requested {
+        Some(id) => Authenticator::from_id(id, user_id)
+            .filter(|a| held.contains(a))
+            .ok_or_else(|| {
+                OAuthError::invalid_request(format!(
+                    "authenticator_id {id:?} is not an authenticator of the user"
+                ))
+            })?,
+        None if allows("otp") && factors.totp_secret.is_some() => Authenticator::Totp,
+        None => match factors.default_oob().filter(|_| allows("oob")) {
+            Some(c) => Authenticator::Oob(c),
+            None => {
+                return Err(unsupported_challenge(
+                    "The user has no authenticator for that challenge type",
+                ));
+            }
+        },
+    };
+    if pick == Authenticator::RecoveryCode || !allows(pick.kind()) {
+        return Err(unsupported_challenge(format!(
+            "challenge_type does not allow the {} authenticator",
+            pick.kind()
+        )));
+    }
+    Ok(pick)
+}
+
+/// `POST /mfa/challenge` `{mfa_token, client_id, challenge_type, authenticator_id?}`: `otp`
+/// answers at once; `oob` sends a code by SMS or email and answers its `oob_code`.
 pub(crate) async fn challenge(
     State(mock): State<AppState>,
     headers: HeaderMap,
@@ -140,125 +301,60 @@ pub(crate) async fn challenge(
 ) -> Result<Json<Value>, OAuthError> {
     let tenant = mock.tenant();
     let client = authenticate(&tenant, &Credentials::read(&headers, &params)?)?;
-    let (ticket, factors) = ticket(&mock, params.require("mfa_token")?)?;
-    if ticket.grant.client_id != client.client_id {
-        return Err(malformed());
-    }
-    let types = params.get("challenge_type").unwrap_or("otp oob");
-    if !types.split(' ').any(|t| t == "otp") {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "unsupported_challenge_type",
-            "The user has no authenticator for that challenge type (auth0-mock has otp only)",
-        ));
-    }
-    if !factors.enrolled() && ticket.pending.is_none() {
-        return Err(OAuthError::new(
-            StatusCode::BAD_REQUEST,
-            "association_required",
-            "User does not have an active authenticator: enrol one with /mfa/associate",
-        ));
-    }
-    Ok(Json(json!({ "challenge_type": "otp" })))
-}
-
-/// Which MFA grant a token request is.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum MfaGrant {
-    /// `mfa-otp`: the authenticator's code.
-    Otp,
-    /// `mfa-recovery-code`: the recovery code.
-    RecoveryCode,
-}
-
-/// The `mfa-otp` and `mfa-recovery-code` grants: the second factor for the login the
-/// `mfa_token` stands for, then its tokens. A wrong code leaves the token usable; a right one
-/// spends it.
-pub(crate) fn grant(
-    mock: &Mock,
-    client: &Client,
-    params: &Params,
-    kind: MfaGrant,
-) -> Result<TokenSet, OAuthError> {
     let token = params.require("mfa_token")?;
-    let (ticket, factors) = ticket(mock, token)?;
+    let (ticket, factors) = ticket(&mock, token)?;
     if ticket.grant.client_id != client.client_id {
         return Err(malformed());
     }
-    let user_id = ticket.grant.user.user_id.clone();
-    let recovery_code = match kind {
-        MfaGrant::Otp => {
-            let otp = params.require("otp")?;
-            // An enrolled factor, else the one /mfa/associate offered with this token.
-            let enrolling = !factors.enrolled();
-            let secret = if enrolling {
-                ticket.pending.as_ref().and_then(|p| p.totp_secret.clone())
-            } else {
-                factors.totp_secret.clone()
-            };
-            if !secret.is_some_and(|s| mfa::check_totp(&s, otp, mock.clock().now())) {
-                return Err(OAuthError::invalid_grant("Invalid otp_code."));
+    let user_id = &ticket.grant.user.user_id;
+    let types: Vec<&str> = params
+        .get("challenge_type")
+        .unwrap_or("otp oob")
+        .split(' ')
+        .collect();
+    if !factors.enrolled() {
+        // An association made with this token is challenged by its own first code.
+        return match &ticket.pending {
+            Some(p) if p.totp_secret.is_some() && types.contains(&"otp") => {
+                Ok(Json(json!({ "challenge_type": "otp" })))
             }
-            false
-        }
-        MfaGrant::RecoveryCode => {
-            let code = params.require("recovery_code")?.trim().to_ascii_uppercase();
-            if !recovery_code_matches(mock, &user_id, &code) {
-                return Err(OAuthError::invalid_grant("MFA Authorization rejected."));
-            }
-            true
-        }
-    };
-    // Taken before anything about the user changes: a token spent meanwhile changes nothing.
-    let ticket = mock
-        .store()
-        .take_mfa_ticket(token, mock.clock().now())
-        .ok_or_else(|| unusable(mock, token))?;
-    if let Some(p) = ticket.pending.clone().filter(|_| !factors.enrolled()) {
-        let _ = mock.store().change_mfa(&user_id, |f| {
-            if f.totp_secret.is_none() {
-                *f = p;
-            }
-        });
+            Some(_) => Err(unsupported_challenge(
+                "The authenticator being enrolled was sent its code by /mfa/associate",
+            )),
+            None => Err(OAuthError::new(
+                StatusCode::BAD_REQUEST,
+                "association_required",
+                "User does not have an active authenticator: enrol one with /mfa/associate",
+            )),
+        };
     }
-    let recovery_code = if recovery_code {
-        rotate_recovery_code(mock, &user_id)
-    } else {
-        None
-    };
-    tracing::info!(user = %user_id, client = %client.client_id, "second factor passed (MFA API)");
-    let mut grant = ticket.grant;
-    crate::login::membership::join_after_mfa(mock, &mut grant)
-        .map_err(|r| OAuthError::access_denied(r.0))?;
-    let mut set = mint::user_tokens(
-        mock,
-        &grant,
-        MintOptions {
-            id_token: true,
-            refresh: true,
-            ..Default::default()
-        },
-    )?;
-    set.recovery_code = recovery_code;
-    Ok(set)
+    match chosen(params.get("authenticator_id"), &types, user_id, &factors)? {
+        Authenticator::Oob(channel) => {
+            let to = factors.oob_address(channel).unwrap_or_default();
+            let challenge = send_mfa_code(&mock, user_id, channel, to);
+            let oob_code = challenge.oob_code.clone();
+            if !mock
+                .store()
+                .set_mfa_oob(token, challenge, mock.clock().now())
+            {
+                return Err(unusable(&mock, token));
+            }
+            Ok(Json(json!({
+                "challenge_type": "oob",
+                "oob_code": oob_code,
+                "binding_method": "prompt",
+            })))
+        }
+        _ => Ok(Json(json!({ "challenge_type": "otp" }))),
+    }
 }
 
-/// The `mfa_required` answer for a password grant that needs a second factor: 403 with an
-/// `mfa_token` standing for the settled login.
-pub(crate) fn required(mock: &Mock, grant: crate::login::grant::Grant) -> OAuthError {
-    let now = mock.clock().now();
-    let token = mock.store().issue_mfa_token(
-        MfaTicket {
-            grant,
-            pending: None,
-        },
-        now,
-        mfa::MFA_TOKEN_SECS,
-    );
-    OAuthError::new(
-        StatusCode::FORBIDDEN,
-        "mfa_required",
-        "Multifactor authentication required",
-    )
-    .with_mfa_token(token)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_sms_factor_shows_only_its_last_four_digits() {
+        assert_eq!(masked_phone("+14155558730"), "XXXXXXX8730");
+    }
 }

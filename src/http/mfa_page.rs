@@ -21,10 +21,13 @@ use axum::response::Response;
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 /// Universal Login's text for a wrong code.
-const WRONG_CODE: &str = "The code you entered is invalid";
+pub(super) const WRONG_CODE: &str = "The code you entered is invalid";
 
 /// The login waiting at an MFA screen under `?state=`.
-fn waiting(mock: &Mock, params: &Params) -> Result<(String, SuspendedLogin, MfaWait), ErrorPage> {
+pub(super) fn waiting(
+    mock: &Mock,
+    params: &Params,
+) -> Result<(String, SuspendedLogin, MfaWait), ErrorPage> {
     let state = super::authorize::transaction_id(params)?;
     let suspended = mock
         .store()
@@ -46,7 +49,7 @@ fn factors(mock: &Mock, wait: &MfaWait) -> crate::tenant::MfaFactors {
 }
 
 /// Finishes the login: the session passed MFA, the grant says so, the application is answered.
-fn pass(mock: &Mock, state: &str) -> Result<Response, AuthorizeRefusal> {
+pub(super) fn pass(mock: &Mock, state: &str) -> Result<Response, AuthorizeRefusal> {
     let now = mock.clock().now();
     let Some(SuspendedLogin {
         request,
@@ -64,7 +67,7 @@ fn pass(mock: &Mock, state: &str) -> Result<Response, AuthorizeRefusal> {
     Ok(deliver(mock, &request, grant)?)
 }
 
-fn code_form(action: &str, label: &str, error: Option<&str>, extra: &str) -> String {
+pub(super) fn code_form(action: &str, label: &str, error: Option<&str>, extra: &str) -> String {
     let error = error
         .map(|e| {
             format!(
@@ -82,7 +85,7 @@ fn code_form(action: &str, label: &str, error: Option<&str>, extra: &str) -> Str
     )
 }
 
-fn screen(status: StatusCode, title: &str, body: String) -> Response {
+pub(super) fn screen(status: StatusCode, title: &str, body: String) -> Response {
     unframeable(status, page(&format!("{title} | auth0-mock"), &body))
 }
 

@@ -19,6 +19,8 @@ mod login_page;
 mod logout;
 mod management;
 mod mfa;
+mod mfa_grant;
+mod mfa_oob_page;
 mod mfa_page;
 mod organization_prompt;
 mod overview;
@@ -102,6 +104,14 @@ pub(crate) fn router(mock: AppState) -> Router {
         .route(
             "/u/mfa-otp-challenge",
             get(mfa_page::show_challenge).post(mfa_page::submit_challenge),
+        )
+        .route(
+            "/u/mfa-sms-challenge",
+            get(mfa_oob_page::show_sms).post(mfa_oob_page::submit_sms),
+        )
+        .route(
+            "/u/mfa-email-challenge",
+            get(mfa_oob_page::show_email).post(mfa_oob_page::submit_email),
         )
         .route(
             "/u/mfa-recovery-code-challenge",

@@ -2,7 +2,7 @@
 
 use super::client_auth::{Credentials, authenticate};
 use super::extract::{AppState, Body, PeerIp, user_agent};
-use super::mfa::MfaGrant;
+use super::mfa_grant::MfaGrant;
 use super::params::Params;
 use super::passwordless::oauth_error;
 use crate::error::OAuthError;
@@ -65,6 +65,7 @@ pub(crate) async fn token(
         | GrantType::PasswordRealm
         | GrantType::PasswordlessOtp
         | GrantType::MfaOtp
+        | GrantType::MfaOob
         | GrantType::MfaRecoveryCode
             if !client.allows_grant(grant) =>
         {
@@ -84,17 +85,11 @@ pub(crate) async fn token(
         GrantType::PasswordlessOtp => {
             passwordless_otp(&mock, &tenant, client, &params, &origin).await?
         }
-        GrantType::MfaOtp => super::mfa::grant(&mock, client, &params, MfaGrant::Otp)?,
+        GrantType::MfaOtp => super::mfa_grant::grant(&mock, client, &params, MfaGrant::Otp)?,
         GrantType::MfaRecoveryCode => {
-            super::mfa::grant(&mock, client, &params, MfaGrant::RecoveryCode)?
+            super::mfa_grant::grant(&mock, client, &params, MfaGrant::RecoveryCode)?
         }
-        GrantType::MfaOob => {
-            return Err(OAuthError::new(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "mfa-oob is not supported by auth0-mock (out-of-band factors need an SMS, email or push provider): use mfa-otp",
-            ));
-        }
+        GrantType::MfaOob => super::mfa_grant::grant(&mock, client, &params, MfaGrant::Oob)?,
         GrantType::Implicit
         | GrantType::DeviceCode
         | GrantType::Ciba
@@ -410,7 +405,7 @@ async fn credential_login(
         .map_err(|e| e.into_oauth(flow))?
     {
         login::Login::Granted(grant) => *grant,
-        login::Login::MfaRequired(grant) => return Err(super::mfa::required(mock, *grant)),
+        login::Login::MfaRequired(grant) => return Err(super::mfa_grant::required(mock, *grant)),
         login::Login::Suspended(_) => {
             return Err(OAuthError::server_error(
                 "a back-channel login was suspended",

@@ -8,7 +8,7 @@ use crate::store::{Invitation, Ticket, TicketPurpose};
 use crate::tenant::User;
 
 /// Sender of emails when the template names none: Auth0's built-in provider's address.
-const DEFAULT_FROM: &str = "no-reply@auth0user.net";
+pub(super) const DEFAULT_FROM: &str = "no-reply@auth0user.net";
 
 /// The link of a ticket, at Universal Login's paths (the trailing `#` is Auth0's too).
 pub(crate) fn ticket_url(mock: &Mock, purpose: TicketPurpose, id: &str) -> String {

@@ -8,6 +8,7 @@
 
 mod attempts;
 mod email;
+mod mfa_code;
 mod password;
 mod passwordless;
 mod signup;
@@ -15,6 +16,7 @@ mod triggers;
 
 pub(crate) use attempts::{BLOCKED_ATTEMPTS, password_login};
 pub(crate) use email::{send_invitation, send_reset, send_verification, ticket_url};
+pub(crate) use mfa_code::{browser_wait, send_mfa_code};
 pub(crate) use password::{PasswordChangeError, change_password};
 pub(crate) use passwordless::{
     PasswordlessError, Send, Start, passwordless_connection, start as start_passwordless,

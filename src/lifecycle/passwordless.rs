@@ -93,12 +93,6 @@ pub(crate) fn passwordless_connection(
     Ok((connection.clone(), channel))
 }
 
-/// Whether `phone` is E.164 (`+` and 1 to 15 digits), as `/passwordless/start` requires.
-fn is_e164(phone: &str) -> bool {
-    let digits = phone.strip_prefix('+').unwrap_or("");
-    (1..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
-}
-
 /// Sends a code or link; the message as it went to the outbox.
 pub(crate) fn start(mock: &Mock, req: Start) -> Result<Message, PasswordlessError> {
     let (connection, channel) = passwordless_connection(mock, &req.connection)?;
@@ -107,7 +101,7 @@ pub(crate) fn start(mock: &Mock, req: Start) -> Result<Message, PasswordlessErro
         PasswordlessChannel::Email if !recipient.contains('@') => {
             return Err(PasswordlessError::BadEmail("The email is invalid".into()));
         }
-        PasswordlessChannel::Sms if !is_e164(&recipient) => {
+        PasswordlessChannel::Sms if !crate::util::is_e164(&recipient) => {
             return Err(PasswordlessError::BadPhone(
                 "String does not match pattern: ^\\+[0-9]{1,15}$".into(),
             ));
@@ -298,18 +292,4 @@ async fn register(
     let event = after_event(mock, &user, connection, request, transaction);
     run_after(mock, Trigger::PostUserRegistration, event).await;
     Ok(user)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_phone_number_must_be_e164() {
-        assert!(is_e164("+15551234567"));
-        assert!(!is_e164("15551234567"));
-        assert!(!is_e164("+1555-123"));
-        assert!(!is_e164("+"));
-        assert!(!is_e164("+1234567890123456"));
-    }
 }

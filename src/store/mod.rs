@@ -177,6 +177,8 @@ pub(crate) struct MfaWait {
     pub grant: Grant,
     /// For a user with no factor yet: the TOTP secret the enrolment screen offers.
     pub new_secret: Option<String>,
+    /// For a user challenged by SMS or email: the code sent.
+    pub oob: Option<crate::mfa::OobChallenge>,
 }
 
 impl SuspendedLogin {
@@ -198,6 +200,8 @@ pub(crate) struct MfaTicket {
     pub grant: Grant,
     /// An authenticator `/mfa/associate` offered, active once a code of it passes.
     pub pending: Option<crate::tenant::MfaFactors>,
+    /// The out-of-band challenge `/mfa/challenge` (or an SMS or email association) sent.
+    pub oob: Option<crate::mfa::OobChallenge>,
 }
 
 /// An opaque access token (issued when no audience is requested), usable at `/userinfo` only.
@@ -739,6 +743,23 @@ impl Store {
         match self.state.lock().mfa_tickets.get_mut(token, now) {
             Some(t) => {
                 t.pending = Some(pending);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keeps the out-of-band challenge sent for the `mfa_token` (replacing an earlier one, as
+    /// a new code voids the last).
+    pub(crate) fn set_mfa_oob(
+        &self,
+        token: &str,
+        challenge: crate::mfa::OobChallenge,
+        now: i64,
+    ) -> bool {
+        match self.state.lock().mfa_tickets.get_mut(token, now) {
+            Some(t) => {
+                t.oob = Some(challenge);
                 true
             }
             None => false,

@@ -517,6 +517,24 @@ fn build(
                 "not a base32 TOTP secret (A-Z and 2-7, as authenticator apps take)",
             ));
         }
+        if let Some(phone) = u.mfa.as_ref().and_then(|m| m.phone_number.as_deref())
+            && !crate::util::is_e164(phone)
+        {
+            return Err(FixtureError::invalid(
+                f,
+                here("mfa.phone_number"),
+                "not an E.164 phone number (+ and 1 to 15 digits)",
+            ));
+        }
+        if let Some(email) = u.mfa.as_ref().and_then(|m| m.email.as_deref())
+            && !email.contains('@')
+        {
+            return Err(FixtureError::invalid(
+                f,
+                here("mfa.email"),
+                "not an email address",
+            ));
+        }
         if let Some(c) = &u.connection
             && !connections.iter().any(|k| &k.name == c)
         {

@@ -6,7 +6,7 @@ use super::password_policy::{PasswordPolicy, PolicyLevel};
 
 use super::scenario::Scenario;
 use crate::protocol::{
-    AuthMethod, GrantType, RotationType, TokenDialect, Trigger, is_management_audience,
+    AuthMethod, GrantType, OobChannel, RotationType, TokenDialect, Trigger, is_management_audience,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -1015,7 +1015,9 @@ pub struct User {
 }
 
 /// A user's enrolled second factors (`"mfa"` in users.json, mock-only): a TOTP authenticator
-/// with a known base32 secret, so a test computes the code, and Auth0's one recovery code.
+/// with a known base32 secret, so a test computes the code; a phone and an email address the
+/// codes of out-of-band challenges go to (through the outbox, where a test reads them); and
+/// Auth0's one recovery code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MfaFactors {
@@ -1023,6 +1025,12 @@ pub struct MfaFactors {
     /// Authenticator).
     #[serde(default)]
     pub totp_secret: Option<String>,
+    /// The SMS factor's phone number (E.164).
+    #[serde(default)]
+    pub phone_number: Option<String>,
+    /// The email factor's address.
+    #[serde(default)]
+    pub email: Option<String>,
     /// The recovery code; a use replaces it with a new one, as Auth0.
     #[serde(default)]
     pub recovery_code: Option<String>,
@@ -1031,7 +1039,22 @@ pub struct MfaFactors {
 impl MfaFactors {
     /// Whether any factor is enrolled (then a login is challenged, not enrolled).
     pub fn enrolled(&self) -> bool {
-        self.totp_secret.is_some()
+        self.totp_secret.is_some() || self.phone_number.is_some() || self.email.is_some()
+    }
+
+    /// Where an out-of-band code on `channel` goes, when that factor is enrolled.
+    pub fn oob_address(&self, channel: OobChannel) -> Option<&str> {
+        match channel {
+            OobChannel::Sms => self.phone_number.as_deref(),
+            OobChannel::Email => self.email.as_deref(),
+        }
+    }
+
+    /// The out-of-band factor a challenge uses when none is named: SMS, else email.
+    pub fn default_oob(&self) -> Option<OobChannel> {
+        [OobChannel::Sms, OobChannel::Email]
+            .into_iter()
+            .find(|c| self.oob_address(*c).is_some())
     }
 }
 

@@ -22,6 +22,7 @@ mod fetch;
 mod limits;
 mod metadata;
 mod mfa;
+mod mfa_oob;
 mod npm_modules;
 mod redirect;
 mod sandbox;

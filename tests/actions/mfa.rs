@@ -382,22 +382,6 @@ async fn the_recovery_code_grant_answers_a_new_recovery_code() {
 }
 
 #[tokio::test]
-async fn the_mfa_oob_grant_is_refused_saying_it_is_not_supported() {
-    let (server, _dir) = start_mfa().await;
-    let base = server.base_url();
-    let token = mfa_token(&base).await;
-    let (status, body) = mfa_grant(&base, "mfa-oob", &token, ("oob_code", "x")).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        body["error_description"]
-            .as_str()
-            .unwrap()
-            .contains("not supported by auth0-mock")
-    );
-    server.shutdown().await;
-}
-
-#[tokio::test]
 async fn authenticators_lists_the_users_otp_and_recovery_code() {
     let (server, _dir) = start_mfa().await;
     let base = server.base_url();

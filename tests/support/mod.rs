@@ -8,6 +8,7 @@ pub mod browser;
 pub mod fixtures;
 pub mod grants;
 pub mod jwt;
+pub mod outbox;
 pub mod records;
 pub mod upstream;
 
@@ -15,6 +16,7 @@ pub use browser::*;
 pub use fixtures::*;
 pub use grants::*;
 pub use jwt::*;
+pub use outbox::*;
 pub use records::*;
 pub use upstream::*;
 

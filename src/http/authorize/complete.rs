@@ -9,7 +9,7 @@ use crate::login::{self, Login, LoginInput, Redirects};
 use crate::mint::{self, MintOptions};
 use crate::mock::Mock;
 use crate::protocol::{LoginFlow, Prompt};
-use crate::store::{IssuedCode, MfaWait, SuspendedLogin, Waiting};
+use crate::store::{IssuedCode, SuspendedLogin, Waiting};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
@@ -136,20 +136,15 @@ pub(crate) fn answer(
             Ok(found(&s.location))
         }
         Login::MfaRequired(grant) => {
-            let enrolled = mock
-                .store()
-                .user(&grant.user.user_id)
-                .and_then(|u| u.mfa)
-                .is_some_and(|f| f.enrolled());
+            let wait = crate::lifecycle::browser_wait(mock, *grant);
             let state = crate::util::random_id(24);
-            let screen = if enrolled {
-                "mfa-otp-challenge"
-            } else {
-                "mfa-otp-enrollment"
-            };
-            let wait = MfaWait {
-                grant: *grant,
-                new_secret: (!enrolled).then(crate::mfa::new_secret),
+            let screen = match (&wait.new_secret, &wait.oob) {
+                (Some(_), _) => "mfa-otp-enrollment",
+                (None, Some(c)) if c.channel == crate::protocol::OobChannel::Sms => {
+                    "mfa-sms-challenge"
+                }
+                (None, Some(_)) => "mfa-email-challenge",
+                (None, None) => "mfa-otp-challenge",
             };
             let suspended = SuspendedLogin {
                 request: req,

@@ -1,0 +1,157 @@
+//! The grants that finish a login the password grant stopped with `mfa_required`:
+//! `http://auth0.com/oauth/grant-type/mfa-otp` (the authenticator's code), `mfa-oob` (the
+//! `oob_code` of a challenge and the `binding_code` the user received) and
+//! `mfa-recovery-code`, with Auth0's errors. A wrong code leaves the `mfa_token` usable; a
+//! right one spends it.
+
+use super::mfa::{malformed, ticket, unusable};
+use super::mfa_page::{recovery_code_matches, rotate_recovery_code};
+use super::params::Params;
+use crate::error::OAuthError;
+use crate::mfa;
+use crate::mint::{self, MintOptions, TokenSet};
+use crate::mock::Mock;
+use crate::store::MfaTicket;
+use crate::tenant::{Client, MfaFactors};
+use axum::http::StatusCode;
+
+/// Which MFA grant a token request is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MfaGrant {
+    /// `mfa-otp`: the authenticator's code.
+    Otp,
+    /// `mfa-oob`: the code sent by SMS or email.
+    Oob,
+    /// `mfa-recovery-code`: the recovery code.
+    RecoveryCode,
+}
+
+/// Checks the `mfa-otp` code against the enrolled TOTP, or the one `/mfa/associate` offered
+/// with this token while none is enrolled.
+fn check_otp(
+    mock: &Mock,
+    params: &Params,
+    ticket: &MfaTicket,
+    factors: &MfaFactors,
+) -> Result<(), OAuthError> {
+    let otp = params.require("otp")?;
+    let secret = if factors.enrolled() {
+        factors.totp_secret.clone()
+    } else {
+        ticket.pending.as_ref().and_then(|p| p.totp_secret.clone())
+    };
+    if !secret.is_some_and(|s| mfa::check_totp(&s, otp, mock.clock().now())) {
+        return Err(OAuthError::invalid_grant("Invalid otp_code."));
+    }
+    Ok(())
+}
+
+/// Checks the `mfa-oob` grant's `oob_code` and `binding_code` against the challenge sent.
+fn check_oob(mock: &Mock, params: &Params, ticket: &MfaTicket) -> Result<(), OAuthError> {
+    let oob_code = params.require("oob_code")?;
+    let challenge = ticket
+        .oob
+        .as_ref()
+        .filter(|c| crate::util::constant_time_eq(&c.oob_code, oob_code))
+        .ok_or_else(|| OAuthError::invalid_grant("Invalid oob_code."))?;
+    if !challenge.live(mock.clock().now()) {
+        return Err(OAuthError::new(
+            StatusCode::FORBIDDEN,
+            "expired_token",
+            "The oob_code is expired: ask /mfa/challenge for a new one",
+        ));
+    }
+    // SMS and email challenges bind with a prompt: until the code comes, the user has not
+    // answered, which Auth0 reports as pending.
+    let Some(binding_code) = params.get("binding_code") else {
+        return Err(OAuthError::new(
+            StatusCode::BAD_REQUEST,
+            "authorization_pending",
+            "Authorization pending: please repeat the request with the binding_code the user received",
+        ));
+    };
+    if !challenge.matches(binding_code) {
+        return Err(OAuthError::invalid_grant("Invalid binding_code."));
+    }
+    Ok(())
+}
+
+/// The MFA grants: the second factor for the login the `mfa_token` stands for, then its
+/// tokens (and, after a recovery code, the new recovery code).
+pub(crate) fn grant(
+    mock: &Mock,
+    client: &Client,
+    params: &Params,
+    kind: MfaGrant,
+) -> Result<TokenSet, OAuthError> {
+    let token = params.require("mfa_token")?;
+    let (ticket, factors) = ticket(mock, token)?;
+    if ticket.grant.client_id != client.client_id {
+        return Err(malformed());
+    }
+    let user_id = ticket.grant.user.user_id.clone();
+    match kind {
+        MfaGrant::Otp => check_otp(mock, params, &ticket, &factors)?,
+        MfaGrant::Oob => check_oob(mock, params, &ticket)?,
+        MfaGrant::RecoveryCode => {
+            let code = params.require("recovery_code")?.trim().to_ascii_uppercase();
+            if !recovery_code_matches(mock, &user_id, &code) {
+                return Err(OAuthError::invalid_grant("MFA Authorization rejected."));
+            }
+        }
+    }
+    // Taken before anything about the user changes: a token spent meanwhile changes nothing.
+    let ticket = mock
+        .store()
+        .take_mfa_ticket(token, mock.clock().now())
+        .ok_or_else(|| unusable(mock, token))?;
+    // An association made with this token becomes the user's factor, unless one was
+    // enrolled meanwhile.
+    if let Some(p) = ticket.pending.clone() {
+        let _ = mock.store().change_mfa(&user_id, |f| {
+            if !f.enrolled() {
+                *f = p;
+            }
+        });
+    }
+    let recovery_code = match kind {
+        MfaGrant::RecoveryCode => rotate_recovery_code(mock, &user_id),
+        _ => None,
+    };
+    tracing::info!(user = %user_id, client = %client.client_id, grant = ?kind, "second factor passed (MFA API)");
+    let mut grant = ticket.grant;
+    crate::login::membership::join_after_mfa(mock, &mut grant)
+        .map_err(|r| OAuthError::access_denied(r.0))?;
+    let mut set = mint::user_tokens(
+        mock,
+        &grant,
+        MintOptions {
+            id_token: true,
+            refresh: true,
+            ..Default::default()
+        },
+    )?;
+    set.recovery_code = recovery_code;
+    Ok(set)
+}
+
+/// The `mfa_required` answer for a password grant that needs a second factor: 403 with an
+/// `mfa_token` standing for the settled login.
+pub(crate) fn required(mock: &Mock, grant: crate::login::grant::Grant) -> OAuthError {
+    let now = mock.clock().now();
+    let token = mock.store().issue_mfa_token(
+        MfaTicket {
+            grant,
+            pending: None,
+            oob: None,
+        },
+        now,
+        mfa::MFA_TOKEN_SECS,
+    );
+    OAuthError::new(
+        StatusCode::FORBIDDEN,
+        "mfa_required",
+        "Multifactor authentication required",
+    )
+    .with_mfa_token(token)
+}
