@@ -188,7 +188,7 @@ async fn user_tokens(
         permissions: vec![],
         mfa: false,
         organization: None,
-        joining: None,
+        after_mfa: None,
     };
     mint::user_tokens(
         mock,

@@ -120,7 +120,8 @@ pub(crate) fn grant(
     };
     tracing::info!(user = %user_id, client = %client.client_id, grant = ?kind, "second factor passed (MFA API)");
     let mut grant = ticket.grant;
-    crate::login::membership::join_after_mfa(mock, &mut grant)
+    grant.mfa = true;
+    crate::login::after_mfa::second_factor_passed(mock, &mut grant)
         .map_err(|r| OAuthError::access_denied(r.0))?;
     let mut set = mint::user_tokens(
         mock,

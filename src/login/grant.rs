@@ -40,9 +40,20 @@ pub struct Grant {
     pub mfa: bool,
     /// The organization the user logged into: `org_id` (and `org_name`) in both tokens.
     pub organization: Option<OrgClaims>,
-    /// The organization the user joins once their second factor passes (membership waits for
-    /// it, as every other change of a login that is not finished yet should).
-    pub(crate) joining: Option<super::org_login::OrgLogin>,
+    /// What waits for the second factor, when one is due: a login stopped at the challenge
+    /// changes nothing about the user.
+    pub(crate) after_mfa: Option<Box<AfterMfa>>,
+}
+
+/// The changes of a login that wait for its second factor.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AfterMfa {
+    /// The organization the user joins (an invitation, `assign_membership_on_login`).
+    pub joining: Option<super::org_login::OrgLogin>,
+    /// What the Actions set with `api.user.setAppMetadata`.
+    pub app_metadata: Map<String, Value>,
+    /// What the Actions set with `api.user.setUserMetadata`.
+    pub user_metadata: Map<String, Value>,
 }
 
 /// What tokens say about an organization login.

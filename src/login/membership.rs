@@ -142,19 +142,3 @@ pub(crate) fn join(mock: &Mock, user_id: &str, org: &OrgLogin) -> Result<(), Ref
         Ok(())
     })
 }
-
-/// After the second factor passed: makes the user of `grant` the member it was waiting to
-/// become, and refreshes the user the tokens describe (an invitation verifies the address).
-pub(crate) fn join_after_mfa(
-    mock: &Mock,
-    grant: &mut crate::login::grant::Grant,
-) -> Result<(), Refused> {
-    let Some(org) = grant.joining.take() else {
-        return Ok(());
-    };
-    join(mock, &grant.user.user_id, &org)?;
-    if let Some(user) = mock.store().user(&grant.user.user_id) {
-        grant.user = user;
-    }
-    Ok(())
-}

@@ -6,6 +6,7 @@
 //! [`crate::protocol::LoginFlow`]. Client credentials never do; scenario tokens, minted without a
 //! login, build their grant in `scenario` and run only the claim-only hooks.
 
+pub(crate) mod after_mfa;
 pub(crate) mod event;
 pub(crate) mod grant;
 pub(crate) mod membership;

@@ -3,8 +3,9 @@
 //! ([`Login::Suspended`]); [`resume`] runs the rest when the browser comes back.
 
 use super::event::user_event;
-use super::grant::Grant;
+use super::grant::{AfterMfa, Grant};
 use super::membership::{join, membership};
+use super::org_login::OrgLogin;
 use super::paused::{PausedLogin, Settle};
 use crate::error::OAuthError;
 use crate::hooks::{Effects, Pipeline, PipelineResult, Start};
@@ -306,11 +307,10 @@ fn conclude(
         if !mfa && let Some(org) = &joining {
             join(mock, &settle.user_id, org).map_err(|r| LoginError::Denied(r.0))?;
         }
-        let mut grant = grant(mock, &settle, effects)?;
+        let grant = grant(mock, &settle, effects, mfa.then_some(joining))?;
         if !mfa {
             return Ok(Login::Granted(Box::new(grant)));
         }
-        grant.joining = joining;
         return Ok(Login::MfaRequired(Box::new(grant)));
     };
     match redirects {
@@ -367,19 +367,38 @@ fn needs_mfa(mock: &Mock, settle: &Settle, asked: Option<&str>) -> bool {
         })
 }
 
-/// Keeps what the hooks changed and settles the scopes and permissions into the grant.
-fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginError> {
+/// Keeps what the hooks changed and settles the scopes and permissions into the grant. A
+/// login that waits for its second factor (`after_mfa`: the organization it may join) keeps
+/// the metadata changes and the armed scenario for when the factor passes.
+fn grant(
+    mock: &Mock,
+    settle: &Settle,
+    mut effects: Effects,
+    after_mfa: Option<Option<OrgLogin>>,
+) -> Result<Grant, LoginError> {
     let tenant = mock.tenant();
     let client = tenant
         .client(&settle.client_id)
         .ok_or_else(|| LoginError::Server(format!("client '{}' is gone", settle.client_id)))?;
     let now = mock.clock().now();
-    let user = match mock.store().apply_metadata(
-        &settle.user_id,
-        &effects.app_metadata,
-        &effects.user_metadata,
-        now,
-    ) {
+    let waiting = after_mfa.map(|joining| {
+        Box::new(AfterMfa {
+            joining,
+            app_metadata: std::mem::take(&mut effects.app_metadata),
+            user_metadata: std::mem::take(&mut effects.user_metadata),
+        })
+    });
+    let written = if waiting.is_some() {
+        None
+    } else {
+        mock.store().apply_metadata(
+            &settle.user_id,
+            &effects.app_metadata,
+            &effects.user_metadata,
+            now,
+        )
+    };
+    let user = match written {
         Some(user) => user,
         None => mock
             .store()
@@ -436,10 +455,15 @@ fn grant(mock: &Mock, settle: &Settle, effects: Effects) -> Result<Grant, LoginE
         access_claims: effects.access_claims,
         id_claims: effects.id_claims,
         flow: settle.flow,
-        scenario: mock.take_next_scenario(),
+        // An armed scenario is for a login that finishes: one stopped at MFA leaves it armed.
+        scenario: if waiting.is_some() {
+            None
+        } else {
+            mock.take_next_scenario()
+        },
         permissions,
         mfa: false,
-        joining: None,
+        after_mfa: waiting,
         organization: settle.organization.as_ref().map(|org| {
             let id = &org.id;
             let name = tenant

@@ -199,7 +199,7 @@ mod tests {
             permissions: vec!["read:x".into()],
             mfa: false,
             organization: None,
-            joining: None,
+            after_mfa: None,
         }
     }
 

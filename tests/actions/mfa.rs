@@ -631,3 +631,79 @@ async fn an_mfa_token_past_its_ten_minutes_is_expired_token() {
     assert_eq!(body["error_description"], "mfa_token is expired");
     server.shutdown().await;
 }
+
+const ENABLE_AND_TAG: &str = r#"exports.onExecutePostLogin = async (event, api) => {
+  api.user.setUserMetadata('last_login_tagged', true);
+  api.multifactor.enable('any');
+};"#;
+
+async fn user_metadata(base: &str, user_id: &str) -> Value {
+    let user: Value = management(base)
+        .await
+        .get(format!("{base}/api/v2/users/{}", enc(user_id)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    user["user_metadata"].clone()
+}
+
+#[tokio::test]
+async fn an_actions_metadata_waits_for_the_second_factor() {
+    let dir = fixture(&[Action::new("tag", ENABLE_AND_TAG)], &[]);
+    let server = start_with_fixtures(dir.path()).await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let before = user_metadata(&base, "auth0|alice").await;
+    assert!(before.get("last_login_tagged").is_none(), "{before}");
+    let code = code_now(ALICE_SECRET);
+    let (status, _) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        user_metadata(&base, "auth0|alice").await["last_login_tagged"],
+        true
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_scenario_armed_for_the_next_login_stays_armed_while_it_waits_at_mfa() {
+    let dir = fixture(&[Action::new("mfa", ENABLE)], &[]);
+    let scenarios = dir.path().join("scenarios");
+    std::fs::create_dir_all(&scenarios).unwrap();
+    let admin = shipped_fixtures("default").join("scenarios/admin.yaml");
+    std::fs::copy(admin, scenarios.join("admin.yaml")).unwrap();
+    let server = start_with_fixtures(dir.path()).await;
+    let base = server.base_url();
+    let res = client()
+        .post(format!("{base}/__mock/scenarios/next"))
+        .json(&serde_json::json!({"scenario": "admin", "count": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // This login stops at the challenge and is never finished.
+    mfa_token(&base).await;
+    let token = mfa_token(&base).await;
+    let code = code_now(ALICE_SECRET);
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        access_claims(&body)[HASURA_NS]["x-hasura-default-role"],
+        "admin"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn tokens_of_the_mfa_otp_grant_say_amr_mfa() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let code = code_now(ALICE_SECRET);
+    let (_, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_eq!(id_claims(&body)["amr"], serde_json::json!(["mfa"]));
+    server.shutdown().await;
+}

@@ -166,7 +166,7 @@ pub(crate) fn deliver(
 ) -> Result<Response, AuthorizeError> {
     let reply = reply_for(req);
     let fail = |e: OAuthError| AuthorizeError::new(&reply, e);
-    crate::login::membership::join_after_mfa(mock, &mut grant)
+    crate::login::after_mfa::second_factor_passed(mock, &mut grant)
         .map_err(|r| fail(OAuthError::access_denied(r.0)))?;
     let types = req.response_types;
     let mut params: Vec<(String, String)> = Vec::new();
