@@ -119,8 +119,8 @@ pub(crate) fn grant(
         _ => None,
     };
     tracing::info!(user = %user_id, client = %client.client_id, grant = ?kind, "second factor passed (MFA API)");
+    // Auth0's MFA-API tokens carry no `amr` (only a hosted challenge's ID token does).
     let mut grant = ticket.grant;
-    grant.mfa = true;
     crate::login::after_mfa::second_factor_passed(mock, &mut grant)
         .map_err(|r| OAuthError::access_denied(r.0))?;
     let mut set = mint::user_tokens(

@@ -119,6 +119,7 @@ pub(crate) fn id_token(
     }
     if grant.mfa {
         c.insert("amr".into(), json!(["mfa"]));
+        c.insert("acr".into(), json!(crate::mfa::MFA_ACR));
     }
     org_claims(&mut c, grant);
     if grant.include_auth_time {
