@@ -1,6 +1,7 @@
 //! Universal Login's MFA screens for a browser login that needs a second factor:
 //! `/u/mfa-otp-challenge` (the user's authenticator code), `/u/mfa-recovery-code-challenge`
-//! (their recovery code instead), and for a user with no factor `/u/mfa-otp-enrollment` (a new
+//! (their recovery code instead; the replacement is shown, then
+//! `/u/mfa-recovery-code-challenge-new-code` goes on), and for a user with no factor `/u/mfa-otp-enrollment` (a new
 //! TOTP secret, confirmed with its first code) then `/u/mfa-recovery-code-enrollment` (the new
 //! recovery code, shown once). Each form posts `code` with `action=default`, as Universal Login.
 //! Passing sets `amr: ["mfa"]` in the ID token and marks the session, so silent logins in it
@@ -164,7 +165,9 @@ pub(crate) async fn show_recovery(
     ))
 }
 
-/// `POST /u/mfa-recovery-code-challenge?state=…`: a recovery code, replaced once used.
+/// `POST /u/mfa-recovery-code-challenge?state=…`: a recovery code. A right one is replaced at
+/// once and the new one shown, as Universal Login's `mfa-recovery-code-challenge-new-code`
+/// screen does; its Continue finishes the login.
 pub(crate) async fn submit_recovery(
     State(mock): State<AppState>,
     Page(Query(params)): Page<Query>,
@@ -173,17 +176,60 @@ pub(crate) async fn submit_recovery(
     let (state, _, wait) = waiting(&mock, &params)?;
     let code = form.get("code").unwrap_or("").trim().to_ascii_uppercase();
     let user_id = &wait.grant.user.user_id;
-    if recovery_code_matches(&mock, user_id, &code) {
-        // The login is taken first, so a code is never spent by a login that then fails.
-        let answer = pass(&mock, &state)?;
-        rotate_recovery_code(&mock, user_id);
-        return Ok(answer);
+    if !recovery_code_matches(&mock, user_id, &code) {
+        return Ok(screen(
+            StatusCode::BAD_REQUEST,
+            "Verify",
+            recovery_page(&state, Some(WRONG_CODE)),
+        ));
     }
+    // Taken and put back marked, so the code is spent by one login only.
+    let now = mock.clock().now();
+    let Some(SuspendedLogin {
+        request,
+        waiting: Waiting::Mfa(mut wait),
+    }) = mock.store().take_suspended_login(&state, now)
+    else {
+        return Err(super::authorize::unknown_transaction().into());
+    };
+    let fresh = rotate_recovery_code(&mock, user_id).unwrap_or_default();
+    wait.recovered = true;
+    let back = SuspendedLogin {
+        request,
+        waiting: Waiting::Mfa(wait),
+    };
+    mock.store()
+        .suspend_login(state.clone(), back, now, mfa::MFA_TOKEN_SECS);
     Ok(screen(
-        StatusCode::BAD_REQUEST,
-        "Verify",
-        recovery_page(&state, Some(WRONG_CODE)),
+        StatusCode::OK,
+        "Almost There!",
+        new_code_page(&fresh, "/u/mfa-recovery-code-challenge-new-code", &state),
     ))
+}
+
+/// The screen with a recovery code to keep, whose Continue posts to `next`.
+fn new_code_page(code: &str, next: &str, state: &str) -> String {
+    format!(
+        "<div class=\"logo\">A0</div><h1>Almost There!</h1><p class=\"sub\">Copy this recovery code and keep it somewhere safe. \
+         You'll need it if you ever need to log in without your device.</p><p><code id=\"recovery-code\">{}</code></p>\
+         <form method=\"post\" action=\"{next}?state={}\"><button type=\"submit\" class=\"primary\" \
+         name=\"action\" value=\"default\">Continue</button></form>",
+        text(code),
+        attr(&urlencode(state))
+    )
+}
+
+/// `POST /u/mfa-recovery-code-challenge-new-code?state=…`: the user saw the new recovery code;
+/// the login goes on. Only a login whose recovery code passed gets here.
+pub(crate) async fn confirm_new_code(
+    State(mock): State<AppState>,
+    Page(Query(params)): Page<Query>,
+) -> Result<Response, AuthorizeRefusal> {
+    let (state, _, wait) = waiting(&mock, &params)?;
+    if !wait.recovered {
+        return Err(ErrorPage::new("invalid_request", "Enter your recovery code first").into());
+    }
+    pass(&mock, &state)
 }
 
 /// Whether `code` is the user's recovery code.
@@ -276,14 +322,7 @@ pub(crate) async fn submit_enrollment(
             f.recovery_code = Some(kept);
         })
         .map_err(|_| super::authorize::unknown_transaction())?;
-    let body = format!(
-        "<div class=\"logo\">A0</div><h1>Almost There!</h1><p class=\"sub\">Copy this recovery code and keep it somewhere safe. \
-         You'll need it if you ever need to log in without your device.</p><p><code id=\"recovery-code\">{}</code></p>\
-         <form method=\"post\" action=\"/u/mfa-recovery-code-enrollment?state={}\"><button type=\"submit\" class=\"primary\" \
-         name=\"action\" value=\"default\">Continue</button></form>",
-        text(&recovery),
-        attr(&urlencode(&state))
-    );
+    let body = new_code_page(&recovery, "/u/mfa-recovery-code-enrollment", &state);
     Ok(screen(StatusCode::OK, "Almost There!", body))
 }
 

@@ -118,6 +118,10 @@ pub(crate) fn router(mock: AppState) -> Router {
             get(mfa_page::show_recovery).post(mfa_page::submit_recovery),
         )
         .route(
+            "/u/mfa-recovery-code-challenge-new-code",
+            post(mfa_page::confirm_new_code),
+        )
+        .route(
             "/u/mfa-otp-enrollment",
             get(mfa_page::show_enrollment).post(mfa_page::submit_enrollment),
         )

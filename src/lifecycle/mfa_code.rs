@@ -82,6 +82,7 @@ pub(crate) fn browser_wait(mock: &Mock, grant: crate::login::grant::Grant) -> Mf
     MfaWait {
         new_secret: (!factors.enrolled()).then(crate::mfa::new_secret),
         oob,
+        recovered: false,
         grant,
     }
 }

@@ -179,6 +179,9 @@ pub(crate) struct MfaWait {
     pub new_secret: Option<String>,
     /// For a user challenged by SMS or email: the code sent.
     pub oob: Option<crate::mfa::OobChallenge>,
+    /// A recovery code passed: only the screen with the new code is left before the login
+    /// goes on.
+    pub recovered: bool,
 }
 
 impl SuspendedLogin {

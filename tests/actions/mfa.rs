@@ -157,6 +157,12 @@ async fn a_recovery_code_completes_the_login_once() {
         .callback
         .replace("/u/mfa-otp-challenge", "/u/mfa-recovery-code-challenge");
     let res = post_screen(&recovery, &login.cookie, &[("code", ALICE_RECOVERY)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let next = recovery.replace(
+        "/u/mfa-recovery-code-challenge",
+        "/u/mfa-recovery-code-challenge-new-code",
+    );
+    let res = post_screen(&next, &login.cookie, &[("action", "default")]).await;
     assert!(query_of(&location(&res, &base)).contains_key("code"));
     let again = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
     let recovery = again
@@ -168,6 +174,42 @@ async fn a_recovery_code_completes_the_login_once() {
         StatusCode::BAD_REQUEST,
         "a used code is replaced"
     );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_used_recovery_code_shows_its_replacement_before_the_login_goes_on() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let recovery = login
+        .callback
+        .replace("/u/mfa-otp-challenge", "/u/mfa-recovery-code-challenge");
+    let res = post_screen(&recovery, &login.cookie, &[("code", ALICE_RECOVERY)]).await;
+    let fresh = element(&res.text().await.unwrap(), "recovery-code");
+    assert_eq!(fresh.len(), 24);
+    assert_ne!(fresh, ALICE_RECOVERY);
+    // The code shown is the one that works next time.
+    let again = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let recovery = again
+        .callback
+        .replace("/u/mfa-otp-challenge", "/u/mfa-recovery-code-challenge");
+    let res = post_screen(&recovery, &again.cookie, &[("code", &fresh)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_new_code_screen_is_refused_before_a_recovery_code_passes() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let next = login.callback.replace(
+        "/u/mfa-otp-challenge",
+        "/u/mfa-recovery-code-challenge-new-code",
+    );
+    let res = post_screen(&next, &login.cookie, &[("action", "default")]).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     server.shutdown().await;
 }
 
