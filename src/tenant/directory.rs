@@ -29,6 +29,7 @@ const EXPORT_FOLDERS: &[&str] = &[
     "database-connections",
     "emails",
     "triggers",
+    "organizations",
 ];
 
 /// Root entries that belong to auth0-mock, not to the Deploy CLI.
@@ -88,6 +89,7 @@ pub(crate) fn assemble(
     r.list_section("actions", "actions", false)?;
     r.triggers()?;
     r.email_templates()?;
+    r.list_section("organizations", "organizations", false)?;
     r.note_unread_root(&connections)?;
     Ok(Assembled {
         document: Value::Object(r.doc),
@@ -298,7 +300,7 @@ impl Reader<'_> {
     }
 
     /// One note naming the root entries neither the Deploy CLI part the mock reads nor the
-    /// mock's own files: `pages/`, `rules/`, `organizations/`…
+    /// mock's own files: `pages/`, `rules/`, `prompts/`…
     fn note_unread_root(&mut self, connections: &str) -> Result<(), FixtureError> {
         let read: Vec<&str> = EXPORT_FOLDERS
             .iter()
@@ -520,6 +522,11 @@ mod tests {
             r#"{"template": "verify_email"}"#,
         );
         write(root, "emails/verify_email.html", "<p>hi</p>");
+        write(
+            root,
+            "organizations/acme.json",
+            r#"{"name": "acme", "connections": [{"name": "db"}]}"#,
+        );
         let a = assembled(root, &[]);
         assert_eq!(
             a.document,
@@ -534,6 +541,7 @@ mod tests {
                 "actions": [{"name": "a", "code": "./actions/a/code.js"}],
                 "triggers": {"post-login": [{"action_name": "a"}]},
                 "emailTemplates": [{"template": "verify_email"}],
+                "organizations": [{"name": "acme", "connections": [{"name": "db"}]}],
             })
         );
         assert!(a.notes.is_empty(), "{:?}", a.notes);

@@ -69,3 +69,54 @@ async fn check_prints_a_warning_naming_an_unknown_section() {
         "{stdout}"
     );
 }
+
+#[tokio::test]
+async fn an_organization_in_the_exports_organizations_folder_logs_its_member_in() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&shipped_fixtures("deploy-cli-directory"), dir.path());
+    let spa = dir.path().join("clients/Default SPA.json");
+    let mut client_json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&spa).unwrap()).unwrap();
+    client_json["organization_usage"] = "allow".into();
+    std::fs::write(&spa, client_json.to_string()).unwrap();
+    std::fs::create_dir_all(dir.path().join("organizations")).unwrap();
+    std::fs::write(
+        dir.path().join("organizations/wonderland.json"),
+        r#"{"name": "wonderland", "display_name": "Wonderland Ltd",
+            "connections": [{"name": "Username-Password-Authentication"}],
+            "members": [{"user": "alice@example.com", "roles": ["admin"]}]}"#,
+    )
+    .unwrap();
+    let server = start_with_fixtures(dir.path()).await;
+    let base = server.base_url();
+    let orgs: serde_json::Value = management(&base)
+        .await
+        .get(format!("{base}/api/v2/organizations/name/wonderland"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = orgs["id"]
+        .as_str()
+        .expect("the organization is served")
+        .to_string();
+    let authorize = authorize_url(&base, &format!("&organization={id}"));
+    let login = browser_login_at(
+        &base,
+        &client(),
+        &authorize,
+        "alice@example.com",
+        "alice-password",
+    )
+    .await;
+    let q = login.query();
+    let body: serde_json::Value = exchange(&base, &client(), &q["code"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(id_claims(&body)["org_id"], id.as_str());
+    server.shutdown().await;
+}
