@@ -160,6 +160,15 @@ impl ManagementError {
             "inexistent_user",
         )
     }
+
+    /// Auth0's 404 for a `connection_id` it does not know.
+    pub fn no_connection() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "The connection does not exist",
+            "inexistent_connection",
+        )
+    }
 }
 
 /// An error of Auth0's `/dbconnections/*` endpoints in their legacy shape

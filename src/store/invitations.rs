@@ -30,6 +30,8 @@ pub(crate) struct Invitation {
     pub roles: Vec<String>,
     /// Issue time (Unix seconds).
     pub created_at: i64,
+    /// Issue order, set by the store: invitations made in the same second still sort.
+    pub seq: u64,
     /// Expiry (Unix seconds).
     pub expires_at: i64,
     /// The link the invitee follows.
@@ -60,6 +62,7 @@ mod tests {
             user_metadata: Map::new(),
             roles: Vec::new(),
             created_at: 0,
+            seq: 0,
             expires_at: 10,
             invitation_url: String::new(),
         }

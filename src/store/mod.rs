@@ -234,6 +234,8 @@ struct State {
     session_links: Expiring<String, SessionLink>,
     /// Organization invitations by id (`uinv_…`).
     invitations: Expiring<String, Invitation>,
+    /// The next invitation's `seq`.
+    invitation_seq: u64,
 }
 
 impl State {
@@ -255,6 +257,7 @@ impl State {
             jobs: Expiring::new("jobs", JOBS_CAP),
             session_links: Expiring::new("sign-in links", SESSION_LINKS_CAP),
             invitations: Expiring::new("organization invitations", INVITATIONS_CAP),
+            invitation_seq: 0,
         }
     }
 }
@@ -566,11 +569,12 @@ impl Store {
     }
 
     /// Keeps an invitation until it expires or is accepted or deleted.
-    pub(crate) fn add_invitation(&self, invitation: Invitation, now: i64) {
+    pub(crate) fn add_invitation(&self, mut invitation: Invitation, now: i64) {
         let expires_at = invitation.expires_at;
-        self.state
-            .lock()
-            .invitations
+        let mut s = self.state.lock();
+        s.invitation_seq += 1;
+        invitation.seq = s.invitation_seq;
+        s.invitations
             .insert(invitation.id.clone(), invitation, expires_at, now);
     }
 
@@ -583,7 +587,7 @@ impl Store {
             .filter(|i| i.organization_id == organization_id && i.expires_at > now)
             .map(|i| i.clone())
             .collect();
-        all.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+        all.sort_by_key(|i| (i.created_at, i.seq));
         all
     }
 

@@ -110,6 +110,26 @@ impl Organization {
         self.members.iter().find(|m| m.user == user_id)
     }
 
+    /// Renames the tenant role `old` in every membership (memberships hold role names), or
+    /// takes it away when the role is deleted (`new` is `None`).
+    pub fn rename_role(&mut self, old: &str, new: Option<&str>) {
+        for m in &mut self.members {
+            match new {
+                Some(n) => m
+                    .roles
+                    .iter_mut()
+                    .filter(|r| *r == old)
+                    .for_each(|r| *r = n.into()),
+                None => m.roles.retain(|r| r != old),
+            }
+        }
+    }
+
+    /// Ends the membership of `user_id` (a deleted user is nobody's member).
+    pub fn remove_member(&mut self, user_id: &str) {
+        self.members.retain(|m| m.user != user_id);
+    }
+
     /// The enabled connection `name`, if enabled.
     pub fn connection(&self, name: &str) -> Option<&OrgConnection> {
         self.connections.iter().find(|c| c.name == name)
@@ -164,6 +184,15 @@ mod tests {
             "members": [{"user": "auth0|a", "roles": ["user"]}],
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_renamed_role_is_renamed_in_the_memberships_and_a_deleted_one_removed() {
+        let mut o = org();
+        o.rename_role("user", Some("member"));
+        assert_eq!(o.members[0].roles, vec!["member"]);
+        o.rename_role("member", None);
+        assert!(o.members[0].roles.is_empty());
     }
 
     #[test]

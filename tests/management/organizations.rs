@@ -591,3 +591,117 @@ async fn an_invitee_stopped_at_the_mfa_challenge_is_not_a_member_yet() {
     );
     server.shutdown().await;
 }
+
+/// The connection id of the organization's one enabled connection.
+async fn enabled_connection_id(base: &str) -> String {
+    let (_, enabled) = get(
+        base,
+        &format!("/api/v2/organizations/{ORG}/enabled_connections"),
+    )
+    .await;
+    enabled[0]["connection_id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_patched_enabled_connection_assigns_membership_on_login() {
+    let server = serve().await;
+    let base = server.base_url();
+    let conn = enabled_connection_id(&base).await;
+    let path = format!("/api/v2/organizations/{ORG}/enabled_connections/{conn}");
+    let (status, body) = send(
+        &base,
+        "PATCH",
+        &path,
+        json!({"assign_membership_on_login": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["assign_membership_on_login"], true);
+    let (_, read) = get(&base, &path).await;
+    assert_eq!(read["assign_membership_on_login"], true);
+    // bob, not a member, now becomes one by logging in.
+    let q = org_login(
+        &base,
+        "bob@example.com",
+        "bob-password",
+        &format!("&organization={ORG}"),
+    )
+    .await;
+    assert!(q.contains_key("code"), "{q:?}");
+    assert!(member_ids(&base).await.contains(&"auth0|bob".to_string()));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn patching_a_connection_the_organization_does_not_enable_is_404() {
+    let server = serve().await;
+    let base = server.base_url();
+    let (status, body) = send(
+        &base,
+        "PATCH",
+        &format!("/api/v2/organizations/{ORG}/enabled_connections/con_nothere000000"),
+        json!({"assign_membership_on_login": true}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn invitations_are_listed_newest_first_unless_sort_asks_otherwise() {
+    let server = serve().await;
+    let base = server.base_url();
+    let first = invite(&base, "first@example.com", vec![]).await;
+    let second = invite(&base, "second@example.com", vec![]).await;
+    let path = format!("/api/v2/organizations/{ORG}/invitations");
+    let (_, newest) = get(&base, &path).await;
+    assert_eq!(newest[0]["id"], second["id"], "{newest}");
+    assert_eq!(newest[1]["id"], first["id"]);
+    let (_, oldest) = get(&base, &format!("{path}?sort=created_at%3A1")).await;
+    assert_eq!(oldest[0]["id"], first["id"], "{oldest}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_user_made_again_after_a_delete_inherits_no_membership() {
+    let server = serve().await;
+    let base = server.base_url();
+    let (status, _) = send(&base, "DELETE", "/api/v2/users/auth0%7Calice", json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, made) = send(
+        &base,
+        "POST",
+        "/api/v2/users",
+        json!({"user_id": "alice", "email": "alice@example.com", "password": "Str0ng-passw0rd!",
+               "connection": "Username-Password-Authentication"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["user_id"], "auth0|alice");
+    let (_, orgs) = get(&base, "/api/v2/users/auth0%7Calice/organizations").await;
+    assert_eq!(orgs, json!([]));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_renamed_role_keeps_its_organization_members() {
+    let server = serve().await;
+    let base = server.base_url();
+    let user_role = role_id(&base, "user").await;
+    let (status, _) = send(
+        &base,
+        "PATCH",
+        &format!("/api/v2/roles/{user_role}"),
+        json!({"name": "member"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, roles) = get(
+        &base,
+        &format!("/api/v2/organizations/{ORG}/members/auth0%7Calice/roles"),
+    )
+    .await;
+    assert_eq!(roles[0]["name"], "member", "{roles}");
+    assert_eq!(roles[0]["id"], user_role.as_str());
+    server.shutdown().await;
+}

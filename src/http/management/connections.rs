@@ -8,7 +8,6 @@ use crate::tenant::{Connection, Tenant};
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 
@@ -59,12 +58,8 @@ async fn read(
     ManagementPath(id): ManagementPath,
 ) -> Result<Json<Value>, ManagementError> {
     let tenant = mock.tenant();
-    let c = tenant.connection_by_id(&id).ok_or_else(|| {
-        ManagementError::new(
-            StatusCode::NOT_FOUND,
-            "The connection does not exist",
-            "inexistent_connection",
-        )
-    })?;
+    let c = tenant
+        .connection_by_id(&id)
+        .ok_or_else(ManagementError::no_connection)?;
     Ok(Json(connection_json(&tenant, c)))
 }

@@ -176,6 +176,7 @@ fn invitation(
         user_metadata: body.user_metadata.clone(),
         roles: body.roles.clone(),
         created_at: now,
+        seq: 0,
         expires_at: now.saturating_add(ttl(body.ttl_sec)?),
     };
     let org_label = org.display_name.clone().unwrap_or_else(|| org.name.clone());
@@ -201,14 +202,23 @@ async fn list(
     ManagementPath(id): ManagementPath,
     q: Result<Query, OAuthError>,
 ) -> Result<Json<Value>, ManagementError> {
-    let paging = Paging::from_query(&query(q)?)?;
+    let q = query(q)?;
+    let paging = Paging::from_query(&q)?;
     organization(&mock.tenant(), &id)?;
-    let list = mock
-        .store()
-        .invitations(&id, mock.clock().now())
-        .iter()
-        .map(invitation_json)
-        .collect();
+    let mut all = mock.store().invitations(&id, mock.clock().now());
+    // Auth0 lists newest first unless `sort=created_at:1` asks otherwise.
+    match q.get("sort").unwrap_or("created_at:-1") {
+        "created_at:-1" => all.reverse(),
+        "created_at:1" => {}
+        other => {
+            return Err(ManagementError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Invalid sort {other:?}: use created_at:1 or created_at:-1"),
+                "invalid_query_string",
+            ));
+        }
+    }
+    let list = all.iter().map(invitation_json).collect();
     Ok(Json(paging.answer(list, "invitations")))
 }
 

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
+use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -29,7 +29,9 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route(
             "/api/v2/organizations/{id}/enabled_connections/{connection_id}",
-            delete(disable_connection),
+            get(enabled_connection)
+                .patch(change_connection)
+                .delete(disable_connection),
         )
         .route("/api/v2/users/{id}/organizations", get(of_user))
 }
@@ -166,13 +168,9 @@ fn org_connection(
     tenant: &Tenant,
     c: &EnabledConnection,
 ) -> Result<OrgConnection, ManagementError> {
-    let connection = tenant.connection_by_id(&c.connection_id).ok_or_else(|| {
-        ManagementError::new(
-            StatusCode::NOT_FOUND,
-            "The connection does not exist",
-            "inexistent_connection",
-        )
-    })?;
+    let connection = tenant
+        .connection_by_id(&c.connection_id)
+        .ok_or_else(ManagementError::no_connection)?;
     Ok(OrgConnection {
         name: connection.name.clone(),
         assign_membership_on_login: c.assign_membership_on_login,
@@ -308,6 +306,77 @@ async fn enable_connection(
     Ok((StatusCode::CREATED, Json(enabled_json(&tenant, &added))))
 }
 
+/// The organization's enabled connection `connection_id`, or Auth0's 404.
+fn enabled<'t>(
+    tenant: &'t Tenant,
+    org: &'t Organization,
+    connection_id: &str,
+) -> Result<&'t OrgConnection, ManagementError> {
+    let name = tenant.connection_by_id(connection_id).map(|k| &k.name);
+    org.connections
+        .iter()
+        .find(|c| Some(&c.name) == name)
+        .ok_or_else(not_enabled)
+}
+
+fn not_enabled() -> ManagementError {
+    ManagementError::new(
+        StatusCode::NOT_FOUND,
+        "The connection is not enabled for this organization.",
+        "not_found",
+    )
+}
+
+async fn enabled_connection(
+    State(mock): State<AppState>,
+    ManagementPath((id, connection_id)): ManagementPath<(String, String)>,
+) -> Result<Json<Value>, ManagementError> {
+    let tenant = mock.tenant();
+    let org = organization(&tenant, &id)?;
+    let c = enabled(&tenant, org, &connection_id)?;
+    Ok(Json(enabled_json(&tenant, c)))
+}
+
+/// The body of `PATCH …/enabled_connections/{connection_id}`.
+#[derive(Deserialize)]
+struct ConnectionChange {
+    #[serde(default)]
+    assign_membership_on_login: Option<bool>,
+    #[serde(default)]
+    show_as_button: Option<bool>,
+    #[serde(default)]
+    is_signup_enabled: Option<bool>,
+}
+
+async fn change_connection(
+    State(mock): State<AppState>,
+    ManagementPath((id, connection_id)): ManagementPath<(String, String)>,
+    ManagementJson(body): ManagementJson<ConnectionChange>,
+) -> Result<Json<Value>, ManagementError> {
+    let changed = mock.edit_tenant(|t| {
+        let name = enabled(t, organization(t, &id)?, &connection_id)?
+            .name
+            .clone();
+        let org = organization_mut(t, &id)?;
+        let c = org
+            .connections
+            .iter_mut()
+            .find(|c| c.name == name)
+            .ok_or_else(not_enabled)?;
+        if let Some(v) = body.assign_membership_on_login {
+            c.assign_membership_on_login = v;
+        }
+        if body.show_as_button.is_some() {
+            c.show_as_button = body.show_as_button;
+        }
+        if body.is_signup_enabled.is_some() {
+            c.is_signup_enabled = body.is_signup_enabled;
+        }
+        Ok::<_, ManagementError>(c.clone())
+    })?;
+    Ok(Json(enabled_json(&mock.tenant(), &changed)))
+}
+
 async fn disable_connection(
     State(mock): State<AppState>,
     ManagementPath((id, connection_id)): ManagementPath<(String, String)>,
@@ -318,11 +387,7 @@ async fn disable_connection(
         let before = org.connections.len();
         org.connections.retain(|c| Some(&c.name) != name.as_ref());
         if org.connections.len() == before {
-            return Err(ManagementError::new(
-                StatusCode::NOT_FOUND,
-                "The connection is not enabled for this organization.",
-                "not_found",
-            ));
+            return Err(not_enabled());
         }
         Ok(())
     })?;

@@ -130,7 +130,11 @@ async fn update(
         if let Some(d) = body.description {
             role.description = d;
         }
-        Ok::<_, ManagementError>((old, role.clone()))
+        let role = role.clone();
+        for o in &mut t.organizations {
+            o.rename_role(&old, Some(&role.name));
+        }
+        Ok::<_, ManagementError>((old, role))
     })?;
     if old != role.name {
         mock.store().rename_role(&old, Some(&role.name));
@@ -148,7 +152,11 @@ async fn remove(
             .iter()
             .position(|r| r.id == id)
             .ok_or_else(no_role)?;
-        Ok::<_, ManagementError>(t.roles.remove(i).name)
+        let name = t.roles.remove(i).name;
+        for o in &mut t.organizations {
+            o.rename_role(&name, None);
+        }
+        Ok::<_, ManagementError>(name)
     })?;
     mock.store().rename_role(&name, None);
     Ok(StatusCode::OK)

@@ -157,6 +157,16 @@ pub const RULES: &[(&str, &str, &[&str])] = &[
         &["create:organization_connections"],
     ),
     (
+        "GET",
+        "/api/v2/organizations/{id}/enabled_connections/{connection_id}",
+        &["read:organization_connections"],
+    ),
+    (
+        "PATCH",
+        "/api/v2/organizations/{id}/enabled_connections/{connection_id}",
+        &["update:organization_connections"],
+    ),
+    (
         "DELETE",
         "/api/v2/organizations/{id}/enabled_connections/{connection_id}",
         &["delete:organization_connections"],

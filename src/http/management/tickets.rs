@@ -105,13 +105,9 @@ async fn password_change(
         (Some(id), None, None) => mock.store().user(id),
         (None, Some(email), Some(conn_id)) => {
             let tenant = mock.tenant();
-            let connection = tenant.connection_by_id(conn_id).ok_or_else(|| {
-                ManagementError::new(
-                    StatusCode::NOT_FOUND,
-                    "The connection does not exist",
-                    "inexistent_connection",
-                )
-            })?;
+            let connection = tenant
+                .connection_by_id(conn_id)
+                .ok_or_else(ManagementError::no_connection)?;
             mock.store()
                 .find_user(email)
                 .filter(|u| u.connection.as_deref().is_none_or(|c| c == connection.name))

@@ -202,5 +202,12 @@ async fn update(
 
 async fn remove(State(mock): State<AppState>, ManagementPath(id): ManagementPath) -> StatusCode {
     mock.store().delete_user(&id);
+    // Memberships name the user id: a user made again with it must not inherit them.
+    let _ = mock.edit_tenant(|t| {
+        t.organizations
+            .iter_mut()
+            .for_each(|o| o.remove_member(&id));
+        Ok::<_, std::convert::Infallible>(())
+    });
     StatusCode::NO_CONTENT
 }
