@@ -56,6 +56,54 @@ impl OobChallenge {
     }
 }
 
+/// Failed second-factor checks a user may make before waiting: Auth0's bucket of 10.
+pub const MFA_ATTEMPTS: u32 = 10;
+/// How often one failed check is forgiven: Auth0 refills its bucket one every 6 minutes.
+pub const MFA_REFILL_SECS: i64 = 360;
+
+/// A user's failed second-factor checks (TOTP, SMS or email code, recovery code), so a code
+/// cannot be guessed by trying them all: each failure takes one of [`MFA_ATTEMPTS`], and one
+/// comes back every [`MFA_REFILL_SECS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptBucket {
+    left: u32,
+    since: i64,
+}
+
+impl AttemptBucket {
+    /// A full bucket at `now`.
+    pub fn full(now: i64) -> Self {
+        Self {
+            left: MFA_ATTEMPTS,
+            since: now,
+        }
+    }
+
+    fn refill(&mut self, now: i64) {
+        if self.left >= MFA_ATTEMPTS {
+            self.since = now;
+            return;
+        }
+        let back = (now - self.since).max(0) / MFA_REFILL_SECS;
+        if back > 0 {
+            self.left = (self.left as i64 + back).min(MFA_ATTEMPTS as i64) as u32;
+            self.since += back * MFA_REFILL_SECS;
+        }
+    }
+
+    /// Checks left at `now`.
+    pub fn left(&mut self, now: i64) -> u32 {
+        self.refill(now);
+        self.left
+    }
+
+    /// Takes one for a failed check at `now`.
+    pub fn fail(&mut self, now: i64) {
+        self.refill(now);
+        self.left = self.left.saturating_sub(1);
+    }
+}
+
 /// An authenticator of a user as the MFA API names it (`totp|dev_…`, `sms|dev_…`,
 /// `email|dev_…`, `recovery-code|dev_…`). The mock keeps one of each kind per user, so the id
 /// is derived from the kind and the user.
@@ -167,6 +215,17 @@ mod tests {
 
     // RFC 6238's SHA-1 test secret ("12345678901234567890") in base32.
     const RFC_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+    #[test]
+    fn ten_failures_empty_the_bucket_and_six_minutes_give_one_back() {
+        let mut b = AttemptBucket::full(0);
+        for i in 0..10 {
+            b.fail(i);
+        }
+        assert_eq!(b.left(10), 0);
+        assert_eq!(b.left(9 + MFA_REFILL_SECS), 1);
+        assert_eq!(b.left(9 + 20 * MFA_REFILL_SECS), MFA_ATTEMPTS);
+    }
 
     #[test]
     fn the_rfc_6238_vector_is_accepted() {

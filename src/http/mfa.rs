@@ -219,16 +219,17 @@ pub(crate) async fn associate(
         recovery_code: Some(recovery.clone()),
         ..Default::default()
     };
-    let answer = match enrolment {
+    let (answer, challenge) = match enrolment {
         Enrolment::Totp => {
             let secret = mfa::new_secret();
             pending.totp_secret = Some(secret.clone());
-            json!({
+            let answer = json!({
                 "authenticator_type": "otp",
                 "secret": secret,
                 "barcode_uri": mfa::barcode_uri(mock.issuer(), user.login_name(), &secret),
                 "recovery_codes": [recovery],
-            })
+            });
+            (answer, None)
         }
         Enrolment::Oob(channel, address) => {
             match channel {
@@ -236,20 +237,22 @@ pub(crate) async fn associate(
                 OobChannel::Email => pending.email = Some(address.clone()),
             }
             let challenge = send_mfa_code(&mock, &user.user_id, channel, &address);
-            let oob_code = challenge.oob_code.clone();
-            if !mock.store().set_mfa_oob(token, challenge, now) {
-                return Err(malformed());
-            }
-            json!({
+            let answer = json!({
                 "authenticator_type": "oob",
                 "binding_method": "prompt",
                 "oob_channel": channel.as_str(),
-                "oob_code": oob_code,
+                "oob_code": challenge.oob_code,
                 "recovery_codes": [recovery],
-            })
+            });
+            (answer, Some(challenge))
         }
     };
-    if !mock.store().set_mfa_pending(token, pending, now) {
+    // The factor and its challenge replace any earlier association's together, so an old
+    // code can never enrol a factor it was not sent to.
+    if !mock
+        .store()
+        .set_mfa_association(token, pending, challenge, now)
+    {
         return Err(malformed());
     }
     Ok(Json(answer))

@@ -5,7 +5,7 @@
 //! right one spends it.
 
 use super::mfa::{malformed, ticket, unusable};
-use super::mfa_page::{recovery_code_matches, rotate_recovery_code};
+use super::mfa_page::{recovery_code_matches, spend_recovery_code};
 use super::params::Params;
 use crate::error::OAuthError;
 use crate::mfa;
@@ -76,8 +76,19 @@ fn check_oob(mock: &Mock, params: &Params, ticket: &MfaTicket) -> Result<(), OAu
     Ok(())
 }
 
+/// Auth0's answer once a user's failed checks have used up the bucket.
+pub(crate) fn too_many_attempts() -> OAuthError {
+    OAuthError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        "Too many failed codes. Wait for some minutes before retrying.",
+    )
+}
+
 /// The MFA grants: the second factor for the login the `mfa_token` stands for, then its
-/// tokens (and, after a recovery code, the new recovery code).
+/// tokens (and, after a recovery code, the new recovery code). A user's failed checks are
+/// limited as Auth0 limits them; the user changes (a new factor, the spent recovery code)
+/// are made once the login has its tokens.
 pub(crate) fn grant(
     mock: &Mock,
     client: &Client,
@@ -90,37 +101,49 @@ pub(crate) fn grant(
         return Err(malformed());
     }
     let user_id = ticket.grant.user.user_id.clone();
-    match kind {
-        MfaGrant::Otp => check_otp(mock, params, &ticket, &factors)?,
-        MfaGrant::Oob => check_oob(mock, params, &ticket)?,
+    let now = mock.clock().now();
+    if mock.store().mfa_attempts_left(&user_id, now) == 0 {
+        return Err(too_many_attempts());
+    }
+    let recovery = match kind {
         MfaGrant::RecoveryCode => {
-            let code = params.require("recovery_code")?.trim().to_ascii_uppercase();
-            if !recovery_code_matches(mock, &user_id, &code) {
-                return Err(OAuthError::invalid_grant("MFA Authorization rejected."));
-            }
+            Some(params.require("recovery_code")?.trim().to_ascii_uppercase())
         }
+        _ => None,
+    };
+    let checked = match (kind, &recovery) {
+        (MfaGrant::Otp, _) => check_otp(mock, params, &ticket, &factors),
+        (MfaGrant::Oob, _) => check_oob(mock, params, &ticket),
+        (MfaGrant::RecoveryCode, Some(code)) if recovery_code_matches(mock, &user_id, code) => {
+            Ok(())
+        }
+        (MfaGrant::RecoveryCode, _) => {
+            Err(OAuthError::invalid_grant("MFA Authorization rejected."))
+        }
+    };
+    if let Err(e) = checked {
+        if e.code == "invalid_grant" {
+            mock.store().record_mfa_failure(&user_id, now);
+        }
+        return Err(e);
     }
     // Taken before anything about the user changes: a token spent meanwhile changes nothing.
-    let ticket = mock
+    let MfaTicket {
+        mut grant, pending, ..
+    } = mock
         .store()
-        .take_mfa_ticket(token, mock.clock().now())
+        .take_mfa_ticket(token, now)
         .ok_or_else(|| unusable(mock, token))?;
-    // An association made with this token becomes the user's factor, unless one was
-    // enrolled meanwhile.
-    if let Some(p) = ticket.pending.clone() {
-        let _ = mock.store().change_mfa(&user_id, |f| {
-            if !f.enrolled() {
-                *f = p;
-            }
-        });
-    }
-    let recovery_code = match kind {
-        MfaGrant::RecoveryCode => rotate_recovery_code(mock, &user_id),
-        _ => None,
+    // Checked and replaced in one step, so two logins cannot both use the code.
+    let new_recovery_code = match &recovery {
+        Some(code) => Some(
+            spend_recovery_code(mock, &user_id, code)
+                .ok_or_else(|| OAuthError::invalid_grant("MFA Authorization rejected."))?,
+        ),
+        None => None,
     };
     tracing::info!(user = %user_id, client = %client.client_id, grant = ?kind, "second factor passed (MFA API)");
     // Auth0's MFA-API tokens carry no `amr` (only a hosted challenge's ID token does).
-    let mut grant = ticket.grant;
     crate::login::after_mfa::second_factor_passed(mock, &mut grant)
         .map_err(|r| OAuthError::access_denied(r.0))?;
     let mut set = mint::user_tokens(
@@ -132,7 +155,16 @@ pub(crate) fn grant(
             ..Default::default()
         },
     )?;
-    set.recovery_code = recovery_code;
+    // An association made with this token becomes the user's factor, unless one was
+    // enrolled meanwhile.
+    if let Some(p) = pending {
+        let _ = mock.store().change_mfa(&user_id, |f| {
+            if !f.enrolled() {
+                *f = p;
+            }
+        });
+    }
+    set.recovery_code = new_recovery_code;
     Ok(set)
 }
 

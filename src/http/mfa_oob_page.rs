@@ -4,7 +4,7 @@
 //! and a recovery code works instead, as on the TOTP screen.
 
 use super::extract::{AppState, Body, Page, Query};
-use super::mfa_page::{WRONG_CODE, code_form, pass, screen, waiting};
+use super::mfa_page::{checked, code_form, pass, screen, waiting};
 use super::reply::{AuthorizeRefusal, urlencode};
 use crate::error::ErrorPage;
 use crate::protocol::OobChannel;
@@ -51,7 +51,7 @@ fn challenged(
     mock: &crate::mock::Mock,
     params: &super::params::Params,
     channel: OobChannel,
-) -> Result<(String, crate::mfa::OobChallenge, String), ErrorPage> {
+) -> Result<(String, crate::mfa::OobChallenge, String, String), ErrorPage> {
     let (state, _, wait) = waiting(mock, params)?;
     let challenge = wait
         .oob
@@ -63,7 +63,7 @@ fn challenged(
         .and_then(|u| u.mfa)
         .and_then(|f| f.oob_address(channel).map(str::to_string))
         .unwrap_or_default();
-    Ok((state, challenge, to))
+    Ok((state, challenge, to, wait.grant.user.user_id))
 }
 
 fn show(
@@ -71,7 +71,7 @@ fn show(
     params: &super::params::Params,
     channel: OobChannel,
 ) -> Result<Response, ErrorPage> {
-    let (state, _, to) = challenged(mock, params, channel)?;
+    let (state, _, to, _) = challenged(mock, params, channel)?;
     Ok(screen(
         StatusCode::OK,
         "Verify",
@@ -85,20 +85,21 @@ fn submit(
     form: &super::params::Params,
     channel: OobChannel,
 ) -> Result<Response, AuthorizeRefusal> {
-    let (state, challenge, to) = challenged(mock, params, channel)?;
+    let (state, challenge, to, user_id) = challenged(mock, params, channel)?;
     let code = form.get("code").unwrap_or("");
-    let error = if !challenge.live(mock.clock().now()) {
-        EXPIRED_CODE
-    } else if challenge.matches(code) {
-        return pass(mock, &state);
+    let refused = if !challenge.live(mock.clock().now()) {
+        (StatusCode::BAD_REQUEST, EXPIRED_CODE)
     } else {
-        WRONG_CODE
+        match checked(mock, &user_id, || challenge.matches(code)) {
+            Ok(()) => return pass(mock, &state),
+            Err(refused) => refused,
+        }
     };
-    tracing::info!(channel = %channel, reason = error, "MFA challenge: code refused");
+    tracing::info!(channel = %channel, reason = refused.1, "MFA challenge: code refused");
     Ok(screen(
-        StatusCode::BAD_REQUEST,
+        refused.0,
         "Verify",
-        challenge_page(&state, channel, &to, Some(error)),
+        challenge_page(&state, channel, &to, Some(refused.1)),
     ))
 }
 

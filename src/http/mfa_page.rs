@@ -60,12 +60,38 @@ pub(super) fn pass(mock: &Mock, state: &str) -> Result<Response, AuthorizeRefusa
         return Err(super::authorize::unknown_transaction().into());
     };
     let mut grant = wait.grant;
-    if let Some(sid) = &grant.sid {
-        mock.store().mark_session_mfa(sid, now);
-    }
     grant.mfa = true;
     tracing::info!(user = %grant.user.user_id, "second factor passed");
-    Ok(deliver(mock, &request, grant)?)
+    let sid = grant.sid.clone();
+    let answer = deliver(mock, &request, grant)?;
+    // Only a login that was answered marks its session: silent logins then skip the challenge.
+    if let Some(sid) = &sid {
+        mock.store().mark_session_mfa(sid, now);
+    }
+    Ok(answer)
+}
+
+/// Universal Login's text once a user's failed checks have used up the bucket.
+const TOO_MANY_CODES: &str = "Too many failed codes. Wait for some minutes before retrying.";
+
+/// A code typed on an MFA screen, held against the user's bucket of failed checks (Auth0's 10,
+/// one back every 6 minutes): `Ok` when `right` says it passes, else the status and text the
+/// screen shows again.
+pub(super) fn checked(
+    mock: &Mock,
+    user_id: &str,
+    right: impl FnOnce() -> bool,
+) -> Result<(), (StatusCode, &'static str)> {
+    let now = mock.clock().now();
+    if mock.store().mfa_attempts_left(user_id, now) == 0 {
+        return Err((StatusCode::TOO_MANY_REQUESTS, TOO_MANY_CODES));
+    }
+    if right() {
+        return Ok(());
+    }
+    mock.store().record_mfa_failure(user_id, now);
+    tracing::info!(user = %user_id, "MFA challenge: wrong code");
+    Err((StatusCode::BAD_REQUEST, WRONG_CODE))
 }
 
 pub(super) fn code_form(action: &str, label: &str, error: Option<&str>, extra: &str) -> String {
@@ -129,15 +155,13 @@ pub(crate) async fn submit_challenge(
     let (state, _, wait) = waiting(&mock, &params)?;
     let code = form.get("code").unwrap_or("");
     let secret = factors(&mock, &wait).totp_secret;
-    if secret.is_some_and(|s| mfa::check_totp(&s, code, mock.clock().now())) {
-        return pass(&mock, &state);
+    let now = mock.clock().now();
+    match checked(&mock, &wait.grant.user.user_id, || {
+        secret.is_some_and(|s| mfa::check_totp(&s, code, now))
+    }) {
+        Ok(()) => pass(&mock, &state),
+        Err((status, text)) => Ok(screen(status, "Verify", challenge_page(&state, Some(text)))),
     }
-    tracing::info!(user = %wait.grant.user.user_id, "MFA challenge: wrong code");
-    Ok(screen(
-        StatusCode::BAD_REQUEST,
-        "Verify",
-        challenge_page(&state, Some(WRONG_CODE)),
-    ))
 }
 
 fn recovery_page(state: &str, error: Option<&str>) -> String {
@@ -175,15 +199,14 @@ pub(crate) async fn submit_recovery(
 ) -> Result<Response, AuthorizeRefusal> {
     let (state, _, wait) = waiting(&mock, &params)?;
     let code = form.get("code").unwrap_or("").trim().to_ascii_uppercase();
-    let user_id = &wait.grant.user.user_id;
-    if !recovery_code_matches(&mock, user_id, &code) {
-        return Ok(screen(
-            StatusCode::BAD_REQUEST,
-            "Verify",
-            recovery_page(&state, Some(WRONG_CODE)),
-        ));
+    let user_id = wait.grant.user.user_id.clone();
+    if let Err((status, text)) = checked(&mock, &user_id, || {
+        recovery_code_matches(&mock, &user_id, &code)
+    }) {
+        return Ok(screen(status, "Verify", recovery_page(&state, Some(text))));
     }
-    // Taken and put back marked, so the code is spent by one login only.
+    // Taken, then put back marked: the state serves one login, and the code is checked and
+    // replaced in one step, so no two logins both use it.
     let now = mock.clock().now();
     let Some(SuspendedLogin {
         request,
@@ -192,14 +215,21 @@ pub(crate) async fn submit_recovery(
     else {
         return Err(super::authorize::unknown_transaction().into());
     };
-    let fresh = rotate_recovery_code(&mock, user_id).unwrap_or_default();
-    wait.recovered = true;
+    let fresh = spend_recovery_code(&mock, &user_id, &code);
+    wait.recovered = fresh.is_some();
     let back = SuspendedLogin {
         request,
         waiting: Waiting::Mfa(wait),
     };
     mock.store()
         .suspend_login(state.clone(), back, now, mfa::MFA_TOKEN_SECS);
+    let Some(fresh) = fresh else {
+        return Ok(screen(
+            StatusCode::BAD_REQUEST,
+            "Verify",
+            recovery_page(&state, Some(WRONG_CODE)),
+        ));
+    };
     Ok(screen(
         StatusCode::OK,
         "Almost There!",
@@ -242,14 +272,21 @@ pub(crate) fn recovery_code_matches(mock: &Mock, user_id: &str, code: &str) -> b
     current.is_some_and(|c| !code.is_empty() && crate::util::constant_time_eq(&c, code))
 }
 
-/// Replaces a used recovery code, as Auth0 does; the new code.
-pub(crate) fn rotate_recovery_code(mock: &Mock, user_id: &str) -> Option<String> {
+/// Spends `code` if it is the user's recovery code, replacing it with a new one in the same
+/// step, as Auth0 replaces a used one (two logins cannot both use it); the new code.
+pub(crate) fn spend_recovery_code(mock: &Mock, user_id: &str, code: &str) -> Option<String> {
     let fresh = mfa::new_recovery_code();
-    let next = fresh.clone();
+    let mut spent = false;
     mock.store()
-        .change_mfa(user_id, |f| f.recovery_code = Some(next))
+        .change_mfa(user_id, |f| {
+            let current = f.recovery_code.as_deref();
+            if !code.is_empty() && current.is_some_and(|c| crate::util::constant_time_eq(c, code)) {
+                f.recovery_code = Some(fresh.clone());
+                spent = true;
+            }
+        })
         .ok()?;
-    Some(fresh)
+    spent.then_some(fresh)
 }
 
 fn enrollment_page(mock: &Mock, state: &str, wait: &MfaWait, error: Option<&str>) -> String {

@@ -181,8 +181,13 @@ pub(crate) async fn submit_picker(
     };
     let chosen = form.get("organization").unwrap_or("").trim();
     let tenant = mock.tenant();
-    let orgs = organizations_of(&tenant, &s.user_id);
-    if !orgs.iter().any(|o| o.id == chosen) {
+    // Any organization of the user's counts, not only the 20 the picker lists.
+    let member = tenant
+        .organizations
+        .iter()
+        .any(|o| o.id == chosen && o.member(&s.user_id).is_some());
+    if !member {
+        let orgs = organizations_of(&tenant, &s.user_id);
         tracing::info!(organization = %chosen, user = %s.user_id, "organization picker: not one of the user's organizations");
         let message = "The organization you selected is not one of yours";
         let page = picker_page(&txid, &client_name(&mock, &req), &orgs, Some(message));

@@ -12,6 +12,10 @@ pub(crate) fn second_factor_passed(mock: &Mock, grant: &mut Grant) -> Result<(),
         return Ok(());
     };
     let user_id = grant.user.user_id.clone();
+    // A user deleted while the login waited gets no membership back, and no tokens.
+    if mock.store().user(&user_id).is_none() {
+        return Err(Refused("the user no longer exists".into()));
+    }
     if let Some(org) = &after.joining {
         join(mock, &user_id, org)?;
     }

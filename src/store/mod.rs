@@ -50,6 +50,7 @@ use expiring::Expiring;
 use parking_lot::Mutex;
 use refresh::RefreshTokens;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use users::Users;
 
 /// At most this many browser sessions.
@@ -234,6 +235,8 @@ struct State {
     session_links: Expiring<String, SessionLink>,
     /// Organization invitations by id (`uinv_…`).
     invitations: Expiring<String, Invitation>,
+    /// Failed second-factor checks, per user.
+    mfa_attempts: HashMap<String, crate::mfa::AttemptBucket>,
     /// The next invitation's `seq`.
     invitation_seq: u64,
 }
@@ -258,6 +261,7 @@ impl State {
             session_links: Expiring::new("sign-in links", SESSION_LINKS_CAP),
             invitations: Expiring::new("organization invitations", INVITATIONS_CAP),
             invitation_seq: 0,
+            mfa_attempts: HashMap::new(),
         }
     }
 }
@@ -740,22 +744,6 @@ impl Store {
         s.mfa_tickets.get(token, now).is_none() && s.mfa_tickets.get_any(token).is_some()
     }
 
-    /// Keeps the authenticator `/mfa/associate` offered with the `mfa_token`.
-    pub(crate) fn set_mfa_pending(
-        &self,
-        token: &str,
-        pending: crate::tenant::MfaFactors,
-        now: i64,
-    ) -> bool {
-        match self.state.lock().mfa_tickets.get_mut(token, now) {
-            Some(t) => {
-                t.pending = Some(pending);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// Keeps the out-of-band challenge sent for the `mfa_token` (replacing an earlier one, as
     /// a new code voids the last).
     pub(crate) fn set_mfa_oob(
@@ -767,6 +755,43 @@ impl Store {
         match self.state.lock().mfa_tickets.get_mut(token, now) {
             Some(t) => {
                 t.oob = Some(challenge);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Second-factor checks `user_id` has left at `now` (Auth0's bucket of 10).
+    pub(crate) fn mfa_attempts_left(&self, user_id: &str, now: i64) -> u32 {
+        match self.state.lock().mfa_attempts.get_mut(user_id) {
+            Some(b) => b.left(now),
+            None => crate::mfa::MFA_ATTEMPTS,
+        }
+    }
+
+    /// Counts a failed second-factor check of `user_id`.
+    pub(crate) fn record_mfa_failure(&self, user_id: &str, now: i64) {
+        let mut s = self.state.lock();
+        // Bounded by the users there are: a failure needs a user's login in progress.
+        s.mfa_attempts
+            .entry(user_id.to_string())
+            .or_insert_with(|| crate::mfa::AttemptBucket::full(now))
+            .fail(now);
+    }
+
+    /// Keeps what `/mfa/associate` offered with the `mfa_token`: the new factor, and the
+    /// challenge sent to it (none for a TOTP), replacing both of any earlier association.
+    pub(crate) fn set_mfa_association(
+        &self,
+        token: &str,
+        pending: crate::tenant::MfaFactors,
+        oob: Option<crate::mfa::OobChallenge>,
+        now: i64,
+    ) -> bool {
+        match self.state.lock().mfa_tickets.get_mut(token, now) {
+            Some(t) => {
+                t.pending = Some(pending);
+                t.oob = oob;
                 true
             }
             None => false,

@@ -769,3 +769,59 @@ async fn tokens_of_the_mfa_otp_grant_carry_no_amr_as_auth0s() {
     assert!(id_claims(&body).get("amr").is_none(), "{body}");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn ten_wrong_codes_use_up_the_users_attempts_as_auth0s_bucket() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let wrong = wrong_code(ALICE_SECRET);
+    for _ in 0..10 {
+        let (status, _) = mfa_grant(&base, "mfa-otp", &token, ("otp", &wrong)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    // Even the right code waits now.
+    let code = code_now(ALICE_SECRET);
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"], "too_many_attempts");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_challenge_screen_says_too_many_failed_codes_once_the_attempts_are_used_up() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
+    let wrong = wrong_code(ALICE_SECRET);
+    for _ in 0..10 {
+        post_screen(&login.callback, &login.cookie, &[("code", &wrong)]).await;
+    }
+    let res = post_screen(&login.callback, &login.cookie, &[("code", &wrong)]).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Too many failed codes. Wait for some minutes before retrying.")
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_user_deleted_while_waiting_at_mfa_gets_no_tokens() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let res = management(&base)
+        .await
+        .delete(format!("{base}/api/v2/users/auth0%7Calice"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let code = code_now(ALICE_SECRET);
+    let (status, body) = mfa_grant(&base, "mfa-otp", &token, ("otp", &code)).await;
+    assert_ne!(status, StatusCode::OK, "{body}");
+    server.shutdown().await;
+}

@@ -383,3 +383,36 @@ async fn an_mfa_phone_number_that_is_not_e164_is_refused_at_startup() {
     let err = try_start_with_fixtures(dir.path()).await.err().unwrap();
     assert!(err.contains("[1].mfa.phone_number"), "{err}");
 }
+
+#[tokio::test]
+async fn a_second_association_voids_the_code_sent_for_the_first() {
+    let (server, _dir) = start().await;
+    let base = server.base_url();
+    let token = mfa_token(&base, "admin@example.com").await;
+    let (_, sms) = post_json(
+        &base,
+        "/mfa/associate",
+        Some(&token),
+        json!({"authenticator_types": ["oob"], "oob_channels": ["sms"], "phone_number": "+15005550006"}),
+    )
+    .await;
+    let (status, _) = post_json(
+        &base,
+        "/mfa/associate",
+        Some(&token),
+        json!({"authenticator_types": ["otp"]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let code = sent_code(&base, "+15005550006").await;
+    let (status, body) = oob_grant(
+        &base,
+        &token,
+        sms["oob_code"].as_str().unwrap(),
+        Some(&code),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error_description"], "Invalid oob_code.");
+    server.shutdown().await;
+}

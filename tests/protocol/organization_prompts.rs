@@ -252,3 +252,16 @@ async fn the_organization_picker_needs_the_session() {
     assert!(res.text().await.unwrap().contains("login_required"));
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_login_that_skips_the_organization_selection_is_sent_back_to_it() {
+    let server = serve(OrganizationRequireBehavior::PreLoginPrompt).await;
+    let base = server.base_url();
+    let http = client();
+    let screen = login_page_url(&base, &http, &authorize_url(&base, "")).await;
+    // The same parked login, signed in at the login page without choosing an organization.
+    let login_page = screen.replace("/u/organization?", "/u/login?");
+    let (_, next) = sign_in(&base, &http, &login_page).await;
+    assert!(next.contains("/u/organization?state="), "{next}");
+    server.shutdown().await;
+}

@@ -74,10 +74,12 @@ pub(crate) async fn complete(
     let client = tenant
         .client(&req.client_id)
         .ok_or_else(|| fail(OAuthError::invalid_request("Unknown client")))?;
-    // A client that asks for the organization after the credentials asks now.
-    if super::org_prompt::picker_due(client, &req) {
-        return super::org_prompt::to_picker(mock, req, browser.user_id).map_err(fail);
-    }
+    // A client that requires an organization gets one before any login completes: the picker
+    // (post_login_prompt) asks now, and no way around the selection screen skips it.
+    let req = match super::org_prompt::missing_organization(mock, client, req, browser.user_id) {
+        super::org_prompt::OrgCheck::Prompted(answer) => return answer.map_err(fail),
+        super::org_prompt::OrgCheck::Complete(req) => *req,
+    };
     let types = req.response_types;
     let flow = LoginFlow::browser(types);
     let transaction = transaction_fields(&req);

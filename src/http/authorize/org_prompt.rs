@@ -12,23 +12,43 @@ use axum::response::Response;
 /// How many organizations the picker lists, as Auth0's.
 const PICKER_MAX: usize = 20;
 
-fn prompts(client: &Client, req: &AuthorizeRequest, when: OrganizationRequireBehavior) -> bool {
-    req.organization.is_none()
-        && client.organization_usage == OrganizationUsage::Require
-        && client.organization_require_behavior == when
-}
-
 /// Whether `req` must first go through the selection screen (`pre_login_prompt`).
 pub(crate) fn selection_due(tenant: &Tenant, req: &AuthorizeRequest) -> bool {
-    tenant
-        .client(&req.client_id)
-        .is_some_and(|c| prompts(c, req, OrganizationRequireBehavior::PreLoginPrompt))
+    tenant.client(&req.client_id).is_some_and(|c| {
+        req.organization.is_none()
+            && c.organization_usage == OrganizationUsage::Require
+            && c.organization_require_behavior == OrganizationRequireBehavior::PreLoginPrompt
+    })
 }
 
-/// Whether the signed-in user must pick the organization before the login completes
-/// (`post_login_prompt`).
-pub(crate) fn picker_due(client: &Client, req: &AuthorizeRequest) -> bool {
-    prompts(client, req, OrganizationRequireBehavior::PostLoginPrompt)
+/// Where a login about to complete without the organization its client requires goes: the
+/// picker (`post_login_prompt`), the selection screen (`pre_login_prompt`, for a login that
+/// reached the end some other way than `/authorize`), or Auth0's error. `None` when nothing is
+/// missing. The check every login passes, whichever way it came.
+pub(crate) fn missing_organization(
+    mock: &Mock,
+    client: &Client,
+    req: AuthorizeRequest,
+    user_id: &str,
+) -> OrgCheck {
+    if req.organization.is_some() || client.organization_usage != OrganizationUsage::Require {
+        return OrgCheck::Complete(Box::new(req));
+    }
+    OrgCheck::Prompted(match client.organization_require_behavior {
+        OrganizationRequireBehavior::PostLoginPrompt => to_picker(mock, req, user_id),
+        OrganizationRequireBehavior::PreLoginPrompt => Ok(to_selection(mock, req)),
+        OrganizationRequireBehavior::NoPrompt => Err(OAuthError::invalid_request(
+            "parameter organization is required for this client",
+        )),
+    })
+}
+
+/// What [`missing_organization`] found.
+pub(crate) enum OrgCheck {
+    /// Nothing is missing: the login completes.
+    Complete(Box<AuthorizeRequest>),
+    /// The browser goes to a prompt, or the application gets the error.
+    Prompted(Result<Response, OAuthError>),
 }
 
 /// Parks `req` and sends the browser to the selection screen.
