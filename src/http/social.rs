@@ -145,7 +145,7 @@ pub(crate) async fn submit(
         .find_user_in(&email, &c.name)
         .filter(|u| u.connection.as_deref() == Some(c.name.as_str()));
     let user = match known {
-        Some(u) => u,
+        Some(u) => refresh_profile(&mock, &c, u, form.get("name")),
         None => match create(&mock, &c, &email, form.get("name")) {
             Ok(u) => u,
             Err(e) => return Ok(again(&e)),
@@ -155,6 +155,55 @@ pub(crate) async fn submit(
         return Ok(again("user is blocked"));
     }
     Ok(session::sign_in_and_resume(&mock, &user.user_id, &txid))
+}
+
+/// The name the "provider" reports, split as Google splits it: (name, given, family).
+fn profile_name<'n>(name: Option<&'n str>, email: &'n str) -> (&'n str, &'n str, &'n str) {
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or(email));
+    let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    (name, given, family)
+}
+
+/// A later login through `c` with a name typed on the provider page: the user's root profile
+/// takes it, as Auth0 syncs the provider's profile on each login (unless the connection's
+/// `set_user_root_attributes` says otherwise). Picking the account from the list changes
+/// nothing.
+fn refresh_profile(mock: &Mock, c: &Connection, user: User, name: Option<&str>) -> User {
+    use crate::tenant::RootAttributes;
+    let typed = name.map(str::trim).filter(|n| !n.is_empty());
+    if c.options.set_user_root_attributes != RootAttributes::OnEachLogin
+        || typed.is_none_or(|n| user.name.as_deref() == Some(n))
+    {
+        return user;
+    }
+    let (name, given, family) = profile_name(typed, "");
+    let patch = json!({
+        "name": name,
+        "given_name": given,
+        "family_name": (!family.is_empty()).then_some(family),
+    });
+    let Some(patch) = patch.as_object() else {
+        return user;
+    };
+    let tenant = mock.tenant();
+    match mock.store().update_user(
+        &user.user_id,
+        patch,
+        |r| tenant.has_role(r),
+        mock.clock().now(),
+    ) {
+        Ok(updated) => {
+            tracing::info!(user = %updated.user_id, connection = %c.name, "social profile synced at login");
+            updated
+        }
+        Err(e) => {
+            tracing::warn!(user = %user.user_id, error = %e, "social profile sync failed: the login goes on with the stored profile");
+            user
+        }
+    }
 }
 
 /// A first login through `c`: the user in Auth0's shape for the strategy.
@@ -172,11 +221,7 @@ fn create(mock: &Mock, c: &Connection, email: &str, name: Option<&str>) -> Resul
         "oauth2" => format!("oauth2|{}|{}", c.name, digits(16)),
         other => format!("{other}|{}", digits(16)),
     };
-    let name = name
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| email.split('@').next().unwrap_or(email));
-    let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    let (name, given, family) = profile_name(name, email);
     let user: User = serde_json::from_value(json!({
         "user_id": user_id,
         "email": email,

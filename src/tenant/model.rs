@@ -813,6 +813,23 @@ pub struct ConnectionOptions {
     /// Passwordless SMS connections: the sender.
     #[serde(default)]
     pub from: Option<String>,
+    /// Social connections: when the provider's profile (name) overwrites the user's root
+    /// attributes; Auth0 syncs on each login unless told otherwise.
+    #[serde(default)]
+    pub set_user_root_attributes: RootAttributes,
+}
+
+/// A connection's `set_user_root_attributes`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RootAttributes {
+    /// The provider's profile is copied at every login (Auth0's default).
+    #[default]
+    OnEachLogin,
+    /// Only when the user is created.
+    OnFirstLogin,
+    /// Never by a login (the Management API sets them).
+    NeverOnLogin,
 }
 
 /// How a passwordless connection reaches its users.

@@ -316,3 +316,32 @@ async fn a_database_users_email_typed_at_google_makes_a_separate_google_user() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_later_social_login_with_a_new_name_syncs_the_users_profile() {
+    let server = serve(tenant()).await;
+    let base = server.base_url();
+    provider_login(&base, "dodo@gmail.com", "Dodo Bird").await;
+    let callback = provider_login(&base, "dodo@gmail.com", "Dodo Extinct").await;
+    let id = callback_id_token(&base, &callback).await;
+    assert_eq!(id["name"], "Dodo Extinct", "{id}");
+    assert_eq!(id["family_name"], "Extinct");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_connection_syncing_on_first_login_only_keeps_the_first_name() {
+    let mut t = tenant();
+    for c in &mut t.connections {
+        if c.name == "google-oauth2" {
+            c.options.set_user_root_attributes = auth0_mock::tenant::RootAttributes::OnFirstLogin;
+        }
+    }
+    let server = serve(t).await;
+    let base = server.base_url();
+    provider_login(&base, "dodo@gmail.com", "Dodo Bird").await;
+    let callback = provider_login(&base, "dodo@gmail.com", "Dodo Extinct").await;
+    let id = callback_id_token(&base, &callback).await;
+    assert_eq!(id["name"], "Dodo Bird", "{id}");
+    server.shutdown().await;
+}
