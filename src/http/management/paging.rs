@@ -1,5 +1,7 @@
 //! Auth0's list paging (`page` from 0, `per_page` up to 100, `include_totals`), shared by every
 //! Management API list: a plain array, or `{start, limit, length, total, <items>}` with totals.
+//! Checkpoint paging (`from`, `take`, as the organization lists offer) answers `{<items>,
+//! next}`, `next` being the opaque `from` of the following page.
 
 use crate::error::{ManagementError, OAuthError};
 use crate::http::extract::Query;
@@ -29,6 +31,29 @@ pub(crate) struct Paging {
     /// Whether `page`/`per_page` were given at all: without them Auth0 answers the whole list
     /// (up to the default page) for the endpoints that predate paging.
     explicit: bool,
+    /// Checkpoint paging: (first index, how many).
+    checkpoint: Option<(usize, usize)>,
+}
+
+/// The opaque `next` of a checkpoint page that starts at `index`.
+fn checkpoint_token(index: usize) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("at:{index}"))
+}
+
+/// The index a `from` names: a `next` this mock gave out.
+fn checkpoint_index(from: &str) -> Result<usize, ManagementError> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(from)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|t| t.strip_prefix("at:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| {
+            bad_query(format!(
+                "Query validation error: 'from' {from:?} is not a checkpoint this list gave out (use the previous page's next)"
+            ))
+        })
 }
 
 fn bad_query(message: String) -> ManagementError {
@@ -65,11 +90,31 @@ impl Paging {
                 ));
             }
         };
+        let take = number(q, "take")?;
+        if take.is_some_and(|t| t > MAX_PER_PAGE) {
+            return Err(bad_query(format!(
+                "Query validation error: 'Number must be less than or equal to {MAX_PER_PAGE}' on property take"
+            )));
+        }
+        let from = q.get("from").filter(|f| !f.is_empty());
+        let checkpoint = match (from, take) {
+            (None, None) => None,
+            _ if page.is_some() || per_page.is_some() || totals => {
+                return Err(bad_query(
+                    "Query validation error: from and take (checkpoint paging) cannot be combined with page, per_page or include_totals".into(),
+                ));
+            }
+            (from, take) => Some((
+                from.map(checkpoint_index).transpose()?.unwrap_or(0),
+                take.unwrap_or(DEFAULT_PER_PAGE),
+            )),
+        };
         Ok(Self {
             page: page.unwrap_or(0),
             per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
             totals,
             explicit: page.is_some() || per_page.is_some(),
+            checkpoint,
         })
     }
 
@@ -89,6 +134,15 @@ impl Paging {
     /// naming the list `key`.
     pub(crate) fn answer(self, items: Vec<Value>, key: &str) -> Value {
         let total = items.len();
+        if let Some((start, take)) = self.checkpoint {
+            let end = start.saturating_add(take).min(total);
+            let page: Vec<Value> = items.into_iter().skip(start).take(take).collect();
+            let mut out = json!({ key: page });
+            if end < total {
+                out["next"] = json!(checkpoint_token(end));
+            }
+            return out;
+        }
         let start = self.page.saturating_mul(self.per_page);
         let page: Vec<Value> = if self.explicit || self.totals {
             items.into_iter().skip(start).take(self.per_page).collect()
@@ -133,6 +187,35 @@ mod tests {
             p.within_search_window().unwrap_err().error_code,
             "invalid_paging"
         );
+    }
+
+    #[test]
+    fn checkpoint_pages_follow_each_others_next_to_the_end() {
+        let items = || (0..5).map(|i| json!(i)).collect::<Vec<_>>();
+        let first = Paging::from_query(&params("take=2"))
+            .unwrap()
+            .answer(items(), "organizations");
+        assert_eq!(first["organizations"], json!([0, 1]));
+        let next = first["next"].as_str().unwrap().to_string();
+        let second = Paging::from_query(&params(&format!("from={next}&take=2")))
+            .unwrap()
+            .answer(items(), "organizations");
+        assert_eq!(second["organizations"], json!([2, 3]));
+        let last = second["next"].as_str().unwrap().to_string();
+        let third = Paging::from_query(&params(&format!("from={last}&take=2")))
+            .unwrap()
+            .answer(items(), "organizations");
+        assert_eq!(third, json!({"organizations": [4]}));
+    }
+
+    #[test]
+    fn checkpoint_and_page_paging_together_are_refused() {
+        assert!(Paging::from_query(&params("take=2&page=1")).is_err());
+    }
+
+    #[test]
+    fn a_from_this_mock_never_gave_out_is_refused() {
+        assert!(Paging::from_query(&params("from=org_123")).is_err());
     }
 
     #[test]
