@@ -424,6 +424,64 @@ async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
     server.shutdown().await;
 }
 
+/// Runs scenario P: every client requires an organization and prompts for it as `behaviour`;
+/// alice is a member of two organizations and logs into looking-glass.
+async fn spa_organization_prompt(behaviour: auth0_mock::tenant::OrganizationRequireBehavior) {
+    let chromium = chromium();
+    let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
+    for (id, name) in [
+        ("org_wonderland0000001", "wonderland"),
+        ("org_lookingglass00001", "looking-glass"),
+    ] {
+        let org = serde_json::json!({
+            "id": id, "name": name,
+            "connections": [{"name": "Username-Password-Authentication"}],
+            "members": [{"user": "auth0|alice", "roles": ["user"]}],
+        });
+        tenant
+            .organizations
+            .push(serde_json::from_value(org).expect("an organization"));
+    }
+    for c in &mut tenant.clients {
+        c.organization_usage = auth0_mock::tenant::OrganizationUsage::Require;
+        c.organization_require_behavior = behaviour;
+    }
+    let server = start_mock_with_tenant(false, tenant).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "P".to_string()),
+        (
+            "ORGANIZATION".to_string(),
+            "org_lookingglass00001".to_string(),
+        ),
+        ("ORGANIZATION_NAME".to_string(), "looking-glass".to_string()),
+        ("ORG_PROMPT".to_string(), behaviour.as_str().to_string()),
+    ];
+    run_node(
+        "auth0-spa-js (organization prompt)",
+        "spa.mjs",
+        &server,
+        extra,
+    )
+    .await;
+    server.shutdown().await;
+}
+
+/// `post_login_prompt` with auth0-spa-js in Chromium: `loginWithRedirect()` without an
+/// organization, alice signs in, picks an organization on the picker, and spa-js gets an ID
+/// token with that `org_id`, kept by silent renewal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_picks_an_organization_after_the_login_in_chromium() {
+    spa_organization_prompt(auth0_mock::tenant::OrganizationRequireBehavior::PostLoginPrompt).await;
+}
+
+/// `pre_login_prompt` with auth0-spa-js in Chromium: the organization's name first (a wrong one
+/// shows Auth0's error), then the login page, then an ID token with that `org_id`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_names_the_organization_before_the_login_in_chromium() {
+    spa_organization_prompt(auth0_mock::tenant::OrganizationRequireBehavior::PreLoginPrompt).await;
+}
+
 /// A social connection with auth0-spa-js in Chromium: `connection=google-oauth2` goes to the
 /// mock's provider page, a first login creates `google-oauth2|<21 digits>`, and a later one
 /// through the login page's "Continue with Google" reuses it.
