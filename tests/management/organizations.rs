@@ -304,8 +304,24 @@ async fn the_members_list_shows_roles_when_fields_asks_for_them() {
         &format!("/api/v2/organizations/{ORG}/members?fields=user_id,roles"),
     )
     .await;
-    assert_eq!(members[0]["email"], "alice@example.com");
+    assert_eq!(members[0]["user_id"], "auth0|alice");
     assert_eq!(members[0]["roles"][0]["name"], "user", "{members}");
+    assert!(members[0].get("email").is_none(), "{members}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_members_list_leaves_out_the_fields_include_fields_false_names() {
+    let server = serve().await;
+    let (_, members) = get(
+        &server.base_url(),
+        &format!("/api/v2/organizations/{ORG}/members?fields=picture,name&include_fields=false"),
+    )
+    .await;
+    assert_eq!(members[0]["email"], "alice@example.com", "{members}");
+    assert!(members[0].get("picture").is_none(), "{members}");
+    assert!(members[0].get("name").is_none(), "{members}");
+    assert!(members[0].get("roles").is_none(), "{members}");
     server.shutdown().await;
 }
 

@@ -38,8 +38,8 @@ fn not_a_member() -> ManagementError {
     )
 }
 
-/// `GET …/members`: the members that still exist, with their roles when `fields` asks for
-/// them.
+/// `GET …/members`: the members that still exist. `fields` and `include_fields` (default true)
+/// pick the fields as on `/users`; `roles` comes only when `fields` includes it, as in Auth0.
 async fn members(
     State(mock): State<AppState>,
     ManagementPath(id): ManagementPath,
@@ -47,9 +47,9 @@ async fn members(
 ) -> Result<Json<Value>, ManagementError> {
     let q = query(q)?;
     let paging = Paging::from_query(&q)?;
-    let with_roles = q
-        .get("fields")
-        .is_some_and(|f| f.split(',').any(|f| f.trim() == "roles"));
+    let fields = q.get("fields").unwrap_or("");
+    let include = q.get("include_fields") != Some("false");
+    let with_roles = include && fields.split(',').any(|f| f.trim() == "roles");
     let tenant = mock.tenant();
     let org = organization(&tenant, &id)?;
     let list = org
@@ -71,7 +71,7 @@ async fn members(
                     .map(|r| json!({ "id": r.id, "name": r.name }))
                     .collect();
             }
-            Some(entry)
+            Some(crate::store::project(&entry, fields, include))
         })
         .collect();
     Ok(Json(paging.answer(list, "members")))
