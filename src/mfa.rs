@@ -61,43 +61,64 @@ pub const MFA_ATTEMPTS: u32 = 10;
 /// How often one failed check is forgiven: Auth0 refills its bucket one every 6 minutes.
 pub const MFA_REFILL_SECS: i64 = 360;
 
-/// A user's failed second-factor checks (TOTP, SMS or email code, recovery code), so a code
-/// cannot be guessed by trying them all: each failure takes one of [`MFA_ATTEMPTS`], and one
-/// comes back every [`MFA_REFILL_SECS`].
+/// Codes a user may have sent again from an SMS or email screen before waiting: Auth0 limits
+/// SMS sends to 10.
+pub const MFA_RESENDS: u32 = 10;
+/// How often one send comes back: one an hour, as Auth0's SMS limit.
+pub const MFA_RESEND_REFILL_SECS: i64 = 3600;
+
+/// A user's budget of something limited (failed second-factor checks: TOTP, SMS or email
+/// code, recovery code, so a code cannot be guessed by trying them all; or codes sent again):
+/// each use takes one of `size`, and one comes back every `refill_secs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AttemptBucket {
     left: u32,
     since: i64,
+    size: u32,
+    refill_secs: i64,
 }
 
 impl AttemptBucket {
-    /// A full bucket at `now`.
+    /// A full bucket of failed checks at `now`: [`MFA_ATTEMPTS`], one back every
+    /// [`MFA_REFILL_SECS`].
     pub fn full(now: i64) -> Self {
+        Self::sized(MFA_ATTEMPTS, MFA_REFILL_SECS, now)
+    }
+
+    /// A full bucket of codes sent again at `now`: [`MFA_RESENDS`], one back every
+    /// [`MFA_RESEND_REFILL_SECS`].
+    pub fn resends(now: i64) -> Self {
+        Self::sized(MFA_RESENDS, MFA_RESEND_REFILL_SECS, now)
+    }
+
+    fn sized(size: u32, refill_secs: i64, now: i64) -> Self {
         Self {
-            left: MFA_ATTEMPTS,
+            left: size,
             since: now,
+            size,
+            refill_secs,
         }
     }
 
     fn refill(&mut self, now: i64) {
-        if self.left >= MFA_ATTEMPTS {
+        if self.left >= self.size {
             self.since = now;
             return;
         }
-        let back = (now - self.since).max(0) / MFA_REFILL_SECS;
+        let back = (now - self.since).max(0) / self.refill_secs;
         if back > 0 {
-            self.left = (self.left as i64 + back).min(MFA_ATTEMPTS as i64) as u32;
-            self.since += back * MFA_REFILL_SECS;
+            self.left = (self.left as i64 + back).min(self.size as i64) as u32;
+            self.since += back * self.refill_secs;
         }
     }
 
-    /// Checks left at `now`.
+    /// Uses left at `now`.
     pub fn left(&mut self, now: i64) -> u32 {
         self.refill(now);
         self.left
     }
 
-    /// Takes one for a failed check at `now`.
+    /// Takes one at `now` (a failed check, a code sent again).
     pub fn fail(&mut self, now: i64) {
         self.refill(now);
         self.left = self.left.saturating_sub(1);
@@ -161,16 +182,31 @@ pub fn valid_secret(secret: &str) -> bool {
         .is_ok_and(|b| !b.is_empty())
 }
 
+/// The 30-second step whose TOTP of `secret` is `code` at `now`: the current one or an
+/// adjacent one (a phone's clock may be a step off). The step lets the caller refuse a code
+/// used before, as Auth0 does: a TOTP works once.
+pub fn totp_step(secret: &str, code: &str, now: i64) -> Option<u64> {
+    let bytes = Secret::Encoded(secret.to_string()).to_bytes().ok()?;
+    let code = code.trim();
+    if code.len() != 6 {
+        return None;
+    }
+    let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes);
+    // A clock moved back to 1970 checks from the second step, so the step before exists.
+    let current = now.max(60) as u64 / 30;
+    (current - 1..=current + 1).find(|step| constant_time_eq(&totp.generate(step * 30), code))
+}
+
 /// Whether `code` is the current (or an adjacent step's) TOTP of `secret` at `now`.
 pub fn check_totp(secret: &str, code: &str, now: i64) -> bool {
-    let Ok(bytes) = Secret::Encoded(secret.to_string()).to_bytes() else {
-        return false;
-    };
-    let code = code.trim();
-    // The check looks one step back, which underflows before the first two steps (a clock
-    // moved back to 1970): such a time checks from the second step.
-    code.len() == 6
-        && TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes).check(code, now.max(60) as u64)
+    totp_step(secret, code, now).is_some()
+}
+
+/// Whether a TOTP of `step` is one already spent, given the `last` step a code of the user
+/// passed at: the same or an earlier step of the drift window. A `last` far ahead (the mock's
+/// clock moved on, then back) does not lock the user out.
+pub fn totp_step_spent(last: Option<u64>, step: u64) -> bool {
+    last.is_some_and(|last| step <= last && last - step <= 2)
 }
 
 /// The TOTP of `secret` at `now`: what an authenticator app shows, for Rust tests.
@@ -250,6 +286,28 @@ mod tests {
         // totp-rs looks one step back; at t < 30 that would underflow (a panic in debug).
         let code = totp_now(RFC_SECRET, 60).unwrap();
         assert!(check_totp(RFC_SECRET, &code, 5));
+    }
+
+    #[test]
+    fn a_code_of_the_next_step_is_found_at_that_step() {
+        let code = totp_now(RFC_SECRET, 1_000_020).unwrap();
+        assert_eq!(
+            totp_step(RFC_SECRET, &code, 1_000_000),
+            Some(1_000_020 / 30)
+        );
+    }
+
+    #[test]
+    fn a_step_already_passed_or_before_it_is_spent() {
+        assert!(totp_step_spent(Some(100), 100));
+        assert!(totp_step_spent(Some(100), 99));
+        assert!(!totp_step_spent(Some(100), 101));
+        assert!(!totp_step_spent(None, 100));
+    }
+
+    #[test]
+    fn a_last_step_far_ahead_spends_nothing_now() {
+        assert!(!totp_step_spent(Some(10_000), 100));
     }
 
     #[test]

@@ -40,7 +40,8 @@ fn check_otp(
     } else {
         ticket.pending.as_ref().and_then(|p| p.totp_secret.clone())
     };
-    if !secret.is_some_and(|s| mfa::check_totp(&s, otp, mock.clock().now())) {
+    let (user_id, now) = (&ticket.grant.user.user_id, mock.clock().now());
+    if !secret.is_some_and(|s| mock.store().use_totp(user_id, &s, otp, now)) {
         return Err(OAuthError::invalid_grant("Invalid otp_code."));
     }
     Ok(())

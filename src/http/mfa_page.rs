@@ -156,8 +156,9 @@ pub(crate) async fn submit_challenge(
     let code = form.get("code").unwrap_or("");
     let secret = factors(&mock, &wait).totp_secret;
     let now = mock.clock().now();
-    match checked(&mock, &wait.grant.user.user_id, || {
-        secret.is_some_and(|s| mfa::check_totp(&s, code, now))
+    let user_id = &wait.grant.user.user_id;
+    match checked(&mock, user_id, || {
+        secret.is_some_and(|s| mock.store().use_totp(user_id, &s, code, now))
     }) {
         Ok(()) => pass(&mock, &state),
         Err((status, text)) => Ok(screen(status, "Verify", challenge_page(&state, Some(text)))),
@@ -344,7 +345,8 @@ pub(crate) async fn submit_enrollment(
         )));
     }
     let code = form.get("code").unwrap_or("");
-    if !mfa::check_totp(&secret, code, mock.clock().now()) {
+    let (user_id, now) = (&wait.grant.user.user_id, mock.clock().now());
+    if !mock.store().use_totp(user_id, &secret, code, now) {
         return Ok(screen(
             StatusCode::BAD_REQUEST,
             "Secure Your Account",

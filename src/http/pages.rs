@@ -21,7 +21,7 @@ ul.users{list-style:none;margin:0;padding:0}ul.users form{margin:0}button.user-l
 background:#fff;border:1px solid #e3e4e6;border-radius:3px;padding:10px 12px;margin:6px 0;text-align:left}
 button.user-login:hover{border-color:#635dff;background:#f7f7ff}.avatar{width:32px;height:32px;border-radius:50%;background:#e8e7ff;
 color:#4b45c4;display:flex;align-items:center;justify-content:center;font-weight:600;font-size:13px;flex:none}
-.who{display:flex;flex-direction:column;font-size:14px}p.switch{text-align:center;font-size:14px;margin:18px 0 0}p.switch a{color:#635dff}ul.hints{font-size:13px;color:#65676e;margin:8px 0 0;padding-left:18px}.who small{color:#65676e;font-size:12px}.roles{margin-left:auto;font-size:11px;color:#65676e}
+.who{display:flex;flex-direction:column;font-size:14px}p.switch{text-align:center;font-size:14px;margin:18px 0 0}p.switch a,button.link{color:#635dff}button.link{background:none;border:0;padding:0;font-size:14px}.notice{background:#eef7ee;border-left:3px solid #2e8540;color:#1e5e2c;padding:10px 12px;font-size:14px;margin-bottom:8px}ul.hints{font-size:13px;color:#65676e;margin:8px 0 0;padding-left:18px}.who small{color:#65676e;font-size:12px}.roles{margin-left:auto;font-size:11px;color:#65676e}
 footer{margin-top:22px;text-align:center;font-size:11px;color:#9a9ca3}code{font-size:12px}
 "#;
 

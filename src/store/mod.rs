@@ -25,6 +25,7 @@
 mod expiring;
 mod invitations;
 mod jobs;
+mod mfa;
 mod otp;
 mod refresh;
 mod tickets;
@@ -33,6 +34,7 @@ mod users;
 
 pub(crate) use invitations::Invitation;
 pub(crate) use jobs::{ImportSummary, Job, JobError};
+pub(crate) use mfa::{MfaTicket, MfaWait};
 pub(crate) use otp::{OTP_ATTEMPTS, Otp, OtpRefusal, otp_key};
 pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
 pub(crate) use tickets::{Ticket, TicketPurpose, TicketRefusal};
@@ -47,10 +49,10 @@ use crate::protocol::{CodeChallenge, RotationType};
 use crate::tenant::{Permission, User};
 use crate::util::random_id;
 use expiring::Expiring;
+use mfa::FactorLimits;
 use parking_lot::Mutex;
 use refresh::RefreshTokens;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use users::Users;
 
 /// At most this many browser sessions.
@@ -171,20 +173,6 @@ pub(crate) enum Waiting {
     Mfa(Box<MfaWait>),
 }
 
-/// A browser login at the MFA screens.
-#[derive(Debug, Clone)]
-pub(crate) struct MfaWait {
-    /// The settled login.
-    pub grant: Grant,
-    /// For a user with no factor yet: the TOTP secret the enrolment screen offers.
-    pub new_secret: Option<String>,
-    /// For a user challenged by SMS or email: the code sent.
-    pub oob: Option<crate::mfa::OobChallenge>,
-    /// A recovery code passed: only the screen with the new code is left before the login
-    /// goes on.
-    pub recovered: bool,
-}
-
 impl SuspendedLogin {
     /// Roughly the bytes it holds (its request and its event), for the store's byte budget.
     fn approx_bytes(&self) -> usize {
@@ -194,18 +182,6 @@ impl SuspendedLogin {
         };
         self.request.approx_bytes() + held
     }
-}
-
-/// What an `mfa_token` (the password grant's `mfa_required` answer) stands for: the login
-/// that passes once the second factor does.
-#[derive(Debug, Clone)]
-pub(crate) struct MfaTicket {
-    /// The settled login.
-    pub grant: Grant,
-    /// An authenticator `/mfa/associate` offered, active once a code of it passes.
-    pub pending: Option<crate::tenant::MfaFactors>,
-    /// The out-of-band challenge `/mfa/challenge` (or an SMS or email association) sent.
-    pub oob: Option<crate::mfa::OobChallenge>,
 }
 
 /// An opaque access token (issued when no audience is requested), usable at `/userinfo` only.
@@ -235,8 +211,8 @@ struct State {
     session_links: Expiring<String, SessionLink>,
     /// Organization invitations by id (`uinv_…`).
     invitations: Expiring<String, Invitation>,
-    /// Failed second-factor checks, per user.
-    mfa_attempts: HashMap<String, crate::mfa::AttemptBucket>,
+    /// Each user's second-factor limits.
+    factor_limits: FactorLimits,
     /// The next invitation's `seq`.
     invitation_seq: u64,
 }
@@ -261,7 +237,7 @@ impl State {
             session_links: Expiring::new("sign-in links", SESSION_LINKS_CAP),
             invitations: Expiring::new("organization invitations", INVITATIONS_CAP),
             invitation_seq: 0,
-            mfa_attempts: HashMap::new(),
+            factor_limits: FactorLimits::default(),
         }
     }
 }
@@ -722,9 +698,10 @@ impl Store {
 
     // ---------------------------------------------------------------- second factors
 
-    /// Issues an `mfa_token` for a login that waits for its second factor.
+    /// Issues an `mfa_token` for a login that waits for its second factor. The token ends in
+    /// its expiry time, so it reads as expired (not unknown) even once the map has let it go.
     pub(crate) fn issue_mfa_token(&self, ticket: MfaTicket, now: i64, lifetime: i64) -> String {
-        let token = random_id(32);
+        let token = format!("{}.{}", random_id(32), now + lifetime);
         self.state
             .lock()
             .mfa_tickets
@@ -737,11 +714,14 @@ impl Store {
         self.state.lock().mfa_tickets.get(token, now).cloned()
     }
 
-    /// Whether `token` was an `mfa_token` that has outlived its lifetime (rather than one
-    /// never issued or already spent).
+    /// Whether `token` is an `mfa_token` past its lifetime (rather than one never issued or
+    /// already spent), read from the expiry it ends in.
     pub(crate) fn mfa_token_expired(&self, token: &str, now: i64) -> bool {
-        let s = self.state.lock();
-        s.mfa_tickets.get(token, now).is_none() && s.mfa_tickets.get_any(token).is_some()
+        token
+            .rsplit_once('.')
+            .and_then(|(_, exp)| exp.parse::<i64>().ok())
+            .is_some_and(|exp| exp <= now)
+            && self.state.lock().mfa_tickets.get(token, now).is_none()
     }
 
     /// Keeps the out-of-band challenge sent for the `mfa_token` (replacing an earlier one, as
@@ -763,20 +743,47 @@ impl Store {
 
     /// Second-factor checks `user_id` has left at `now` (Auth0's bucket of 10).
     pub(crate) fn mfa_attempts_left(&self, user_id: &str, now: i64) -> u32 {
-        match self.state.lock().mfa_attempts.get_mut(user_id) {
-            Some(b) => b.left(now),
-            None => crate::mfa::MFA_ATTEMPTS,
-        }
+        self.state.lock().factor_limits.attempts_left(user_id, now)
     }
 
     /// Counts a failed second-factor check of `user_id`.
     pub(crate) fn record_mfa_failure(&self, user_id: &str, now: i64) {
-        let mut s = self.state.lock();
-        // Bounded by the users there are: a failure needs a user's login in progress.
-        s.mfa_attempts
-            .entry(user_id.to_string())
-            .or_insert_with(|| crate::mfa::AttemptBucket::full(now))
-            .fail(now);
+        self.state.lock().factor_limits.record_failure(user_id, now);
+    }
+
+    /// Whether `code` is a TOTP of `secret` at `now` that `user_id` has not used yet; a
+    /// passing code is spent at once, so a replayed one fails as Auth0's do.
+    pub(crate) fn use_totp(&self, user_id: &str, secret: &str, code: &str, now: i64) -> bool {
+        self.state
+            .lock()
+            .factor_limits
+            .use_totp(user_id, secret, code, now)
+    }
+
+    /// Takes one of the codes `user_id` may have sent again at `now`; false once they are
+    /// used up (10, one back every hour, as Auth0 limits SMS sends).
+    pub(crate) fn take_mfa_resend(&self, user_id: &str, now: i64) -> bool {
+        self.state.lock().factor_limits.take_resend(user_id, now)
+    }
+
+    /// Replaces the out-of-band code of the browser login waiting at MFA under `state` (a
+    /// code sent again voids the last); false when no such login waits.
+    pub(crate) fn set_mfa_wait_oob(
+        &self,
+        state: &str,
+        challenge: crate::mfa::OobChallenge,
+        now: i64,
+    ) -> bool {
+        match self.state.lock().suspended.get_mut(state, now) {
+            Some(SuspendedLogin {
+                waiting: Waiting::Mfa(wait),
+                ..
+            }) => {
+                wait.oob = Some(challenge);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Keeps what `/mfa/associate` offered with the `mfa_token`: the new factor, and the

@@ -416,3 +416,103 @@ async fn a_second_association_voids_the_code_sent_for_the_first() {
     assert_eq!(body["error_description"], "Invalid oob_code.");
     server.shutdown().await;
 }
+
+/// Posts `form` to the challenge screen of `login`: its status and page.
+async fn post_screen(login: &BrowserLogin, form: &[(&str, &str)]) -> (StatusCode, String) {
+    let res = client()
+        .post(&login.callback)
+        .header(COOKIE, &login.cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn resend_texts_a_new_code_that_completes_the_login_and_voids_the_first() {
+    let (server, _dir) = start().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "bob@example.com").await;
+    let first = sent_code(&base, BOB_PHONE).await;
+    let (status, html) = post_screen(&login, &[("action", "resend-code")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("We&#x27;ve sent you a new code.")
+            || html.contains("We've sent you a new code."),
+        "{html}"
+    );
+    let second = sent_code(&base, BOB_PHONE).await;
+    assert_eq!(
+        outbox(&base, &format!("to={}&kind=mfa_oob_code", enc(BOB_PHONE)))
+            .await
+            .len(),
+        2
+    );
+    if first != second {
+        let (status, _) = post_screen(&login, &[("code", &first), ("action", "default")]).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "the first code still worked"
+        );
+    }
+    let res = client()
+        .post(&login.callback)
+        .header(COOKIE, &login.cookie)
+        .form(&[("code", second.as_str()), ("action", "default")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(location(&res, &base).contains("code="));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_challenge_screen_offers_resend_as_a_form_of_its_own() {
+    let (server, _dir) = start().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "carol@example.com").await;
+    let html = client()
+        .get(&login.callback)
+        .header(COOKIE, &login.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"resend-form\""), "{html}");
+    assert!(
+        html.contains("name=\"action\" value=\"resend-code\""),
+        "{html}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn ten_resends_use_up_the_users_sends_and_the_eleventh_is_429() {
+    let (server, _dir) = start().await;
+    let base = server.base_url();
+    let login = to_the_screen(&base, "carol@example.com").await;
+    for n in 0..10 {
+        let (status, _) = post_screen(&login, &[("action", "resend-code")]).await;
+        assert_eq!(status, StatusCode::OK, "resend {n}");
+    }
+    let (status, html) = post_screen(&login, &[("action", "resend-code")]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(html.contains("exceeded the amount of codes sent"), "{html}");
+    // The first login code and ten resends: the eleventh was not sent.
+    assert_eq!(
+        outbox(&base, "to=carol%40example.com&kind=mfa_oob_code")
+            .await
+            .len(),
+        11
+    );
+    // The last code sent still completes the login.
+    let code = sent_code(&base, "carol@example.com").await;
+    let (status, _) = post_screen(&login, &[("code", &code), ("action", "default")]).await;
+    assert_eq!(status, StatusCode::FOUND);
+    server.shutdown().await;
+}

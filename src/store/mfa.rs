@@ -1,0 +1,131 @@
+//! The second factors' runtime state: logins waiting for one (behind an `mfa_token` or at
+//! the MFA screens), and each user's limits: failed checks, the last TOTP step that passed
+//! (a code works once) and codes sent again.
+
+use crate::login::grant::Grant;
+use crate::mfa;
+use crate::tenant::MfaFactors;
+use std::collections::HashMap;
+
+/// A browser login at the MFA screens.
+#[derive(Debug, Clone)]
+pub(crate) struct MfaWait {
+    /// The settled login.
+    pub grant: Grant,
+    /// For a user with no factor yet: the TOTP secret the enrolment screen offers.
+    pub new_secret: Option<String>,
+    /// For a user challenged by SMS or email: the code sent.
+    pub oob: Option<mfa::OobChallenge>,
+    /// A recovery code passed: only the screen with the new code is left before the login
+    /// goes on.
+    pub recovered: bool,
+}
+
+/// What an `mfa_token` (the password grant's `mfa_required` answer) stands for: the login
+/// that passes once the second factor does.
+#[derive(Debug, Clone)]
+pub(crate) struct MfaTicket {
+    /// The settled login.
+    pub grant: Grant,
+    /// An authenticator `/mfa/associate` offered, active once a code of it passes.
+    pub pending: Option<MfaFactors>,
+    /// The out-of-band challenge `/mfa/challenge` (or an SMS or email association) sent.
+    pub oob: Option<mfa::OobChallenge>,
+}
+
+/// Per-user second-factor limits; each map is bounded by the users there are (an entry needs a
+/// user's login in progress).
+#[derive(Default)]
+pub(super) struct FactorLimits {
+    /// Failed second-factor checks.
+    attempts: HashMap<String, mfa::AttemptBucket>,
+    /// The TOTP step of the last code that passed.
+    totp_last_step: HashMap<String, u64>,
+    /// Codes sent again from an SMS or email challenge screen.
+    resends: HashMap<String, mfa::AttemptBucket>,
+}
+
+impl FactorLimits {
+    /// Second-factor checks `user_id` has left at `now` (Auth0's bucket of 10).
+    pub(super) fn attempts_left(&mut self, user_id: &str, now: i64) -> u32 {
+        match self.attempts.get_mut(user_id) {
+            Some(b) => b.left(now),
+            None => mfa::MFA_ATTEMPTS,
+        }
+    }
+
+    /// Counts a failed second-factor check of `user_id`.
+    pub(super) fn record_failure(&mut self, user_id: &str, now: i64) {
+        self.attempts
+            .entry(user_id.to_string())
+            .or_insert_with(|| mfa::AttemptBucket::full(now))
+            .fail(now);
+    }
+
+    /// Whether `code` is a TOTP of `secret` at `now` that `user_id` has not used yet; a
+    /// passing code is spent at once.
+    pub(super) fn use_totp(&mut self, user_id: &str, secret: &str, code: &str, now: i64) -> bool {
+        let Some(step) = mfa::totp_step(secret, code, now) else {
+            return false;
+        };
+        if mfa::totp_step_spent(self.totp_last_step.get(user_id).copied(), step) {
+            return false;
+        }
+        self.totp_last_step.insert(user_id.to_string(), step);
+        true
+    }
+
+    /// Takes one of the codes `user_id` may have sent again at `now`; false once used up.
+    pub(super) fn take_resend(&mut self, user_id: &str, now: i64) -> bool {
+        let bucket = self
+            .resends
+            .entry(user_id.to_string())
+            .or_insert_with(|| mfa::AttemptBucket::resends(now));
+        if bucket.left(now) == 0 {
+            return false;
+        }
+        bucket.fail(now);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    const NOW: i64 = 1_700_000_000;
+
+    #[test]
+    fn a_totp_passes_once() {
+        let mut limits = FactorLimits::default();
+        let code = mfa::totp_now(SECRET, NOW).unwrap();
+        assert!(limits.use_totp("auth0|a", SECRET, &code, NOW));
+        assert!(!limits.use_totp("auth0|a", SECRET, &code, NOW + 5));
+    }
+
+    #[test]
+    fn a_totp_one_user_spent_still_passes_for_another() {
+        let mut limits = FactorLimits::default();
+        let code = mfa::totp_now(SECRET, NOW).unwrap();
+        assert!(limits.use_totp("auth0|a", SECRET, &code, NOW));
+        assert!(limits.use_totp("auth0|b", SECRET, &code, NOW));
+    }
+
+    #[test]
+    fn the_next_steps_code_passes_after_this_ones() {
+        let mut limits = FactorLimits::default();
+        let now = mfa::totp_now(SECRET, NOW).unwrap();
+        let next = mfa::totp_now(SECRET, NOW + 30).unwrap();
+        assert!(limits.use_totp("auth0|a", SECRET, &now, NOW));
+        assert!(limits.use_totp("auth0|a", SECRET, &next, NOW));
+    }
+
+    #[test]
+    fn the_eleventh_resend_is_refused() {
+        let mut limits = FactorLimits::default();
+        assert!((0..10).all(|_| limits.take_resend("auth0|a", NOW)));
+        assert!(!limits.take_resend("auth0|a", NOW));
+        assert!(limits.take_resend("auth0|a", NOW + 3600));
+    }
+}
