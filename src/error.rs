@@ -88,6 +88,17 @@ impl OAuthError {
     pub fn login_required() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "login_required", "Login required")
     }
+    /// `login_required` "Multifactor authentication required": a silent login whose user
+    /// must pass a second factor first. auth0-spa-js matches this exact pair to tell a
+    /// step-up from a lost session (`MFA_STEP_UP_ERROR_DESCRIPTION`, and its
+    /// `interactiveErrorHandler: 'popup'`).
+    pub fn mfa_login_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "login_required",
+            "Multifactor authentication required",
+        )
+    }
     /// `interaction_required`: a silent login (`prompt=none`) that needs the user, as when a
     /// post-login Action redirects.
     pub fn interaction_required(description: impl Into<String>) -> Self {

@@ -378,6 +378,23 @@ async fn auth0_spa_js_passes_an_actions_totp_challenge_in_chromium() {
     server.shutdown().await;
 }
 
+/// MFA step-up with auth0-spa-js in Chromium: alice signs in with her password only; a
+/// `getTokenSilently` asking for `acr_values=…/multi-factor` gets Auth0's `login_required`
+/// "Multifactor authentication required", and with `interactiveErrorHandler: 'popup'` spa-js
+/// opens the OTP challenge in a popup, where a TOTP computed in the test passes it, and the
+/// token comes back with an ID token saying `amr: ["mfa"]`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_steps_up_to_mfa_in_a_popup_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock(false).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "S".to_string()),
+    ];
+    run_node("auth0-spa-js (MFA step-up)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
 /// Organizations with auth0-spa-js in Chromium: `authorizationParams.organization` yields an ID
 /// token whose `org_id` spa-js checks and accepts, silent renewal keeps it, the access token's
 /// Hasura claims carry `x-hasura-org-id` (verified by the Hasura verifier of `auth0-mock

@@ -61,6 +61,8 @@ pub(crate) enum LoginError {
     Denied(String),
     /// A silent login needed the user (a redirect Action under `prompt=none`).
     InteractionRequired(String),
+    /// A silent login needed a second factor.
+    MfaRequired,
     /// The mock could not run the hooks.
     Server(String),
 }
@@ -88,6 +90,7 @@ impl LoginError {
             Self::Blocked => OAuthError::user_blocked(),
             Self::Denied(reason) => OAuthError::access_denied(reason),
             Self::InteractionRequired(reason) => OAuthError::interaction_required(reason),
+            Self::MfaRequired => OAuthError::mfa_login_required(),
             Self::Server(reason) => OAuthError::server_error(reason),
         }
     }
@@ -298,9 +301,7 @@ fn conclude(
         let mfa = needs_mfa(mock, &settle, effects.mfa.as_deref());
         if mfa && redirects == Redirects::Silent {
             // Refused before anything about the user changes.
-            return Err(LoginError::InteractionRequired(
-                "Multifactor authentication required".into(),
-            ));
+            return Err(LoginError::MfaRequired);
         }
         // Joining an organization waits for the second factor, when one is due.
         let joining = settle.organization.clone().filter(|o| o.joins.is_some());

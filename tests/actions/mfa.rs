@@ -313,7 +313,8 @@ async fn a_session_that_passed_mfa_logs_in_silently_without_a_new_challenge() {
 }
 
 #[tokio::test]
-async fn a_silent_login_that_needs_mfa_answers_interaction_required() {
+async fn a_silent_login_that_needs_mfa_answers_login_required_multifactor_authentication_required()
+{
     let (server, _dir) = start_mfa().await;
     let base = server.base_url();
     let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
@@ -323,9 +324,11 @@ async fn a_silent_login_that_needs_mfa_answers_interaction_required() {
         .send()
         .await
         .unwrap();
+    let q = query_of(&location(&silent, &base));
+    assert_eq!(q["error"], "login_required");
     assert_eq!(
-        query_of(&location(&silent, &base))["error"],
-        "interaction_required"
+        q["error_description"],
+        "Multifactor authentication required"
     );
     server.shutdown().await;
 }

@@ -85,6 +85,7 @@ import { scenarioM } from './spa/scenarios/mfa.mjs';
 import { scenarioN, scenarioNInvitation } from './spa/scenarios/organizations.mjs';
 import { scenarioP } from './spa/scenarios/organization_prompts.mjs';
 import { scenarioO } from './spa/scenarios/social.mjs';
+import { scenarioS } from './spa/scenarios/step_up.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -118,6 +119,7 @@ async function main() {
     if (only.includes('N')) await scenarioNInvitation(browser, pageUrl);
     if (only.includes('O')) await scenarioO(browser, pageUrl);
     if (only.includes('P')) await scenarioP(browser, pageUrl);
+    if (only.includes('S')) await scenarioS(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();
