@@ -395,6 +395,40 @@ async fn auth0_spa_js_steps_up_to_mfa_in_a_popup_in_chromium() {
     server.shutdown().await;
 }
 
+/// MFA on a refresh with auth0-spa-js in Chromium: the require-mfa Action challenges the
+/// refresh-token exchange too, as in Auth0; `getTokenSilently` (with `useRefreshTokens`) throws
+/// spa-js's `MfaRequiredError`, `client.mfa.verify` (the SPA given the MFA grant types)
+/// completes it with a TOTP, and the next refresh is challenged
+/// again rather than refused, so the rotated refresh token spa-js kept is the live one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_completes_an_mfa_challenged_refresh_with_its_mfa_client_in_chromium() {
+    use auth0_mock::protocol::GrantType;
+    let chromium = chromium();
+    let mut tenant = tenant_with_action("require-mfa", &[]);
+    for c in tenant
+        .clients
+        .iter_mut()
+        .filter(|c| c.name == "Default SPA")
+    {
+        let types = c.grant_types.get_or_insert_with(Vec::new);
+        types.extend(
+            [
+                "http://auth0.com/oauth/grant-type/mfa-otp",
+                "http://auth0.com/oauth/grant-type/mfa-oob",
+                "http://auth0.com/oauth/grant-type/mfa-recovery-code",
+            ]
+            .map(|t| t.parse::<GrantType>().expect("a grant type")),
+        );
+    }
+    let server = start_mock_with_tenant(false, tenant).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "T".to_string()),
+    ];
+    run_node("auth0-spa-js (MFA on a refresh)", "spa.mjs", &server, extra).await;
+    server.shutdown().await;
+}
+
 /// Organizations with auth0-spa-js in Chromium: `authorizationParams.organization` yields an ID
 /// token whose `org_id` spa-js checks and accepts, silent renewal keeps it, the access token's
 /// Hasura claims carry `x-hasura-org-id` (verified by the Hasura verifier of `auth0-mock

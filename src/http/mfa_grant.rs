@@ -11,7 +11,7 @@ use crate::error::OAuthError;
 use crate::mfa;
 use crate::mint::{self, MintOptions, TokenSet};
 use crate::mock::Mock;
-use crate::store::MfaTicket;
+use crate::store::{MfaTicket, RefreshContinuation};
 use crate::tenant::{Client, MfaFactors};
 use axum::http::StatusCode;
 
@@ -130,7 +130,10 @@ pub(crate) fn grant(
     }
     // Taken before anything about the user changes: a token spent meanwhile changes nothing.
     let MfaTicket {
-        mut grant, pending, ..
+        mut grant,
+        pending,
+        refresh,
+        ..
     } = mock
         .store()
         .take_mfa_ticket(token, now)
@@ -152,7 +155,8 @@ pub(crate) fn grant(
         &grant,
         MintOptions {
             id_token: true,
-            refresh: true,
+            refresh: refresh.is_none_or(|r| r.rotating),
+            refresh_family: refresh.map(|r| r.family),
             ..Default::default()
         },
     )?;
@@ -169,15 +173,21 @@ pub(crate) fn grant(
     Ok(set)
 }
 
-/// The `mfa_required` answer for a password grant that needs a second factor: 403 with an
-/// `mfa_token` standing for the settled login.
-pub(crate) fn required(mock: &Mock, grant: crate::login::grant::Grant) -> OAuthError {
+/// The `mfa_required` answer for a password grant or refresh exchange (`refresh`: the family
+/// it continues) that needs a second factor: 403 with an `mfa_token` standing for the settled
+/// login.
+pub(crate) fn required(
+    mock: &Mock,
+    grant: crate::login::grant::Grant,
+    refresh: Option<RefreshContinuation>,
+) -> OAuthError {
     let now = mock.clock().now();
     let token = mock.store().issue_mfa_token(
         MfaTicket {
             grant,
             pending: None,
             oob: None,
+            refresh,
         },
         now,
         mfa::MFA_TOKEN_SECS,

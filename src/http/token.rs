@@ -200,12 +200,26 @@ async fn refresh(
         organization: record.organization.clone(),
         invitation: None,
     };
-    let mut grant = login::run(mock, &record.user_id, input)
+    let rotating = settings.rotation_type == RotationType::Rotating;
+    let (mut grant, mfa) = match login::start(mock, &record.user_id, input, login::Redirects::Never)
         .await
-        .map_err(|e| e.into_oauth(flow))?;
+        .map_err(|e| e.into_oauth(flow))?
+    {
+        login::Login::Granted(grant) => (*grant, false),
+        // An Action's api.multifactor.enable challenges a refresh too, as in Auth0 (whose
+        // docs have Actions skip it for `oauth2-refresh-token` when that is not wanted).
+        login::Login::MfaRequired(grant) => (*grant, true),
+        login::Login::Suspended(_) => {
+            return Err(OAuthError::server_error("a refresh exchange was suspended"));
+        }
+    };
     // Scopes granted at login survive a refresh even if the hooks' view changed since.
     grant.scope.retain(|s| record.scope.contains(s));
-    let rotating = settings.rotation_type == RotationType::Rotating;
+    if mfa {
+        let family = exchanged.family;
+        let refresh = crate::store::RefreshContinuation { family, rotating };
+        return Err(super::mfa_grant::required(mock, grant, Some(refresh)));
+    }
     mint::user_tokens(
         mock,
         &grant,
@@ -405,7 +419,9 @@ async fn credential_login(
         .map_err(|e| e.into_oauth(flow))?
     {
         login::Login::Granted(grant) => *grant,
-        login::Login::MfaRequired(grant) => return Err(super::mfa_grant::required(mock, *grant)),
+        login::Login::MfaRequired(grant) => {
+            return Err(super::mfa_grant::required(mock, *grant, None));
+        }
         login::Login::Suspended(_) => {
             return Err(OAuthError::server_error(
                 "a back-channel login was suspended",

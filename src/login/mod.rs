@@ -15,4 +15,4 @@ pub(crate) mod paused;
 pub(crate) mod request;
 pub(crate) mod transaction;
 
-pub(crate) use transaction::{Login, LoginInput, Redirects, resume, run, start};
+pub(crate) use transaction::{Login, LoginInput, Redirects, resume, start};

@@ -128,21 +128,6 @@ pub(crate) struct Suspension {
     pub paused: PausedLogin,
 }
 
-/// Runs the login transaction for `user_id` where no redirect can happen (every flow but the
-/// browser's).
-pub(crate) async fn run(
-    mock: &Mock,
-    user_id: &str,
-    input: LoginInput<'_>,
-) -> Result<Grant, LoginError> {
-    match start(mock, user_id, input, Redirects::Never).await? {
-        Login::Granted(grant) => Ok(*grant),
-        Login::Suspended(_) | Login::MfaRequired(_) => Err(LoginError::Server(
-            "a login that cannot be interrupted was".into(),
-        )),
-    }
-}
-
 /// Runs the login transaction for `user_id`: the post-login hooks, then the grant, unless a
 /// hook redirects.
 pub(crate) async fn start(
@@ -351,8 +336,12 @@ fn conclude(
 /// (`none` turns it off), else `acr_values` or the tenant's policy. Refresh-token exchanges are
 /// never challenged, and a browser session that passed MFA is not challenged again.
 fn needs_mfa(mock: &Mock, settle: &Settle, asked: Option<&str>) -> bool {
-    if matches!(settle.flow, LoginFlow::Refresh | LoginFlow::Minted) {
-        return false;
+    match settle.flow {
+        LoginFlow::Minted => return false,
+        // A refresh has no browser session to have passed a factor in, and no policy asks:
+        // only an Action's api.multifactor.enable challenges it.
+        LoginFlow::Refresh => return asked.is_some_and(|a| a != "none"),
+        _ => {}
     }
     let wanted = match asked {
         Some("none") => false,

@@ -31,6 +31,20 @@ pub(crate) struct MfaTicket {
     pub pending: Option<MfaFactors>,
     /// The out-of-band challenge `/mfa/challenge` (or an SMS or email association) sent.
     pub oob: Option<mfa::OobChallenge>,
+    /// For a token a refresh exchange answered: the refresh-token family the completion
+    /// continues.
+    pub refresh: Option<RefreshContinuation>,
+}
+
+/// How the MFA grant that completes a refused refresh exchange answers: it continues the
+/// exchanged token's family, with a new token when the client rotates (the refused exchange
+/// spent the old one, as Auth0's does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RefreshContinuation {
+    /// The family of the refresh token that was exchanged.
+    pub family: u64,
+    /// Whether the client rotates refresh tokens.
+    pub rotating: bool,
 }
 
 /// Per-user second-factor limits; each map is bounded by the users there are (an entry needs a

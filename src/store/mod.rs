@@ -34,7 +34,7 @@ mod users;
 
 pub(crate) use invitations::Invitation;
 pub(crate) use jobs::{ImportSummary, Job, JobError};
-pub(crate) use mfa::{MfaTicket, MfaWait};
+pub(crate) use mfa::{MfaTicket, MfaWait, RefreshContinuation};
 pub(crate) use otp::{OTP_ATTEMPTS, Otp, OtpRefusal, otp_key};
 pub(crate) use refresh::{Exchanged, FamilyGone, RefreshGrant, RefreshRefusal, RevokeRefusal};
 pub(crate) use tickets::{Ticket, TicketPurpose, TicketRefusal};

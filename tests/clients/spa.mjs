@@ -86,6 +86,7 @@ import { scenarioN, scenarioNInvitation } from './spa/scenarios/organizations.mj
 import { scenarioP } from './spa/scenarios/organization_prompts.mjs';
 import { scenarioO } from './spa/scenarios/social.mjs';
 import { scenarioS } from './spa/scenarios/step_up.mjs';
+import { scenarioT } from './spa/scenarios/refresh_mfa.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -120,6 +121,7 @@ async function main() {
     if (only.includes('O')) await scenarioO(browser, pageUrl);
     if (only.includes('P')) await scenarioP(browser, pageUrl);
     if (only.includes('S')) await scenarioS(browser, pageUrl);
+    if (only.includes('T')) await scenarioT(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();
