@@ -429,6 +429,27 @@ async fn auth0_spa_js_completes_an_mfa_challenged_refresh_with_its_mfa_client_in
     server.shutdown().await;
 }
 
+/// "Remember this device" with auth0-spa-js in Chromium: the remember-mfa Action allows it;
+/// alice passes the OTP challenge with the box ticked, logs out, and her next login in that
+/// browser comes straight back to the SPA without a challenge (Chromium kept `auth0-mf`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth0_spa_js_skips_the_challenge_in_a_remembered_browser_in_chromium() {
+    let chromium = chromium();
+    let server = start_mock_with_action(false, "remember-mfa", &[]).await;
+    let extra = vec![
+        ("CHROMIUM_PATH".to_string(), chromium),
+        ("SPA_SCENARIOS".to_string(), "U".to_string()),
+    ];
+    run_node(
+        "auth0-spa-js (remember this device)",
+        "spa.mjs",
+        &server,
+        extra,
+    )
+    .await;
+    server.shutdown().await;
+}
+
 /// Organizations with auth0-spa-js in Chromium: `authorizationParams.organization` yields an ID
 /// token whose `org_id` spa-js checks and accepts, silent renewal keeps it, the access token's
 /// Hasura claims carry `x-hasura-org-id` (verified by the Hasura verifier of `auth0-mock

@@ -38,6 +38,9 @@ pub struct Effects {
     /// `api.multifactor.enable(provider)`: `none` turns the tenant's policy off for this
     /// login, anything else asks for a second factor at the end of the flow.
     pub mfa: Option<String>,
+    /// `api.multifactor.enable`'s `allowRememberBrowser`: a browser that passed a factor and
+    /// chose to be remembered skips the challenge for 30 days.
+    pub mfa_remember_browser: bool,
 }
 
 impl Effects {
@@ -64,6 +67,7 @@ impl Effects {
         }
         if later.mfa.is_some() {
             self.mfa = later.mfa;
+            self.mfa_remember_browser = later.mfa_remember_browser;
         }
         if later.deny.is_some() {
             self.deny = later.deny;
@@ -201,10 +205,12 @@ impl Api {
         self.resumed_state.as_deref()
     }
 
-    /// `api.multifactor.enable(provider)`: the login ends with a second-factor challenge (or,
-    /// with `none`, without one even where the tenant requires it).
-    pub fn multifactor_enable(&mut self, provider: &str) {
+    /// `api.multifactor.enable(provider, {allowRememberBrowser})`: the login ends with a
+    /// second-factor challenge (or, with `none`, without one even where the tenant requires
+    /// it); `allow_remember_browser` lets a remembered browser skip it.
+    pub fn multifactor_enable(&mut self, provider: &str, allow_remember_browser: bool) {
         self.effects.mfa = Some(provider.to_string());
+        self.effects.mfa_remember_browser = allow_remember_browser;
     }
 
     /// `api.redirect.sendUserTo(url, {query})`: the login pauses once this hook returns and

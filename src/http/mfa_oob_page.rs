@@ -5,7 +5,9 @@
 //! screen's Resend, as Universal Login posts it) sends a new code, which voids the last.
 
 use super::extract::{AppState, Body, Page, Query};
-use super::mfa_page::{checked, code_form, pass, screen, waiting};
+use super::mfa_page::{
+    asks_to_remember, checked, code_form, pass, remember_field, screen, waiting,
+};
 use super::reply::{AuthorizeRefusal, urlencode};
 use crate::error::ErrorPage;
 use crate::protocol::OobChannel;
@@ -37,54 +39,86 @@ enum Note<'a> {
     Notice(&'a str),
 }
 
-fn challenge_page(state: &str, channel: OobChannel, to: &str, note: Option<Note>) -> String {
-    let s = urlencode(state);
-    let sent = match channel {
-        OobChannel::Sms => "We've sent a text message to:",
-        OobChannel::Email => "We've sent an email with your code to:",
-    };
-    let action = format!("{}?state={s}", path(channel));
-    // A form of its own: the code field is required, and a Resend must not need one.
-    let other = format!(
-        "<form method=\"post\" action=\"{}\" id=\"resend-form\"><p class=\"switch\">Didn't receive a code? <button type=\"submit\" id=\"resend\" class=\"link\" name=\"action\" value=\"resend-code\">Resend</button></p></form>\
-         <p class=\"switch\"><a id=\"use-recovery-code\" href=\"/u/mfa-recovery-code-challenge?state={}\">Use a recovery code</a></p>",
-        attr(&action),
-        attr(&s)
-    );
-    let (error, notice) = match note {
-        Some(Note::Error(e)) => (Some(e), String::new()),
-        Some(Note::Notice(n)) => (
-            None,
-            format!("<p class=\"notice\" id=\"notice\">{}</p>", text(n)),
-        ),
-        None => (None, String::new()),
-    };
-    format!(
-        "<div class=\"logo\">A0</div><h1>Verify Your Identity</h1><p class=\"sub\">{sent} <strong id=\"sent-to\">{}</strong></p>{notice}{}",
-        text(to),
-        code_form(&action, "Enter the 6-digit code", error, &other)
-    )
+/// The login waiting at this screen: its `state`, the challenge sent, where it went, whose it
+/// is, and the "Remember this device" box when the Action allowed it.
+struct Challenged {
+    state: String,
+    challenge: crate::mfa::OobChallenge,
+    channel: OobChannel,
+    to: String,
+    user_id: String,
+    remember: &'static str,
 }
 
-/// The login waiting at this screen, with the challenge it was sent; a login waiting for
-/// another factor is not served here.
-fn challenged(
-    mock: &crate::mock::Mock,
-    params: &super::params::Params,
-    channel: OobChannel,
-) -> Result<(String, crate::mfa::OobChallenge, String, String), ErrorPage> {
-    let (state, _, wait) = waiting(mock, params)?;
-    let challenge = wait
-        .oob
-        .filter(|c| c.channel == channel)
-        .ok_or_else(super::authorize::unknown_transaction)?;
-    let to = mock
-        .store()
-        .user(&wait.grant.user.user_id)
-        .and_then(|u| u.mfa)
-        .and_then(|f| f.oob_address(channel).map(str::to_string))
-        .unwrap_or_default();
-    Ok((state, challenge, to, wait.grant.user.user_id))
+impl Challenged {
+    /// The login waiting under `?state=` with a challenge on `channel`; a login waiting for
+    /// another factor is not served here.
+    fn find(
+        mock: &crate::mock::Mock,
+        params: &super::params::Params,
+        channel: OobChannel,
+    ) -> Result<Self, ErrorPage> {
+        let (state, _, wait) = waiting(mock, params)?;
+        let challenge = wait
+            .oob
+            .clone()
+            .filter(|c| c.channel == channel)
+            .ok_or_else(super::authorize::unknown_transaction)?;
+        let user_id = wait.grant.user.user_id.clone();
+        let to = mock
+            .store()
+            .user(&user_id)
+            .and_then(|u| u.mfa)
+            .and_then(|f| f.oob_address(channel).map(str::to_string))
+            .unwrap_or_default();
+        Ok(Self {
+            state,
+            challenge,
+            channel,
+            to,
+            user_id,
+            remember: remember_field(&wait),
+        })
+    }
+
+    fn page(&self, note: Option<Note>) -> String {
+        let s = urlencode(&self.state);
+        let sent = match self.channel {
+            OobChannel::Sms => "We've sent a text message to:",
+            OobChannel::Email => "We've sent an email with your code to:",
+        };
+        let action = format!("{}?state={s}", path(self.channel));
+        // A form of its own: the code field is required, and a Resend must not need one.
+        let other = format!(
+            "<form method=\"post\" action=\"{}\" id=\"resend-form\"><p class=\"switch\">Didn't receive a code? <button type=\"submit\" id=\"resend\" class=\"link\" name=\"action\" value=\"resend-code\">Resend</button></p></form>\
+             <p class=\"switch\"><a id=\"use-recovery-code\" href=\"/u/mfa-recovery-code-challenge?state={}\">Use a recovery code</a></p>",
+            attr(&action),
+            attr(&s)
+        );
+        let (error, notice) = match note {
+            Some(Note::Error(e)) => (Some(e), String::new()),
+            Some(Note::Notice(n)) => (
+                None,
+                format!("<p class=\"notice\" id=\"notice\">{}</p>", text(n)),
+            ),
+            None => (None, String::new()),
+        };
+        format!(
+            "<div class=\"logo\">A0</div><h1>Verify Your Identity</h1><p class=\"sub\">{sent} <strong id=\"sent-to\">{}</strong></p>{notice}{}",
+            text(&self.to),
+            code_form(
+                &action,
+                "Enter the 6-digit code",
+                error,
+                self.remember,
+                &other
+            )
+        )
+    }
+
+    fn screen(&self, status: StatusCode, note: Option<Note>) -> Response {
+        screen(status, "Verify", self.page(note))
+    }
 }
 
 fn show(
@@ -92,12 +126,7 @@ fn show(
     params: &super::params::Params,
     channel: OobChannel,
 ) -> Result<Response, ErrorPage> {
-    let (state, _, to, _) = challenged(mock, params, channel)?;
-    Ok(screen(
-        StatusCode::OK,
-        "Verify",
-        challenge_page(&state, channel, &to, None),
-    ))
+    Ok(Challenged::find(mock, params, channel)?.screen(StatusCode::OK, None))
 }
 
 fn submit(
@@ -106,51 +135,39 @@ fn submit(
     form: &super::params::Params,
     channel: OobChannel,
 ) -> Result<Response, AuthorizeRefusal> {
-    let (state, challenge, to, user_id) = challenged(mock, params, channel)?;
+    let at = Challenged::find(mock, params, channel)?;
     if form.get("action") == Some("resend-code") {
-        return resend(mock, &state, channel, &to, &user_id).map_err(Into::into);
+        return resend(mock, &at).map_err(Into::into);
     }
     let code = form.get("code").unwrap_or("");
-    let refused = if !challenge.live(mock.clock().now()) {
+    let refused = if !at.challenge.live(mock.clock().now()) {
         (StatusCode::BAD_REQUEST, EXPIRED_CODE)
     } else {
-        match checked(mock, &user_id, || challenge.matches(code)) {
-            Ok(()) => return pass(mock, &state),
+        match checked(mock, &at.user_id, || at.challenge.matches(code)) {
+            Ok(()) => return pass(mock, &at.state, asks_to_remember(form)),
             Err(refused) => refused,
         }
     };
     tracing::info!(channel = %channel, reason = refused.1, "MFA challenge: code refused");
-    Ok(screen(
-        refused.0,
-        "Verify",
-        challenge_page(&state, channel, &to, Some(Note::Error(refused.1))),
-    ))
+    Ok(at.screen(refused.0, Some(Note::Error(refused.1))))
 }
 
 /// Sends a new code in place of the last, unless the user's sends are used up.
-fn resend(
-    mock: &crate::mock::Mock,
-    state: &str,
-    channel: OobChannel,
-    to: &str,
-    user_id: &str,
-) -> Result<Response, ErrorPage> {
+fn resend(mock: &crate::mock::Mock, at: &Challenged) -> Result<Response, ErrorPage> {
     let now = mock.clock().now();
-    if !mock.store().take_mfa_resend(user_id, now) {
-        tracing::info!(user = %user_id, "MFA challenge: resend refused, sends used up");
-        let page = challenge_page(state, channel, to, Some(Note::Error(TOO_MANY_SENDS)));
-        return Ok(screen(StatusCode::TOO_MANY_REQUESTS, "Verify", page));
+    if !mock.store().take_mfa_resend(&at.user_id, now) {
+        tracing::info!(user = %at.user_id, "MFA challenge: resend refused, sends used up");
+        return Ok(at.screen(
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(Note::Error(TOO_MANY_SENDS)),
+        ));
     }
-    let challenge = crate::lifecycle::send_mfa_code(mock, user_id, channel, to);
+    let challenge = crate::lifecycle::send_mfa_code(mock, &at.user_id, at.channel, &at.to);
     // The login may have gone on meanwhile (another tab): the new code then serves nothing.
-    if !mock.store().set_mfa_wait_oob(state, challenge, now) {
+    if !mock.store().set_mfa_wait_oob(&at.state, challenge, now) {
         return Err(super::authorize::unknown_transaction());
     }
-    Ok(screen(
-        StatusCode::OK,
-        "Verify",
-        challenge_page(state, channel, to, Some(Note::Notice(RESENT))),
-    ))
+    Ok(at.screen(StatusCode::OK, Some(Note::Notice(RESENT))))
 }
 
 /// `GET /u/mfa-sms-challenge?state=…`.

@@ -49,8 +49,9 @@ fn factors(mock: &Mock, wait: &MfaWait) -> crate::tenant::MfaFactors {
         .unwrap_or_default()
 }
 
-/// Finishes the login: the session passed MFA, the grant says so, the application is answered.
-pub(super) fn pass(mock: &Mock, state: &str) -> Result<Response, AuthorizeRefusal> {
+/// Finishes the login: the session passed MFA, the grant says so, the application is answered;
+/// with `remember` (the box was ticked where the Action allowed it), the browser is remembered.
+pub(super) fn pass(mock: &Mock, state: &str, remember: bool) -> Result<Response, AuthorizeRefusal> {
     let now = mock.clock().now();
     let Some(SuspendedLogin {
         request,
@@ -59,14 +60,21 @@ pub(super) fn pass(mock: &Mock, state: &str) -> Result<Response, AuthorizeRefusa
     else {
         return Err(super::authorize::unknown_transaction().into());
     };
+    let remember = remember && offers_remember(&wait);
     let mut grant = wait.grant;
     grant.mfa = true;
-    tracing::info!(user = %grant.user.user_id, "second factor passed");
-    let sid = grant.sid.clone();
-    let answer = deliver(mock, &request, grant)?;
+    tracing::info!(user = %grant.user.user_id, remember, "second factor passed");
+    let (sid, user_id) = (grant.sid.clone(), grant.user.user_id.clone());
+    let mut answer = deliver(mock, &request, grant)?;
     // Only a login that was answered marks its session: silent logins then skip the challenge.
     if let Some(sid) = &sid {
         mock.store().mark_session_mfa(sid, now);
+    }
+    if remember {
+        let cookie = super::session::remember_mfa(mock, &user_id);
+        answer
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, cookie);
     }
     Ok(answer)
 }
@@ -94,7 +102,13 @@ pub(super) fn checked(
     Err((StatusCode::BAD_REQUEST, WRONG_CODE))
 }
 
-pub(super) fn code_form(action: &str, label: &str, error: Option<&str>, extra: &str) -> String {
+pub(super) fn code_form(
+    action: &str,
+    label: &str,
+    error: Option<&str>,
+    fields: &str,
+    extra: &str,
+) -> String {
     let error = error
         .map(|e| {
             format!(
@@ -105,18 +119,41 @@ pub(super) fn code_form(action: &str, label: &str, error: Option<&str>, extra: &
         .unwrap_or_default();
     format!(
         "<form method=\"post\" action=\"{action}\" id=\"code-form\"><label for=\"code\">{label}</label>{error}\
-         <input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus>\
+         <input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required autofocus>{fields}\
          <button type=\"submit\" class=\"primary\" name=\"action\" value=\"default\">Continue</button></form>{extra}",
         action = attr(action),
         label = text(label),
     )
 }
 
+/// The challenge screens' "Remember this device" box, where the Action allowed it
+/// (`allowRememberBrowser`); checked, the form posts `rememberBrowser=true` as Universal
+/// Login's does.
+pub(super) fn remember_field(wait: &MfaWait) -> &'static str {
+    if offers_remember(wait) {
+        "<label class=\"remember\"><input type=\"checkbox\" id=\"rememberBrowser\" name=\"rememberBrowser\" value=\"true\"> Remember this device for 30 days</label>"
+    } else {
+        ""
+    }
+}
+
+fn offers_remember(wait: &MfaWait) -> bool {
+    wait.grant
+        .after_mfa
+        .as_ref()
+        .is_some_and(|a| a.remember_browser)
+}
+
+/// Whether a challenge form asked to remember the browser.
+pub(super) fn asks_to_remember(form: &Params) -> bool {
+    form.get("rememberBrowser") == Some("true")
+}
+
 pub(super) fn screen(status: StatusCode, title: &str, body: String) -> Response {
     unframeable(status, page(&format!("{title} | auth0-mock"), &body))
 }
 
-fn challenge_page(state: &str, error: Option<&str>) -> String {
+fn challenge_page(state: &str, wait: &MfaWait, error: Option<&str>) -> String {
     let s = urlencode(state);
     let other = format!(
         "<p class=\"switch\"><a id=\"use-recovery-code\" href=\"/u/mfa-recovery-code-challenge?state={}\">Use a recovery code</a></p>",
@@ -128,6 +165,7 @@ fn challenge_page(state: &str, error: Option<&str>) -> String {
             &format!("/u/mfa-otp-challenge?state={s}"),
             "Enter your one-time code",
             error,
+            remember_field(wait),
             &other
         )
     )
@@ -138,11 +176,11 @@ pub(crate) async fn show_challenge(
     State(mock): State<AppState>,
     Page(Query(params)): Page<Query>,
 ) -> Result<Response, ErrorPage> {
-    let (state, _, _) = waiting(&mock, &params)?;
+    let (state, _, wait) = waiting(&mock, &params)?;
     Ok(screen(
         StatusCode::OK,
         "Verify",
-        challenge_page(&state, None),
+        challenge_page(&state, &wait, None),
     ))
 }
 
@@ -160,8 +198,12 @@ pub(crate) async fn submit_challenge(
     match checked(&mock, user_id, || {
         secret.is_some_and(|s| mock.store().use_totp(user_id, &s, code, now))
     }) {
-        Ok(()) => pass(&mock, &state),
-        Err((status, text)) => Ok(screen(status, "Verify", challenge_page(&state, Some(text)))),
+        Ok(()) => pass(&mock, &state, asks_to_remember(&form)),
+        Err((status, text)) => Ok(screen(
+            status,
+            "Verify",
+            challenge_page(&state, &wait, Some(text)),
+        )),
     }
 }
 
@@ -172,6 +214,7 @@ fn recovery_page(state: &str, error: Option<&str>) -> String {
             &format!("/u/mfa-recovery-code-challenge?state={}", urlencode(state)),
             "Enter your recovery code",
             error,
+            "",
             ""
         )
     )
@@ -260,7 +303,7 @@ pub(crate) async fn confirm_new_code(
     if !wait.recovered {
         return Err(ErrorPage::new("invalid_request", "Enter your recovery code first").into());
     }
-    pass(&mock, &state)
+    pass(&mock, &state, false)
 }
 
 /// Whether `code` is the user's recovery code.
@@ -305,6 +348,7 @@ fn enrollment_page(mock: &Mock, state: &str, wait: &MfaWait, error: Option<&str>
             &format!("/u/mfa-otp-enrollment?state={}", urlencode(state)),
             "Enter your one-time code",
             error,
+            "",
             ""
         )
     )
@@ -379,5 +423,5 @@ pub(crate) async fn confirm_enrollment(
         )
         .into());
     }
-    pass(&mock, &state)
+    pass(&mock, &state, false)
 }

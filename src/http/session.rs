@@ -14,13 +14,24 @@ pub(crate) const COOKIE: &str = "auth0";
 
 pub(crate) use crate::store::SESSION_SECS;
 
+/// The cookie that remembers a browser's second factor (Auth0's name for it).
+pub(crate) const MFA_COOKIE: &str = "auth0-mf";
+
+/// How long a browser stays remembered after passing a second factor: 30 days, as Auth0.
+pub(crate) const MFA_REMEMBER_SECS: i64 = 30 * 24 * 3600;
+
 /// The session id in the request's cookie, if any.
 pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, COOKIE)
+}
+
+/// The value of the request's cookie `wanted` (ids the mock set: short, never empty).
+fn cookie_value(headers: &HeaderMap, wanted: &str) -> Option<String> {
     for value in headers.get_all(header::COOKIE) {
         let Ok(text) = value.to_str() else { continue };
         for part in text.split(';') {
             if let Some((name, v)) = part.trim().split_once('=')
-                && name == COOKIE
+                && name == wanted
                 && !v.is_empty()
                 && v.len() <= 128
             {
@@ -29,6 +40,22 @@ pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the request's `auth0-mf` cookie remembers a second factor `user_id` passed.
+pub(crate) fn mfa_remembered(mock: &Mock, headers: &HeaderMap, user_id: &str) -> bool {
+    cookie_value(headers, MFA_COOKIE).is_some_and(|id| {
+        mock.store()
+            .mfa_browser_remembered(&id, user_id, mock.clock().now())
+    })
+}
+
+/// Remembers this browser's second factor for `user_id`: the `Set-Cookie` value.
+pub(crate) fn remember_mfa(mock: &Mock, user_id: &str) -> HeaderValue {
+    let id = mock
+        .store()
+        .remember_mfa_browser(user_id, mock.clock().now(), MFA_REMEMBER_SECS);
+    named_cookie(mock, MFA_COOKIE, &id, MFA_REMEMBER_SECS)
 }
 
 /// The live session for a request, with its id.
@@ -74,12 +101,20 @@ pub(crate) fn join(mock: &Mock, sid: &str) -> HeaderValue {
 }
 
 fn cookie(mock: &Mock, value: &str, max_age: i64) -> HeaderValue {
+    named_cookie(mock, COOKIE, value, max_age)
+}
+
+fn named_cookie(mock: &Mock, name: &str, value: &str, max_age: i64) -> HeaderValue {
     let attrs = if mock.https() {
         "SameSite=None; Secure"
     } else {
         "SameSite=Lax"
     };
-    let text = format!("{COOKIE}={value}; Path=/; HttpOnly; Max-Age={max_age}; {attrs}");
-    HeaderValue::from_str(&text)
-        .unwrap_or_else(|_| HeaderValue::from_static("auth0=; Path=/; Max-Age=0"))
+    let text = format!("{name}={value}; Path=/; HttpOnly; Max-Age={max_age}; {attrs}");
+    // Values are ids the mock made (base64url), so this never fails; if it did, the cookie
+    // is cleared rather than left half-set.
+    HeaderValue::from_str(&text).unwrap_or_else(|_| match name {
+        MFA_COOKIE => HeaderValue::from_static("auth0-mf=; Path=/; Max-Age=0"),
+        _ => HeaderValue::from_static("auth0=; Path=/; Max-Age=0"),
+    })
 }

@@ -199,6 +199,7 @@ async fn refresh(
         connection: None,
         organization: record.organization.clone(),
         invitation: None,
+        mfa_remembered: false,
     };
     let rotating = settings.rotation_type == RotationType::Rotating;
     let (mut grant, mfa) = match login::start(mock, &record.user_id, input, login::Redirects::Never)
@@ -413,6 +414,7 @@ async fn credential_login(
         connection: connection.map(str::to_string),
         organization: None,
         invitation: None,
+        mfa_remembered: false,
     };
     let grant = match login::start(mock, user_id, input, login::Redirects::Never)
         .await

@@ -54,6 +54,9 @@ pub(crate) struct AfterMfa {
     pub app_metadata: Map<String, Value>,
     /// What the Actions set with `api.user.setUserMetadata`.
     pub user_metadata: Map<String, Value>,
+    /// The Action allowed remembering the browser (`allowRememberBrowser`): the challenge
+    /// screens offer it.
+    pub remember_browser: bool,
 }
 
 /// What tokens say about an organization login.

@@ -22,6 +22,8 @@ pub(crate) struct Settle {
     pub include_auth_time: bool,
     /// The request asked for a multi-factor login (`acr_values`).
     pub mfa_requested: bool,
+    /// The browser is remembered for this user's second factor.
+    pub mfa_remembered: bool,
     /// The organization logged into, the user's roles in it, and how they join it.
     pub organization: Option<OrgLogin>,
 }

@@ -48,6 +48,9 @@ pub(crate) struct LoginInput<'a> {
     pub organization: Option<String>,
     /// The ticket of the organization invitation the login accepts.
     pub invitation: Option<String>,
+    /// The browser was remembered after passing a second factor for this user (its
+    /// `auth0-mf` cookie).
+    pub mfa_remembered: bool,
 }
 
 /// Why a login did not produce a grant.
@@ -210,6 +213,7 @@ pub(crate) async fn start(
         auth_time: input.auth_time,
         include_auth_time: input.include_auth_time,
         mfa_requested,
+        mfa_remembered: input.mfa_remembered,
         organization: membership.map(|(_, login)| login),
     };
     let http = mock.outbound().map_err(LoginError::Server)?;
@@ -283,7 +287,12 @@ fn conclude(
     before.merge(result.api);
     let effects = before;
     let Some(paused) = result.paused else {
-        let mfa = needs_mfa(mock, &settle, effects.mfa.as_deref());
+        let mfa = needs_mfa(
+            mock,
+            &settle,
+            effects.mfa.as_deref(),
+            effects.mfa_remember_browser,
+        );
         if mfa && redirects == Redirects::Silent {
             // Refused before anything about the user changes.
             return Err(LoginError::MfaRequired);
@@ -335,7 +344,7 @@ fn conclude(
 /// Whether this login must pass a second factor: an Action's `api.multifactor.enable` decides
 /// (`none` turns it off), else `acr_values` or the tenant's policy. Refresh-token exchanges are
 /// never challenged, and a browser session that passed MFA is not challenged again.
-fn needs_mfa(mock: &Mock, settle: &Settle, asked: Option<&str>) -> bool {
+fn needs_mfa(mock: &Mock, settle: &Settle, asked: Option<&str>, remember: bool) -> bool {
     match settle.flow {
         LoginFlow::Minted => return false,
         // A refresh has no browser session to have passed a factor in, and no policy asks:
@@ -345,7 +354,9 @@ fn needs_mfa(mock: &Mock, settle: &Settle, asked: Option<&str>) -> bool {
     }
     let wanted = match asked {
         Some("none") => false,
-        Some(_) => true,
+        // A remembered browser skips an Action's challenge that allows it, unless the request
+        // itself asks for a multi-factor login (Auth0: acr_values force it).
+        Some(_) => !(remember && settle.mfa_remembered && !settle.mfa_requested),
         None => settle.mfa_requested || mock.tenant().mfa_policy == MfaPolicy::Always,
     };
     // The session is looked up only when a factor is wanted: most logins want none.
@@ -376,6 +387,7 @@ fn grant(
             joining,
             app_metadata: std::mem::take(&mut effects.app_metadata),
             user_metadata: std::mem::take(&mut effects.user_metadata),
+            remember_browser: effects.mfa_remember_browser,
         })
     });
     let written = if waiting.is_some() {

@@ -57,6 +57,9 @@ pub(super) struct FactorLimits {
     totp_last_step: HashMap<String, u64>,
     /// Codes sent again from an SMS or email challenge screen.
     resends: HashMap<String, mfa::AttemptBucket>,
+    /// How often each user's remembered browsers were forgotten: a browser remembered before
+    /// the last time no longer counts.
+    forgotten: HashMap<String, u64>,
 }
 
 impl FactorLimits {
@@ -87,6 +90,16 @@ impl FactorLimits {
         }
         self.totp_last_step.insert(user_id.to_string(), step);
         true
+    }
+
+    /// How often `user_id`'s remembered browsers were forgotten.
+    pub(super) fn forgotten(&self, user_id: &str) -> u64 {
+        self.forgotten.get(user_id).copied().unwrap_or(0)
+    }
+
+    /// Forgets `user_id`'s remembered browsers.
+    pub(super) fn forget(&mut self, user_id: &str) {
+        *self.forgotten.entry(user_id.to_string()).or_insert(0) += 1;
     }
 
     /// Takes one of the codes `user_id` may have sent again at `now`; false once used up.

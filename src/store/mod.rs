@@ -213,6 +213,9 @@ struct State {
     invitations: Expiring<String, Invitation>,
     /// Each user's second-factor limits.
     factor_limits: FactorLimits,
+    /// Browsers that passed a second factor and chose to be remembered (`auth0-mf`), by
+    /// cookie value: the user, and the user's forget count when it was set.
+    mfa_browsers: Expiring<String, (String, u64)>,
     /// The next invitation's `seq`.
     invitation_seq: u64,
 }
@@ -238,6 +241,7 @@ impl State {
             invitations: Expiring::new("organization invitations", INVITATIONS_CAP),
             invitation_seq: 0,
             factor_limits: FactorLimits::default(),
+            mfa_browsers: Expiring::new("remembered MFA browsers", SESSIONS_CAP),
         }
     }
 }
@@ -817,6 +821,35 @@ impl Store {
         change: impl FnOnce(&mut crate::tenant::MfaFactors),
     ) -> Result<crate::tenant::MfaFactors, UserError> {
         self.state.lock().users.change_mfa(user_id, change)
+    }
+
+    /// Remembers a browser that passed a second factor for `user_id`, for `lifetime` seconds:
+    /// the value of its `auth0-mf` cookie.
+    pub(crate) fn remember_mfa_browser(&self, user_id: &str, now: i64, lifetime: i64) -> String {
+        let id = random_id(24);
+        let mut s = self.state.lock();
+        let epoch = s.factor_limits.forgotten(user_id);
+        s.mfa_browsers.insert(
+            id.clone(),
+            (user_id.to_string(), epoch),
+            now + lifetime,
+            now,
+        );
+        id
+    }
+
+    /// Whether the browser whose `auth0-mf` cookie is `id` is remembered for `user_id`.
+    pub(crate) fn mfa_browser_remembered(&self, id: &str, user_id: &str, now: i64) -> bool {
+        let s = self.state.lock();
+        s.mfa_browsers.get(id, now).is_some_and(|(user, epoch)| {
+            user == user_id && *epoch == s.factor_limits.forgotten(user_id)
+        })
+    }
+
+    /// Forgets every browser remembered for `user_id` (the Management API's
+    /// `invalidate-remember-browser`).
+    pub(crate) fn forget_mfa_browsers(&self, user_id: &str) {
+        self.state.lock().factor_limits.forget(user_id);
     }
 
     /// Records that session `sid` passed a second factor.

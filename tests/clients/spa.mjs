@@ -87,6 +87,7 @@ import { scenarioP } from './spa/scenarios/organization_prompts.mjs';
 import { scenarioO } from './spa/scenarios/social.mjs';
 import { scenarioS } from './spa/scenarios/step_up.mjs';
 import { scenarioT } from './spa/scenarios/refresh_mfa.mjs';
+import { scenarioU } from './spa/scenarios/remember_mfa.mjs';
 
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -122,6 +123,7 @@ async function main() {
     if (only.includes('P')) await scenarioP(browser, pageUrl);
     if (only.includes('S')) await scenarioS(browser, pageUrl);
     if (only.includes('T')) await scenarioT(browser, pageUrl);
+    if (only.includes('U')) await scenarioU(browser, pageUrl);
   } finally {
     await browser.close().catch(() => {});
     server.close();

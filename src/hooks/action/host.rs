@@ -347,7 +347,10 @@ fn make_op(kind: &str, name: String, value: Value) -> Option<Op> {
         "appMetadata" => Op::AppMetadata(name, value),
         "userMetadata" => Op::UserMetadata(name, value),
         "redirect" => Op::Redirect(name, value),
-        "mfa" => Op::Mfa(name),
+        "mfa" => Op::Mfa(
+            name,
+            value.get("allowRememberBrowser").and_then(Value::as_bool) == Some(true),
+        ),
         _ => return None,
     })
 }

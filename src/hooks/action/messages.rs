@@ -47,8 +47,8 @@ pub(super) enum Op {
     UserMetadata(String, Json),
     /// `api.redirect.sendUserTo(url, {query})`.
     Redirect(String, Json),
-    /// `api.multifactor.enable(provider)`.
-    Mfa(String),
+    /// `api.multifactor.enable(provider, {allowRememberBrowser})`.
+    Mfa(String, bool),
     Log(String),
     /// Console lines the worker did not send, past the run's console budget.
     ConsoleCut(ConsoleCut),

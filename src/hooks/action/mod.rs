@@ -273,7 +273,7 @@ fn apply(api: &mut Api, op: Op) {
         Op::Redirect(url, query) => {
             api.redirect_send_user_to(crate::hooks::redirect::Redirect::new(url, &query))
         }
-        Op::Mfa(provider) => api.multifactor_enable(&provider),
+        Op::Mfa(provider, remember) => api.multifactor_enable(&provider, remember),
         Op::Log(line) => api.log(line),
         Op::ConsoleCut(cut) => api.note_console_cut(cut),
     }

@@ -377,7 +377,10 @@
           if (!['any', 'guardian', 'google-authenticator', 'none'].includes(p)) {
             throw new TypeError(`api.multifactor.enable: unknown provider '${p}' (any, guardian, google-authenticator, duo or none)`);
           }
-          host.op('mfa', p, undefined);
+          // Remembering the browser (Auth0's auth0-mf cookie, 30 days) is the one option the
+          // mock models; Duo's providerOptions have nothing to talk to.
+          const remember = options !== null && typeof options === 'object' && options.allowRememberBrowser === true;
+          host.op('mfa', p, JSON.stringify({ allowRememberBrowser: remember }));
           return api;
         },
       };

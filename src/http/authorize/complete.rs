@@ -60,6 +60,8 @@ pub(crate) struct Browser<'a> {
     pub auth_time: i64,
     pub ip: &'a str,
     pub user_agent: &'a str,
+    /// The browser's `auth0-mf` cookie remembers a second factor of this user.
+    pub mfa_remembered: bool,
 }
 
 /// Runs the login for the session's user and answers the application.
@@ -105,6 +107,7 @@ pub(crate) async fn complete(
         connection: req.connection().map(str::to_string),
         organization: req.organization.clone(),
         invitation: req.invitation.clone(),
+        mfa_remembered: browser.mfa_remembered,
     };
     let redirects = if req.prompts(Prompt::None) {
         Redirects::Silent
@@ -226,6 +229,7 @@ pub(crate) async fn sign_in_and_complete(
         auth_time: mock.clock().now(),
         ip: &ip.text(),
         user_agent: crate::http::extract::user_agent(headers),
+        mfa_remembered: crate::http::session::mfa_remembered(mock, headers, user_id),
     };
     let mut response = complete(mock, req, browser).await?;
     response

@@ -162,6 +162,7 @@ pub(crate) async fn finish(
         auth_time: session.auth_time,
         ip: &ip.text(),
         user_agent: user_agent(headers),
+        mfa_remembered: super::session::mfa_remembered(mock, headers, &session.user_id),
     };
     Ok(complete(mock, req, browser).await?)
 }

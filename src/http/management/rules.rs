@@ -32,6 +32,11 @@ pub const RULES: &[(&str, &str, &[&str])] = &[
     ),
     ("GET", "/api/v2/users-by-email", &["read:users"]),
     (
+        "POST",
+        "/api/v2/users/{id}/multifactor/actions/invalidate-remember-browser",
+        &["update:users"],
+    ),
+    (
         "GET",
         "/api/v2/users/{id}/roles",
         &["read:users", "read:roles", "read:role_members"],
