@@ -175,6 +175,29 @@ impl Authenticator {
     }
 }
 
+/// An SMS factor's number as Auth0 shows it: all but the last four digits masked.
+pub fn masked_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let keep = digits.len().saturating_sub(4);
+    let shown: String = digits[keep..].iter().collect();
+    format!("{}{shown}", "X".repeat(keep))
+}
+
+/// An email factor's address as the Management API shows it: the first four characters of
+/// the name and of the domain, the rest starred (`chuc****@exam*******`).
+pub fn masked_email(email: &str) -> String {
+    let star = |part: &str| -> String {
+        part.chars()
+            .enumerate()
+            .map(|(i, c)| if i < 4 { c } else { '*' })
+            .collect()
+    };
+    match email.split_once('@') {
+        Some((name, domain)) => format!("{}@{}", star(name), star(domain)),
+        None => star(email),
+    }
+}
+
 /// Whether `secret` is a base32 TOTP secret the mock can check codes against (not empty).
 pub fn valid_secret(secret: &str) -> bool {
     Secret::Encoded(secret.to_string())
@@ -308,6 +331,16 @@ mod tests {
     #[test]
     fn a_last_step_far_ahead_spends_nothing_now() {
         assert!(!totp_step_spent(Some(10_000), 100));
+    }
+
+    #[test]
+    fn an_sms_factor_shows_only_its_last_four_digits() {
+        assert_eq!(masked_phone("+14155558730"), "XXXXXXX8730");
+    }
+
+    #[test]
+    fn an_email_factor_shows_four_characters_of_name_and_domain() {
+        assert_eq!(masked_email("chuck123@example.com"), "chuc****@exam*******");
     }
 
     #[test]

@@ -77,21 +77,14 @@ fn bearer_ticket<'h>(
     Ok((token, ticket, factors))
 }
 
-/// An SMS factor's name as Auth0 shows it: all but the last four digits masked.
-fn masked_phone(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
-    let keep = digits.len().saturating_sub(4);
-    let shown: String = digits[keep..].iter().collect();
-    format!("{}{shown}", "X".repeat(keep))
-}
-
 /// One entry of `/mfa/authenticators`.
 fn listed(a: Authenticator, user_id: &str, factors: &MfaFactors, active: bool) -> Value {
     let mut entry = json!({"id": a.id(user_id), "authenticator_type": a.kind(), "active": active});
     if let Authenticator::Oob(channel) = a {
         entry["oob_channel"] = json!(channel.as_str());
         entry["name"] = json!(match channel {
-            OobChannel::Sms => masked_phone(factors.phone_number.as_deref().unwrap_or_default()),
+            OobChannel::Sms =>
+                mfa::masked_phone(factors.phone_number.as_deref().unwrap_or_default()),
             OobChannel::Email => factors.email.clone().unwrap_or_default(),
         });
     }
@@ -349,15 +342,5 @@ pub(crate) async fn challenge(
             })))
         }
         _ => Ok(Json(json!({ "challenge_type": "otp" }))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_sms_factor_shows_only_its_last_four_digits() {
-        assert_eq!(masked_phone("+14155558730"), "XXXXXXX8730");
     }
 }

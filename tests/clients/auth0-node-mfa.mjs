@@ -1,9 +1,10 @@
 // MFA through the back channel: node-auth0 v4's password grant meets a post-login Action with
 // api.multifactor.enable('any') and gets mfa_required with an mfa_token; the MFA API lists
 // and challenges alice's authenticator; openid-client v6 (genericGrantRequest) completes the
-// login with the mfa-otp grant and a TOTP computed here from her known secret.
+// login with the mfa-otp grant and a TOTP computed here from her known secret. Then an admin
+// resets her factors with node-auth0's ManagementClient, as a test's setup does between runs.
 // Env: MOCK_BASE_URL (https), NODE_EXTRA_CA_CERTS, the mock started with that Action.
-import { AuthenticationClient } from 'auth0';
+import { AuthenticationClient, ManagementClient } from 'auth0';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { runner, mockEnv, TENANT, check, eq, rejection, http, totp, wrongTotp } from './lib/common.mjs';
@@ -63,5 +64,37 @@ r.main(async () => {
     const e = await rejection('reused mfa_token', () => client.genericGrantRequest(config, MFA_OTP, { mfa_token: mfaToken, otp: totp(alice.totpSecret) }));
     eq(e.error, 'invalid_grant', 'error', { e: String(e) });
     eq(e.error_description, 'Malformed mfa_token', 'error_description', { e: String(e) });
+  });
+
+  const management = new ManagementClient({ domain: env.domain, clientId: TENANT.m2m.clientId, clientSecret: TENANT.m2m.clientSecret });
+  const id = alice.userId;
+  await r.step('management.users.getAuthenticationMethods lists her totp and recovery-code', async () => {
+    const { data } = await management.users.getAuthenticationMethods({ id });
+    const types = data.map((m) => m.type);
+    check(types.includes('totp') && types.includes('recovery-code'), 'not her totp and recovery code', { data });
+  });
+  await r.step('management.users.getEnrollments shows her authenticator enrollment', async () => {
+    const { data } = await management.users.getEnrollments({ id });
+    check(data.some((e) => e.auth_method === 'authenticator' && e.status === 'confirmed'), 'no confirmed authenticator', { data });
+  });
+  await r.step('management.users.regenerateRecoveryCode answers a new recovery_code', async () => {
+    const { data } = await management.users.regenerateRecoveryCode({ id });
+    check(typeof data.recovery_code === 'string' && data.recovery_code.length === 24, 'no 24-character recovery_code', { data });
+  });
+  await r.step('management.users.invalidateRememberBrowser answers 204', async () => {
+    const res = await management.users.invalidateRememberBrowser({ id });
+    eq(res.status, 204, 'status');
+  });
+  await r.step('management.users.deleteAllAuthenticators: her next mfa_required token lists no authenticator', async () => {
+    await management.users.deleteAllAuthenticators({ id });
+    const { data } = await management.users.getAuthenticationMethods({ id });
+    eq(data.length, 0, 'methods left', { data });
+    const e = await rejection('passwordGrant', () => web.oauth.passwordGrant({
+      username: alice.email, password: alice.password, audience: TENANT.audience, scope: 'openid',
+    }));
+    const token = JSON.parse(e.body).mfa_token;
+    const res = await http('GET', `${env.baseUrl}/mfa/authenticators`, { headers: { authorization: `Bearer ${token}` } });
+    eq(res.status, 200, 'status', { body: res.text });
+    eq(res.json.length, 0, 'authenticators', { list: res.json });
   });
 });

@@ -13,6 +13,7 @@ mod jobs;
 mod organizations;
 mod roles;
 mod search;
+mod user_factors;
 mod users;
 
 use serde_json::Value;

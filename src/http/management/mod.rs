@@ -18,6 +18,7 @@ mod rules;
 mod stats;
 mod tickets;
 mod user_access;
+mod user_factors;
 mod users;
 
 pub use rules::RULES;
@@ -30,6 +31,7 @@ use axum::middleware;
 pub(crate) fn routes(mock: AppState) -> Router<AppState> {
     Router::new()
         .merge(users::routes())
+        .merge(user_factors::routes())
         .merge(user_access::routes())
         .merge(roles::routes())
         .merge(apps::routes())

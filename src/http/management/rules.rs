@@ -38,6 +38,56 @@ pub const RULES: &[(&str, &str, &[&str])] = &[
     ),
     (
         "GET",
+        "/api/v2/users/{id}/authentication-methods",
+        &["read:authentication_methods"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/users/{id}/authentication-methods",
+        &["delete:authentication_methods"],
+    ),
+    (
+        "GET",
+        "/api/v2/users/{id}/authentication-methods/{method_id}",
+        &["read:authentication_methods"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/users/{id}/authentication-methods/{method_id}",
+        &["delete:authentication_methods"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/users/{id}/authenticators",
+        &["delete:guardian_enrollments"],
+    ),
+    (
+        "GET",
+        "/api/v2/users/{id}/enrollments",
+        &["read:users", "read:current_user"],
+    ),
+    (
+        "POST",
+        "/api/v2/users/{id}/recovery-code-regeneration",
+        &["update:users"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/users/{id}/multifactor/{provider}",
+        &["update:users"],
+    ),
+    (
+        "GET",
+        "/api/v2/guardian/enrollments/{id}",
+        &["read:guardian_enrollments"],
+    ),
+    (
+        "DELETE",
+        "/api/v2/guardian/enrollments/{id}",
+        &["delete:guardian_enrollments"],
+    ),
+    (
+        "GET",
         "/api/v2/users/{id}/roles",
         &["read:users", "read:roles", "read:role_members"],
     ),

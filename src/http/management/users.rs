@@ -20,10 +20,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v2/users", get(list).post(create))
         .route("/api/v2/users/{id}", get(read).patch(update).delete(remove))
         .route("/api/v2/users-by-email", get(by_email))
-        .route(
-            "/api/v2/users/{id}/multifactor/actions/invalidate-remember-browser",
-            axum::routing::post(forget_browsers),
-        )
 }
 
 impl From<UserError> for ManagementError {
@@ -202,19 +198,6 @@ async fn update(
         .map(|(_, l)| l)
         .unwrap_or_default();
     Ok(Json(user_json(&user, logins)))
-}
-
-/// `POST …/multifactor/actions/invalidate-remember-browser`: every browser the user chose to
-/// have remembered is challenged again at the next login.
-async fn forget_browsers(
-    State(mock): State<AppState>,
-    ManagementPath(id): ManagementPath,
-) -> Result<StatusCode, ManagementError> {
-    if mock.store().user(&id).is_none() {
-        return Err(ManagementError::no_user());
-    }
-    mock.store().forget_mfa_browsers(&id);
-    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn remove(State(mock): State<AppState>, ManagementPath(id): ManagementPath) -> StatusCode {
