@@ -45,6 +45,8 @@ pub(crate) fn sample(trigger: Trigger, tenant: &Tenant, now: i64) -> Value {
         "identities": [{ "provider": "auth0", "user_id": "5f7c8ec7c33c6c004bbafe82", "connection": connection["name"], "isSocial": false }],
         "app_metadata": {},
         "user_metadata": {},
+        "enrolledFactors": [],
+        "multifactor": [],
     });
     let tenant_id = json!({ "id": tenant.friendly_name });
     match trigger {

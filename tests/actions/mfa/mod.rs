@@ -4,6 +4,7 @@
 //! grants complete. Alice has a TOTP factor with a known secret in the default users; bob has
 //! none.
 
+mod event;
 mod grants;
 mod policy;
 mod refresh;
