@@ -97,4 +97,16 @@ r.main(async () => {
     eq(res.status, 200, 'status', { body: res.text });
     eq(res.json.length, 0, 'authenticators', { list: res.json });
   });
+  await r.step('management.users.createAuthenticationMethod(totp, her secret): the mfa-otp grant passes again', async () => {
+    const { data, status } = await management.users.createAuthenticationMethod({ id }, { type: 'totp', totp_secret: alice.totpSecret, name: 'seeded' });
+    eq(status, 201, 'status', { data });
+    check(data.id?.startsWith('totp|dev_'), 'no totp|dev_ id', { data });
+    const e = await rejection('passwordGrant', () => web.oauth.passwordGrant({
+      username: alice.email, password: alice.password, audience: TENANT.audience, scope: 'openid',
+    }));
+    const token = JSON.parse(e.body).mfa_token;
+    // Her earlier grant spent this step's code: the next step's passes (one step of drift).
+    const tokens = await client.genericGrantRequest(config, MFA_OTP, { mfa_token: token, otp: totp(alice.totpSecret, Date.now() + 30_000) });
+    check(typeof tokens.access_token === 'string', 'no access token', { tokens });
+  });
 });

@@ -301,3 +301,84 @@ async fn the_factors_of_a_user_who_does_not_exist_are_404_inexistent_user() {
     assert_eq!(body["errorCode"], "inexistent_user");
     server.shutdown().await;
 }
+
+const BOBS_SECRET: &str = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
+
+#[tokio::test]
+async fn an_admin_enrolled_totp_with_a_known_secret_passes_the_login_challenge() {
+    let (server, _dir) = serve().await;
+    let base = server.base_url();
+    let path = "/api/v2/users/auth0%7Cadmin/authentication-methods";
+    let body = json!({"type": "totp", "totp_secret": BOBS_SECRET, "name": "Test app"});
+    let (status, created) = send(&base, "POST", path, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert!(created["id"].as_str().unwrap().starts_with("totp|dev_"));
+    assert_eq!(created["name"], "Test app");
+    let acr = format!("&acr_values={}", enc(auth0_mock::mfa::MFA_ACR));
+    let login = browser_login_at(
+        &base,
+        &client(),
+        &authorize_url(&base, &acr),
+        "admin@example.com",
+        "admin-password",
+    )
+    .await;
+    assert!(
+        login.callback.contains("/u/mfa-otp-challenge"),
+        "{}",
+        login.callback
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let code = auth0_mock::mfa::totp_now(BOBS_SECRET, now).unwrap();
+    let res = client()
+        .post(&login.callback)
+        .header(COOKIE, &login.cookie)
+        .form(&[("code", code.as_str()), ("action", "default")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert!(location(&res, &base).contains("code="));
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_second_totp_method_is_409() {
+    let (server, _dir) = serve().await;
+    let path = format!("/api/v2/users/{ALICE}/authentication-methods");
+    let body = json!({"type": "totp", "totp_secret": BOBS_SECRET});
+    let (status, err) = send(&server.base_url(), "POST", &path, body).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_totp_method_without_a_base32_secret_is_400() {
+    let (server, _dir) = serve().await;
+    let path = "/api/v2/users/auth0%7Cadmin/authentication-methods";
+    let body = json!({"type": "totp", "totp_secret": "not base32!"});
+    let (status, err) = send(&server.base_url(), "POST", path, body).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["errorCode"], "invalid_body", "{err}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_admin_enrolled_phone_is_listed_masked_and_voice_is_refused() {
+    let (server, _dir) = serve().await;
+    let base = server.base_url();
+    let path = "/api/v2/users/auth0%7Cadmin/authentication-methods";
+    let voice = json!({"type": "phone", "phone_number": "+14155550199", "preferred_authentication_method": "voice"});
+    let (status, err) = send(&base, "POST", path, voice).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(err["message"].as_str().unwrap().contains("voice"), "{err}");
+    let sms = json!({"type": "phone", "phone_number": "+14155550199"});
+    let (status, _) = send(&base, "POST", path, sms).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, methods) = get(&base, path).await;
+    assert_eq!(methods[0]["phone_number"], "XXXXXXX0199", "{methods}");
+    server.shutdown().await;
+}

@@ -42,6 +42,11 @@ pub const RULES: &[(&str, &str, &[&str])] = &[
         &["read:authentication_methods"],
     ),
     (
+        "POST",
+        "/api/v2/users/{id}/authentication-methods",
+        &["create:authentication_methods"],
+    ),
+    (
         "DELETE",
         "/api/v2/users/{id}/authentication-methods",
         &["delete:authentication_methods"],

@@ -9,7 +9,7 @@
 
 use super::paging::{Paging, query};
 use crate::error::{ManagementError, OAuthError};
-use crate::http::extract::{AppState, ManagementPath, Query};
+use crate::http::extract::{AppState, ManagementJson, ManagementPath, Query};
 use crate::mfa::{self, Authenticator};
 use crate::mock::Mock;
 use crate::protocol::OobChannel;
@@ -19,6 +19,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 /// The routes.
@@ -26,7 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/api/v2/users/{id}/authentication-methods",
-            get(methods).delete(remove_methods),
+            get(methods).post(create_method).delete(remove_methods),
         )
         .route(
             "/api/v2/users/{id}/authentication-methods/{method_id}",
@@ -232,6 +233,119 @@ fn factor_named(user_id: &str, factors: &MfaFactors, method_id: &str) -> Option<
     Factor::ALL
         .into_iter()
         .find(|k| k.present(factors) && k.method_id(user_id) == method_id)
+}
+
+/// `POST …/authentication-methods`'s body: an admin enrols a factor for the user.
+#[derive(Deserialize)]
+struct NewMethod {
+    #[serde(rename = "type")]
+    kind: String,
+    name: Option<String>,
+    totp_secret: Option<String>,
+    phone_number: Option<String>,
+    email: Option<String>,
+    preferred_authentication_method: Option<String>,
+}
+
+fn bad_method(message: impl Into<String>) -> ManagementError {
+    ManagementError::new(StatusCode::BAD_REQUEST, message, "invalid_body")
+}
+
+impl NewMethod {
+    /// The factor it enrols and the change to the user's factors; refusals say why.
+    fn factor(&self) -> Result<(Factor, MfaFactors), ManagementError> {
+        let mut f = MfaFactors::default();
+        let k = match self.kind.as_str() {
+            "totp" => {
+                let secret = self
+                    .totp_secret
+                    .as_deref()
+                    .filter(|s| mfa::valid_secret(s))
+                    .ok_or_else(|| bad_method("totp_secret must be a base32 secret (totp)"))?;
+                f.totp_secret = Some(secret.to_string());
+                Factor::Totp
+            }
+            "phone" => {
+                let phone = self
+                    .phone_number
+                    .as_deref()
+                    .filter(|p| crate::util::is_e164(p))
+                    .ok_or_else(|| {
+                        bad_method("phone_number must be in E.164 format (+ and 1 to 15 digits)")
+                    })?;
+                if self.preferred_authentication_method.as_deref() == Some("voice") {
+                    return Err(bad_method(
+                        "voice is not supported by auth0-mock (it has no offline stand-in): use sms",
+                    ));
+                }
+                f.phone_number = Some(phone.to_string());
+                Factor::Phone
+            }
+            "email" => {
+                let email = self
+                    .email
+                    .as_deref()
+                    .filter(|e| e.contains('@'))
+                    .ok_or_else(|| bad_method("email must be an email address (email)"))?;
+                f.email = Some(email.to_string());
+                Factor::Email
+            }
+            other => {
+                return Err(bad_method(format!(
+                    "type '{other}' is not supported by auth0-mock: use totp, phone or email"
+                )));
+            }
+        };
+        Ok((k, f))
+    }
+}
+
+/// `POST …/authentication-methods`: enrols a TOTP (with the caller's secret), a phone or an
+/// email for the user, as a test's setup seeds a factor it can answer. The mock keeps one of
+/// each kind, so a second is refused with 409.
+async fn create_method(
+    State(mock): State<AppState>,
+    ManagementPath(id): ManagementPath,
+    ManagementJson(body): ManagementJson<NewMethod>,
+) -> Result<(StatusCode, Json<Value>), ManagementError> {
+    let (k, new) = body.factor()?;
+    let (user, factors) = user(&mock, &id)?;
+    if k.present(&factors) {
+        return Err(ManagementError::new(
+            StatusCode::CONFLICT,
+            format!(
+                "The user already has a {} authentication method (auth0-mock keeps one of each kind): delete it first",
+                k.method_type()
+            ),
+            "conflict",
+        ));
+    }
+    change(&mock, &id, |f| match k {
+        Factor::Totp => f.totp_secret = new.totp_secret.clone(),
+        Factor::Phone => f.phone_number = new.phone_number.clone(),
+        Factor::Email => f.email = new.email.clone(),
+        Factor::RecoveryCode => {}
+    })?;
+    let mut created = json!({
+        "id": k.method_id(&user.user_id),
+        "type": k.method_type(),
+        "created_at": crate::clock::rfc3339(mock.clock().now()),
+    });
+    if let Some(name) = &body.name {
+        created["name"] = json!(name);
+    }
+    match k {
+        Factor::Totp => created["totp_secret"] = json!(new.totp_secret),
+        Factor::Phone => {
+            created["phone_number"] = json!(new.phone_number);
+            created["preferred_authentication_method"] = json!("sms");
+            created["authentication_methods"] =
+                json!([{ "id": k.authenticator().id(&user.user_id), "type": "sms" }]);
+        }
+        Factor::Email => created["email"] = json!(new.email),
+        Factor::RecoveryCode => {}
+    }
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
 /// `GET …/authentication-methods/{method_id}`.
