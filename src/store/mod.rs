@@ -184,6 +184,18 @@ impl SuspendedLogin {
     }
 }
 
+/// A browser remembered after a second factor: whose, the user's forget count when it was
+/// remembered, and when it last came back (Auth0 forgets one unused for 7 days).
+#[derive(Debug, Clone)]
+struct RememberedBrowser {
+    user_id: String,
+    epoch: u64,
+    last_seen: i64,
+}
+
+/// How long a remembered browser may stay away before it is forgotten: 7 days, as Auth0.
+pub(crate) const MFA_BROWSER_IDLE_SECS: i64 = 7 * 24 * 3600;
+
 /// An opaque access token (issued when no audience is requested), usable at `/userinfo` only.
 #[derive(Debug, Clone)]
 pub(crate) struct OpaqueToken {
@@ -214,8 +226,8 @@ struct State {
     /// Each user's second-factor limits.
     factor_limits: FactorLimits,
     /// Browsers that passed a second factor and chose to be remembered (`auth0-mf`), by
-    /// cookie value: the user, and the user's forget count when it was set.
-    mfa_browsers: Expiring<String, (String, u64)>,
+    /// cookie value.
+    mfa_browsers: Expiring<String, RememberedBrowser>,
     /// The next invitation's `seq`.
     invitation_seq: u64,
 }
@@ -829,21 +841,33 @@ impl Store {
         let id = random_id(24);
         let mut s = self.state.lock();
         let epoch = s.factor_limits.forgotten(user_id);
-        s.mfa_browsers.insert(
-            id.clone(),
-            (user_id.to_string(), epoch),
-            now + lifetime,
-            now,
-        );
+        let browser = RememberedBrowser {
+            user_id: user_id.to_string(),
+            epoch,
+            last_seen: now,
+        };
+        s.mfa_browsers
+            .insert(id.clone(), browser, now + lifetime, now);
         id
     }
 
-    /// Whether the browser whose `auth0-mf` cookie is `id` is remembered for `user_id`.
+    /// Whether the browser whose `auth0-mf` cookie is `id` is remembered for `user_id` at
+    /// `now` (not forgotten, not away for [`MFA_BROWSER_IDLE_SECS`]); a remembered browser's
+    /// visit counts as use.
     pub(crate) fn mfa_browser_remembered(&self, id: &str, user_id: &str, now: i64) -> bool {
-        let s = self.state.lock();
-        s.mfa_browsers.get(id, now).is_some_and(|(user, epoch)| {
-            user == user_id && *epoch == s.factor_limits.forgotten(user_id)
-        })
+        let mut s = self.state.lock();
+        let epoch = s.factor_limits.forgotten(user_id);
+        match s.mfa_browsers.get_mut(id, now) {
+            Some(b)
+                if b.user_id == user_id
+                    && b.epoch == epoch
+                    && now - b.last_seen <= MFA_BROWSER_IDLE_SECS =>
+            {
+                b.last_seen = now;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Forgets every browser remembered for `user_id` (the Management API's

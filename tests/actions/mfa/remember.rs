@@ -136,16 +136,28 @@ async fn an_unticked_box_remembers_nothing() {
 }
 
 #[tokio::test]
-async fn a_remembered_browser_is_challenged_again_after_thirty_days() {
+async fn a_remembered_browser_is_challenged_again_after_thirty_days_even_when_used_weekly() {
     let (server, _dir) = start_remembering().await;
     let base = server.base_url();
     let mf = remembered_login(&base).await;
-    client()
-        .post(format!("{base}/__mock/clock"))
-        .json(&serde_json::json!({"advance": 30 * 24 * 3600 + 1}))
-        .send()
-        .await
-        .unwrap();
+    let advance = |secs: i64| {
+        let base = base.clone();
+        async move {
+            client()
+                .post(format!("{base}/__mock/clock"))
+                .json(&serde_json::json!({ "advance": secs }))
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    // Back every 6 days (never idle for 7): remembered through day 24...
+    for _ in 0..4 {
+        advance(6 * 24 * 3600).await;
+        assert!(login_with(&base, &mf, "").await.starts_with(CALLBACK));
+    }
+    // ...and challenged once the 30 days are over.
+    advance(6 * 24 * 3600 + 1).await;
     let callback = login_with(&base, &mf, "").await;
     assert!(
         callback.contains("/u/mfa-otp-challenge?state="),
@@ -203,5 +215,42 @@ async fn a_browser_remembered_for_one_user_is_challenged_for_another() {
         "{:?}",
         back.headers()
     );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_remembered_browser_away_for_more_than_seven_days_is_challenged_again() {
+    let (server, _dir) = start_remembering().await;
+    let base = server.base_url();
+    let mf = remembered_login(&base).await;
+    client()
+        .post(format!("{base}/__mock/clock"))
+        .json(&serde_json::json!({"advance": 7 * 24 * 3600 + 1}))
+        .send()
+        .await
+        .unwrap();
+    let callback = login_with(&base, &mf, "").await;
+    assert!(
+        callback.contains("/u/mfa-otp-challenge?state="),
+        "{callback}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_remembered_browser_back_within_each_week_stays_remembered_past_the_first() {
+    let (server, _dir) = start_remembering().await;
+    let base = server.base_url();
+    let mf = remembered_login(&base).await;
+    for _ in 0..2 {
+        client()
+            .post(format!("{base}/__mock/clock"))
+            .json(&serde_json::json!({"advance": 6 * 24 * 3600}))
+            .send()
+            .await
+            .unwrap();
+        let callback = login_with(&base, &mf, "").await;
+        assert!(callback.starts_with(CALLBACK), "{callback}");
+    }
     server.shutdown().await;
 }
