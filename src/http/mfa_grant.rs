@@ -5,7 +5,7 @@
 //! right one spends it.
 
 use super::mfa::{malformed, ticket, unusable};
-use super::mfa_page::{recovery_code_matches, spend_recovery_code};
+use super::mfa_page::{recovery_code_matches, restore_recovery_code, spend_recovery_code};
 use super::params::Params;
 use crate::error::OAuthError;
 use crate::mfa;
@@ -148,18 +148,28 @@ pub(crate) fn grant(
     };
     tracing::info!(user = %user_id, client = %client.client_id, grant = ?kind, "second factor passed (MFA API)");
     // Auth0's MFA-API tokens carry no `amr` (only a hosted challenge's ID token does).
-    crate::login::after_mfa::second_factor_passed(mock, &mut grant)
-        .map_err(|r| OAuthError::access_denied(r.0))?;
-    let mut set = mint::user_tokens(
-        mock,
-        &grant,
-        MintOptions {
-            id_token: true,
-            refresh: refresh.is_none_or(|r| r.rotating),
-            refresh_family: refresh.map(|r| r.family),
-            ..Default::default()
-        },
-    )?;
+    let minted = crate::login::after_mfa::second_factor_passed(mock, &mut grant)
+        .map_err(|r| OAuthError::access_denied(r.0))
+        .and_then(|()| {
+            mint::user_tokens(
+                mock,
+                &grant,
+                MintOptions {
+                    id_token: true,
+                    refresh: refresh.is_none_or(|r| r.rotating),
+                    refresh_family: refresh.map(|r| r.family),
+                    ..Default::default()
+                },
+            )
+        });
+    let mut set = match (minted, &recovery, &new_recovery_code) {
+        (Ok(set), _, _) => set,
+        (Err(e), Some(old), Some(fresh)) => {
+            restore_recovery_code(mock, &user_id, fresh, old);
+            return Err(e);
+        }
+        (Err(e), _, _) => return Err(e),
+    };
     // An association made with this token becomes the user's factor, unless one was
     // enrolled meanwhile.
     if let Some(p) = pending {

@@ -155,6 +155,10 @@ fn submit(
 /// Sends a new code in place of the last, unless the user's sends are used up.
 fn resend(mock: &crate::mock::Mock, at: &Challenged) -> Result<Response, ErrorPage> {
     let now = mock.clock().now();
+    // The factor was removed while the login waited: there is nowhere to send a code.
+    if at.to.is_empty() {
+        return Err(super::authorize::unknown_transaction());
+    }
     if !mock.store().take_mfa_resend(&at.user_id, now) {
         tracing::info!(user = %at.user_id, "MFA challenge: resend refused, sends used up");
         return Ok(at.screen(

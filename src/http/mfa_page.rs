@@ -308,12 +308,24 @@ pub(crate) async fn confirm_new_code(
 
 /// Whether `code` is the user's recovery code.
 pub(crate) fn recovery_code_matches(mock: &Mock, user_id: &str, code: &str) -> bool {
+    // A recovery code stands in for a factor the user has: with none left, it passes nothing.
     let current = mock
         .store()
         .user(user_id)
         .and_then(|u| u.mfa)
+        .filter(|f| f.enrolled())
         .and_then(|f| f.recovery_code);
     current.is_some_and(|c| !code.is_empty() && crate::util::constant_time_eq(&c, code))
+}
+
+/// Puts `old` back as the user's recovery code if `fresh` (its replacement) is still the one
+/// stored: a login that spent the code and then failed must not cost the user their code.
+pub(crate) fn restore_recovery_code(mock: &Mock, user_id: &str, fresh: &str, old: &str) {
+    let _ = mock.store().change_mfa(user_id, |f| {
+        if f.recovery_code.as_deref() == Some(fresh) {
+            f.recovery_code = Some(old.to_string());
+        }
+    });
 }
 
 /// Spends `code` if it is the user's recovery code, replacing it with a new one in the same
@@ -323,7 +335,7 @@ pub(crate) fn spend_recovery_code(mock: &Mock, user_id: &str, code: &str) -> Opt
     let mut spent = false;
     mock.store()
         .change_mfa(user_id, |f| {
-            let current = f.recovery_code.as_deref();
+            let current = f.recovery_code.as_deref().filter(|_| f.enrolled());
             if !code.is_empty() && current.is_some_and(|c| crate::util::constant_time_eq(c, code)) {
                 f.recovery_code = Some(fresh.clone());
                 spent = true;

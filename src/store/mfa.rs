@@ -53,8 +53,9 @@ pub(crate) struct RefreshContinuation {
 pub(super) struct FactorLimits {
     /// Failed second-factor checks.
     attempts: HashMap<String, mfa::AttemptBucket>,
-    /// The TOTP step of the last code that passed.
-    totp_last_step: HashMap<String, u64>,
+    /// The TOTP step of the last code that passed, with the secret it passed for: a new
+    /// authenticator starts afresh.
+    totp_last_step: HashMap<String, (String, u64)>,
     /// Codes sent again from an SMS or email challenge screen.
     resends: HashMap<String, mfa::AttemptBucket>,
     /// How often each user's remembered browsers were forgotten: a browser remembered before
@@ -85,10 +86,16 @@ impl FactorLimits {
         let Some(step) = mfa::totp_step(secret, code, now) else {
             return false;
         };
-        if mfa::totp_step_spent(self.totp_last_step.get(user_id).copied(), step) {
+        let last = self
+            .totp_last_step
+            .get(user_id)
+            .filter(|(s, _)| s == secret)
+            .map(|(_, step)| *step);
+        if mfa::totp_step_spent(last, step) {
             return false;
         }
-        self.totp_last_step.insert(user_id.to_string(), step);
+        self.totp_last_step
+            .insert(user_id.to_string(), (secret.to_string(), step));
         true
     }
 
@@ -100,6 +107,15 @@ impl FactorLimits {
     /// Forgets `user_id`'s remembered browsers.
     pub(super) fn forget(&mut self, user_id: &str) {
         *self.forgotten.entry(user_id.to_string()).or_insert(0) += 1;
+    }
+
+    /// Drops what is kept about a deleted user, so one made again with the same id starts
+    /// afresh; its remembered browsers stay forgotten.
+    pub(super) fn drop_user(&mut self, user_id: &str) {
+        self.attempts.remove(user_id);
+        self.totp_last_step.remove(user_id);
+        self.resends.remove(user_id);
+        self.forget(user_id);
     }
 
     /// Takes one of the codes `user_id` may have sent again at `now`; false once used up.
@@ -146,6 +162,16 @@ mod tests {
         let next = mfa::totp_now(SECRET, NOW + 30).unwrap();
         assert!(limits.use_totp("auth0|a", SECRET, &now, NOW));
         assert!(limits.use_totp("auth0|a", SECRET, &next, NOW));
+    }
+
+    #[test]
+    fn a_new_secret_passes_its_first_code_in_a_spent_step() {
+        const OTHER: &str = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
+        let mut limits = FactorLimits::default();
+        let code = mfa::totp_now(SECRET, NOW).unwrap();
+        assert!(limits.use_totp("auth0|a", SECRET, &code, NOW));
+        let other = mfa::totp_now(OTHER, NOW).unwrap();
+        assert!(limits.use_totp("auth0|a", OTHER, &other, NOW));
     }
 
     #[test]

@@ -627,6 +627,7 @@ impl Store {
         s.codes.remove_where(|c| c.grant.user.user_id == user_id);
         s.opaque.remove_where(|o| o.user_id == user_id);
         s.refresh.revoke_user(user_id);
+        s.factor_limits.drop_user(user_id);
         s.users.delete(user_id)
     }
 

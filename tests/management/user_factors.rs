@@ -119,24 +119,36 @@ async fn a_method_is_read_by_its_id_and_an_unknown_id_is_404() {
 }
 
 #[tokio::test]
-async fn deleting_one_method_keeps_the_others() {
+async fn deleting_one_of_two_factors_keeps_the_other_and_the_recovery_code() {
     let (server, _dir) = serve().await;
     let base = server.base_url();
-    let (_, methods) = get(
-        &base,
-        &format!("/api/v2/users/{ALICE}/authentication-methods"),
-    )
-    .await;
+    let path = format!("/api/v2/users/{ALICE}/authentication-methods");
+    let email = json!({"type": "email", "email": "alice@example.com"});
+    assert_eq!(
+        send(&base, "POST", &path, email).await.0,
+        StatusCode::CREATED
+    );
+    let (_, methods) = get(&base, &path).await;
     let totp = methods[0]["id"].as_str().unwrap();
-    let path = format!("/api/v2/users/{ALICE}/authentication-methods/{}", enc(totp));
-    let (status, _) = send(&base, "DELETE", &path, json!({})).await;
+    let one = format!("{path}/{}", enc(totp));
+    let (status, _) = send(&base, "DELETE", &one, json!({})).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (_, left) = get(
-        &base,
-        &format!("/api/v2/users/{ALICE}/authentication-methods"),
-    )
-    .await;
-    assert_eq!(types(&left), ["recovery-code"]);
+    let (_, left) = get(&base, &path).await;
+    assert_eq!(types(&left), ["email", "recovery-code"]);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn deleting_the_last_factor_takes_the_recovery_code_with_it() {
+    let (server, _dir) = serve().await;
+    let base = server.base_url();
+    let path = format!("/api/v2/users/{ALICE}/authentication-methods");
+    let (_, methods) = get(&base, &path).await;
+    let totp = methods[0]["id"].as_str().unwrap();
+    let (status, _) = send(&base, "DELETE", &format!("{path}/{}", enc(totp)), json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, left) = get(&base, &path).await;
+    assert_eq!(left, json!([]));
     server.shutdown().await;
 }
 
@@ -278,7 +290,8 @@ async fn deleting_the_google_authenticator_provider_removes_the_totp() {
         &format!("/api/v2/users/{ALICE}/authentication-methods"),
     )
     .await;
-    assert_eq!(types(&left), ["recovery-code"]);
+    // The TOTP was her only factor: the recovery code went with it.
+    assert_eq!(left, json!([]));
     server.shutdown().await;
 }
 

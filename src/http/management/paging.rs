@@ -96,6 +96,12 @@ impl Paging {
                 "Query validation error: 'Number must be less than or equal to {MAX_PER_PAGE}' on property take"
             )));
         }
+        // An empty checkpoint page would name itself as the next one.
+        if take == Some(0) {
+            return Err(bad_query(
+                "Query validation error: 'Number must be greater than or equal to 1' on property take".into(),
+            ));
+        }
         let from = q.get("from").filter(|f| !f.is_empty());
         let checkpoint = match (from, take) {
             (None, None) => None,
@@ -187,6 +193,11 @@ mod tests {
             p.within_search_window().unwrap_err().error_code,
             "invalid_paging"
         );
+    }
+
+    #[test]
+    fn a_checkpoint_page_of_nothing_is_refused() {
+        assert!(Paging::from_query(&params("take=0")).is_err());
     }
 
     #[test]

@@ -82,12 +82,17 @@ impl Factor {
         }
     }
 
+    /// Removes it; the recovery code goes with the last real factor, so it cannot pass a
+    /// second factor the user no longer has.
     fn remove(self, f: &mut MfaFactors) {
         match self {
             Self::Totp => f.totp_secret = None,
             Self::Phone => f.phone_number = None,
             Self::Email => f.email = None,
             Self::RecoveryCode => f.recovery_code = None,
+        }
+        if !f.enrolled() {
+            f.recovery_code = None;
         }
     }
 
@@ -309,8 +314,22 @@ async fn create_method(
     ManagementJson(body): ManagementJson<NewMethod>,
 ) -> Result<(StatusCode, Json<Value>), ManagementError> {
     let (k, new) = body.factor()?;
-    let (user, factors) = user(&mock, &id)?;
-    if k.present(&factors) {
+    let (user, _) = user(&mock, &id)?;
+    // Decided inside the change, so two concurrent creations cannot both pass.
+    let mut taken = false;
+    change(&mock, &id, |f| {
+        taken = k.present(f);
+        if taken {
+            return;
+        }
+        match k {
+            Factor::Totp => f.totp_secret = new.totp_secret.clone(),
+            Factor::Phone => f.phone_number = new.phone_number.clone(),
+            Factor::Email => f.email = new.email.clone(),
+            Factor::RecoveryCode => {}
+        }
+    })?;
+    if taken {
         return Err(ManagementError::new(
             StatusCode::CONFLICT,
             format!(
@@ -320,12 +339,6 @@ async fn create_method(
             "conflict",
         ));
     }
-    change(&mock, &id, |f| match k {
-        Factor::Totp => f.totp_secret = new.totp_secret.clone(),
-        Factor::Phone => f.phone_number = new.phone_number.clone(),
-        Factor::Email => f.email = new.email.clone(),
-        Factor::RecoveryCode => {}
-    })?;
     let mut created = json!({
         "id": k.method_id(&user.user_id),
         "type": k.method_type(),
@@ -376,6 +389,8 @@ async fn remove_methods(
     ManagementPath(id): ManagementPath,
 ) -> Result<StatusCode, ManagementError> {
     change(&mock, &id, |f| *f = MfaFactors::default())?;
+    // A browser remembered for the old factors must not skip the new enrolment.
+    mock.store().forget_mfa_browsers(&id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -429,7 +444,7 @@ async fn remove_provider(
     user(&mock, &id)?;
     match provider.as_str() {
         "google-authenticator" => {
-            change(&mock, &id, |f| f.totp_secret = None)?;
+            change(&mock, &id, |f| Factor::Totp.remove(f))?;
         }
         "duo" => {}
         other => {
