@@ -123,6 +123,12 @@ impl AttemptBucket {
         self.refill(now);
         self.left = self.left.saturating_sub(1);
     }
+
+    /// Gives back one taken at `now` (a check reserved its attempt, then passed).
+    pub fn give_back(&mut self, now: i64) {
+        self.refill(now);
+        self.left = (self.left + 1).min(self.size);
+    }
 }
 
 /// An authenticator of a user as the MFA API names it (`totp|dev_…`, `sms|dev_…`,

@@ -103,15 +103,15 @@ pub(crate) fn grant(
     }
     let user_id = ticket.grant.user.user_id.clone();
     let now = mock.clock().now();
-    if mock.store().mfa_attempts_left(&user_id, now) == 0 {
-        return Err(too_many_attempts());
-    }
     let recovery = match kind {
         MfaGrant::RecoveryCode => {
             Some(params.require("recovery_code")?.trim().to_ascii_uppercase())
         }
         _ => None,
     };
+    if !mock.store().take_mfa_attempt(&user_id, now) {
+        return Err(too_many_attempts());
+    }
     let checked = match (kind, &recovery) {
         (MfaGrant::Otp, _) => check_otp(mock, params, &ticket, &factors),
         (MfaGrant::Oob, _) => check_oob(mock, params, &ticket),
@@ -122,12 +122,11 @@ pub(crate) fn grant(
             Err(OAuthError::invalid_grant("MFA Authorization rejected."))
         }
     };
-    if let Err(e) = checked {
-        if e.code == "invalid_grant" {
-            mock.store().record_mfa_failure(&user_id, now);
-        }
-        return Err(e);
+    // Only a wrong code keeps the attempt it reserved (not a pending or expired challenge).
+    if !matches!(&checked, Err(e) if e.code == "invalid_grant") {
+        mock.store().give_back_mfa_attempt(&user_id, now);
     }
+    checked?;
     // Taken before anything about the user changes: a token spent meanwhile changes nothing.
     let MfaTicket {
         mut grant,

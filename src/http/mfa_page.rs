@@ -91,13 +91,13 @@ pub(super) fn checked(
     right: impl FnOnce() -> bool,
 ) -> Result<(), (StatusCode, &'static str)> {
     let now = mock.clock().now();
-    if mock.store().mfa_attempts_left(user_id, now) == 0 {
+    if !mock.store().take_mfa_attempt(user_id, now) {
         return Err((StatusCode::TOO_MANY_REQUESTS, TOO_MANY_CODES));
     }
     if right() {
+        mock.store().give_back_mfa_attempt(user_id, now);
         return Ok(());
     }
-    mock.store().record_mfa_failure(user_id, now);
     tracing::info!(user = %user_id, "MFA challenge: wrong code");
     Err((StatusCode::BAD_REQUEST, WRONG_CODE))
 }

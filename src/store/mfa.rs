@@ -64,20 +64,26 @@ pub(super) struct FactorLimits {
 }
 
 impl FactorLimits {
-    /// Second-factor checks `user_id` has left at `now` (Auth0's bucket of 10).
-    pub(super) fn attempts_left(&mut self, user_id: &str, now: i64) -> u32 {
-        match self.attempts.get_mut(user_id) {
-            Some(b) => b.left(now),
-            None => mfa::MFA_ATTEMPTS,
+    /// Reserves one of `user_id`'s second-factor checks at `now` (Auth0's bucket of 10):
+    /// false when none is left. A check takes its attempt before it runs, so concurrent
+    /// guesses cannot all pass the limit; one that passes gives it back.
+    pub(super) fn take_attempt(&mut self, user_id: &str, now: i64) -> bool {
+        let bucket = self
+            .attempts
+            .entry(user_id.to_string())
+            .or_insert_with(|| mfa::AttemptBucket::full(now));
+        if bucket.left(now) == 0 {
+            return false;
         }
+        bucket.fail(now);
+        true
     }
 
-    /// Counts a failed second-factor check of `user_id`.
-    pub(super) fn record_failure(&mut self, user_id: &str, now: i64) {
-        self.attempts
-            .entry(user_id.to_string())
-            .or_insert_with(|| mfa::AttemptBucket::full(now))
-            .fail(now);
+    /// Gives back the attempt a check that passed (or was not a wrong code) reserved.
+    pub(super) fn give_back_attempt(&mut self, user_id: &str, now: i64) {
+        if let Some(b) = self.attempts.get_mut(user_id) {
+            b.give_back(now);
+        }
     }
 
     /// Whether `code` is a TOTP of `secret` at `now` that `user_id` has not used yet; a
@@ -172,6 +178,21 @@ mod tests {
         assert!(limits.use_totp("auth0|a", SECRET, &code, NOW));
         let other = mfa::totp_now(OTHER, NOW).unwrap();
         assert!(limits.use_totp("auth0|a", OTHER, &other, NOW));
+    }
+
+    #[test]
+    fn ten_reserved_attempts_use_up_the_bucket() {
+        let mut limits = FactorLimits::default();
+        assert!((0..10).all(|_| limits.take_attempt("auth0|a", NOW)));
+        assert!(!limits.take_attempt("auth0|a", NOW));
+    }
+
+    #[test]
+    fn an_attempt_given_back_can_be_taken_again() {
+        let mut limits = FactorLimits::default();
+        assert!((0..10).all(|_| limits.take_attempt("auth0|a", NOW)));
+        limits.give_back_attempt("auth0|a", NOW);
+        assert!(limits.take_attempt("auth0|a", NOW));
     }
 
     #[test]

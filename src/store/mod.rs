@@ -758,14 +758,18 @@ impl Store {
         }
     }
 
-    /// Second-factor checks `user_id` has left at `now` (Auth0's bucket of 10).
-    pub(crate) fn mfa_attempts_left(&self, user_id: &str, now: i64) -> u32 {
-        self.state.lock().factor_limits.attempts_left(user_id, now)
+    /// Reserves one of `user_id`'s second-factor checks (see [`FactorLimits`]); false when
+    /// the bucket is empty.
+    pub(crate) fn take_mfa_attempt(&self, user_id: &str, now: i64) -> bool {
+        self.state.lock().factor_limits.take_attempt(user_id, now)
     }
 
-    /// Counts a failed second-factor check of `user_id`.
-    pub(crate) fn record_mfa_failure(&self, user_id: &str, now: i64) {
-        self.state.lock().factor_limits.record_failure(user_id, now);
+    /// Gives back a reserved check that was not a wrong code.
+    pub(crate) fn give_back_mfa_attempt(&self, user_id: &str, now: i64) {
+        self.state
+            .lock()
+            .factor_limits
+            .give_back_attempt(user_id, now);
     }
 
     /// Whether `code` is a TOTP of `secret` at `now` that `user_id` has not used yet; a

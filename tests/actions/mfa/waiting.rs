@@ -163,6 +163,30 @@ async fn ten_wrong_codes_use_up_the_users_attempts_as_auth0s_bucket() {
     server.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_wrong_codes_get_at_most_ten_checks() {
+    let (server, _dir) = start_mfa().await;
+    let base = server.base_url();
+    let token = mfa_token(&base).await;
+    let wrong = wrong_code(ALICE_SECRET);
+    let mut all = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (base, token, wrong) = (base.clone(), token.clone(), wrong.clone());
+        all.spawn(async move { mfa_grant(&base, "mfa-otp", &token, ("otp", &wrong)).await.0 });
+    }
+    let statuses = all.join_all().await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::FORBIDDEN)
+        .count();
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, limited), (10, 10), "{statuses:?}");
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn the_challenge_screen_says_too_many_failed_codes_once_the_attempts_are_used_up() {
     let (server, _dir) = start_mfa().await;
