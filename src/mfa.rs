@@ -124,6 +124,15 @@ impl AttemptBucket {
         self.left = self.left.saturating_sub(1);
     }
 
+    /// Takes one at `now` if any is left: whether it could.
+    pub fn take(&mut self, now: i64) -> bool {
+        if self.left(now) == 0 {
+            return false;
+        }
+        self.fail(now);
+        true
+    }
+
     /// Gives back one taken at `now` (a check reserved its attempt, then passed).
     pub fn give_back(&mut self, now: i64) {
         self.refill(now);

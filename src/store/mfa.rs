@@ -68,15 +68,10 @@ impl FactorLimits {
     /// false when none is left. A check takes its attempt before it runs, so concurrent
     /// guesses cannot all pass the limit; one that passes gives it back.
     pub(super) fn take_attempt(&mut self, user_id: &str, now: i64) -> bool {
-        let bucket = self
-            .attempts
+        self.attempts
             .entry(user_id.to_string())
-            .or_insert_with(|| mfa::AttemptBucket::full(now));
-        if bucket.left(now) == 0 {
-            return false;
-        }
-        bucket.fail(now);
-        true
+            .or_insert_with(|| mfa::AttemptBucket::full(now))
+            .take(now)
     }
 
     /// Gives back the attempt a check that passed (or was not a wrong code) reserved.
@@ -126,15 +121,10 @@ impl FactorLimits {
 
     /// Takes one of the codes `user_id` may have sent again at `now`; false once used up.
     pub(super) fn take_resend(&mut self, user_id: &str, now: i64) -> bool {
-        let bucket = self
-            .resends
+        self.resends
             .entry(user_id.to_string())
-            .or_insert_with(|| mfa::AttemptBucket::resends(now));
-        if bucket.left(now) == 0 {
-            return false;
-        }
-        bucket.fail(now);
-        true
+            .or_insert_with(|| mfa::AttemptBucket::resends(now))
+            .take(now)
     }
 }
 

@@ -82,6 +82,16 @@ impl Factor {
         }
     }
 
+    /// Sets it in `to` as `from` has it.
+    fn copy(self, from: &MfaFactors, to: &mut MfaFactors) {
+        match self {
+            Self::Totp => to.totp_secret = from.totp_secret.clone(),
+            Self::Phone => to.phone_number = from.phone_number.clone(),
+            Self::Email => to.email = from.email.clone(),
+            Self::RecoveryCode => to.recovery_code = from.recovery_code.clone(),
+        }
+    }
+
     /// Removes it; the recovery code goes with the last real factor, so it cannot pass a
     /// second factor the user no longer has.
     fn remove(self, f: &mut MfaFactors) {
@@ -233,11 +243,18 @@ async fn methods(
     Ok(Json(paging.answer(list, "authenticators")))
 }
 
-/// The factor of `user_id` whose method id is `method_id`.
-fn factor_named(user_id: &str, factors: &MfaFactors, method_id: &str) -> Option<Factor> {
-    Factor::ALL
+/// The user, their factors, and the one whose method id is `method_id` (404 when none is).
+fn named(
+    mock: &Mock,
+    user_id: &str,
+    method_id: &str,
+) -> Result<(User, MfaFactors, Factor), ManagementError> {
+    let (user, factors) = user(mock, user_id)?;
+    let k = Factor::ALL
         .into_iter()
-        .find(|k| k.present(factors) && k.method_id(user_id) == method_id)
+        .find(|k| k.present(&factors) && k.method_id(user_id) == method_id)
+        .ok_or_else(no_method)?;
+    Ok((user, factors, k))
 }
 
 /// `POST …/authentication-methods`'s body: an admin enrols a factor for the user.
@@ -319,14 +336,8 @@ async fn create_method(
     let mut taken = false;
     change(&mock, &id, |f| {
         taken = k.present(f);
-        if taken {
-            return;
-        }
-        match k {
-            Factor::Totp => f.totp_secret = new.totp_secret.clone(),
-            Factor::Phone => f.phone_number = new.phone_number.clone(),
-            Factor::Email => f.email = new.email.clone(),
-            Factor::RecoveryCode => {}
+        if !taken {
+            k.copy(&new, f);
         }
     })?;
     if taken {
@@ -366,8 +377,7 @@ async fn method(
     State(mock): State<AppState>,
     ManagementPath((id, method_id)): ManagementPath<(String, String)>,
 ) -> Result<Json<Value>, ManagementError> {
-    let (user, factors) = user(&mock, &id)?;
-    let k = factor_named(&id, &factors, &method_id).ok_or_else(no_method)?;
+    let (user, factors, k) = named(&mock, &id, &method_id)?;
     Ok(Json(k.method(&user, &factors)))
 }
 
@@ -376,8 +386,7 @@ async fn remove_method(
     State(mock): State<AppState>,
     ManagementPath((id, method_id)): ManagementPath<(String, String)>,
 ) -> Result<StatusCode, ManagementError> {
-    let (_, factors) = user(&mock, &id)?;
-    let k = factor_named(&id, &factors, &method_id).ok_or_else(no_method)?;
+    let (_, _, k) = named(&mock, &id, &method_id)?;
     change(&mock, &id, |f| k.remove(f))?;
     Ok(StatusCode::NO_CONTENT)
 }
