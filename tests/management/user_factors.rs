@@ -152,18 +152,18 @@ async fn deleting_the_last_factor_takes_the_recovery_code_with_it() {
     server.shutdown().await;
 }
 
-/// Where a browser login of alice asking for MFA (`acr_values`) is sent after the password.
-async fn alices_mfa_screen(base: &str) -> String {
+/// A browser login of `user` asking for MFA (`acr_values`), up to the MFA screen it is sent
+/// to after the password.
+async fn mfa_login(base: &str, user: &str, password: &str) -> BrowserLogin {
     let acr = format!("&acr_values={}", enc(auth0_mock::mfa::MFA_ACR));
-    let login = browser_login_at(
-        base,
-        &client(),
-        &authorize_url(base, &acr),
-        "alice@example.com",
-        "alice-password",
-    )
-    .await;
-    login.callback
+    browser_login_at(base, &client(), &authorize_url(base, &acr), user, password).await
+}
+
+/// Where a browser login of alice asking for MFA is sent after the password.
+async fn alices_mfa_screen(base: &str) -> String {
+    mfa_login(base, "alice@example.com", "alice-password")
+        .await
+        .callback
 }
 
 #[tokio::test]
@@ -229,15 +229,7 @@ async fn a_guardian_enrollment_is_read_then_deleted_by_its_id() {
 
 /// The recovery-code screen of a browser login of alice asking for MFA: its status.
 async fn recovery_at_the_screen(base: &str, code: &str) -> StatusCode {
-    let acr = format!("&acr_values={}", enc(auth0_mock::mfa::MFA_ACR));
-    let login = browser_login_at(
-        base,
-        &client(),
-        &authorize_url(base, &acr),
-        "alice@example.com",
-        "alice-password",
-    )
-    .await;
+    let login = mfa_login(base, "alice@example.com", "alice-password").await;
     let url = login
         .callback
         .replace("/u/mfa-otp-challenge", "/u/mfa-recovery-code-challenge");
@@ -327,15 +319,7 @@ async fn an_admin_enrolled_totp_with_a_known_secret_passes_the_login_challenge()
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert!(created["id"].as_str().unwrap().starts_with("totp|dev_"));
     assert_eq!(created["name"], "Test app");
-    let acr = format!("&acr_values={}", enc(auth0_mock::mfa::MFA_ACR));
-    let login = browser_login_at(
-        &base,
-        &client(),
-        &authorize_url(&base, &acr),
-        "admin@example.com",
-        "admin-password",
-    )
-    .await;
+    let login = mfa_login(&base, "admin@example.com", "admin-password").await;
     assert!(
         login.callback.contains("/u/mfa-otp-challenge"),
         "{}",

@@ -52,11 +52,30 @@ fn wrong_code(secret: &str) -> String {
 }
 
 fn code_now(secret: &str) -> String {
+    code_at(secret, 0)
+}
+
+/// The TOTP of `secret` `offset` seconds from now (`30`: the next step's, which a login that
+/// already spent this step's code passes with, the drift window taking it).
+fn code_at(secret: &str, offset: i64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    totp_now(secret, now).unwrap()
+    totp_now(secret, now + offset).unwrap()
+}
+
+/// The HTML of the MFA screen a login was sent to.
+async fn screen_html(login: &BrowserLogin) -> String {
+    client()
+        .get(&login.callback)
+        .header(COOKIE, &login.cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 /// POSTs an MFA screen's form.

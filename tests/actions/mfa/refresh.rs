@@ -2,16 +2,6 @@
 
 use super::*;
 
-/// The TOTP of the step after this one: a login that already spent this step's code passes
-/// with it (the drift window takes it).
-fn next_code(secret: &str) -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    totp_now(secret, now + 30).unwrap()
-}
-
 /// Alice's refresh token, from a password grant completed with the mfa-otp grant.
 async fn refresh_token_after_mfa(base: &str) -> String {
     let token = mfa_token(base).await;
@@ -57,7 +47,7 @@ async fn the_mfa_otp_grant_completes_a_refused_refresh_with_the_next_rotated_tok
     let refresh_token = refresh_token_after_mfa(&base).await;
     let (_, refused) = refresh(&base, &refresh_token).await;
     let mfa_token = refused["mfa_token"].as_str().unwrap();
-    let code = next_code(ALICE_SECRET);
+    let code = code_at(ALICE_SECRET, 30);
     let (status, body) = mfa_grant(&base, "mfa-otp", mfa_token, ("otp", &code)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(

@@ -33,9 +33,14 @@ async fn remembered_login(base: &str) -> String {
 /// A new login of alice (a new session) from a browser holding `mf`: where `/authorize/resume`
 /// sends it.
 async fn login_with(base: &str, mf: &str, extra: &str) -> String {
+    login_as_with(base, mf, extra, "alice@example.com", "alice-password").await
+}
+
+/// [`login_with`] for another user.
+async fn login_as_with(base: &str, mf: &str, extra: &str, user: &str, password: &str) -> String {
     let http = client();
     let page = login_page_url(base, &http, &authorize_url(base, extra)).await;
-    let ok = submit_login(&http, &page, "alice@example.com", "alice-password").await;
+    let ok = submit_login(&http, &page, user, password).await;
     let session = ok.headers()[reqwest::header::SET_COOKIE]
         .to_str()
         .unwrap()
@@ -63,15 +68,7 @@ async fn an_action_allowing_remember_browser_offers_the_box_on_the_challenge() {
     let (server, _dir) = start_remembering().await;
     let base = server.base_url();
     let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
-    let html = client()
-        .get(&login.callback)
-        .header(COOKIE, &login.cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = screen_html(&login).await;
     assert!(
         html.contains("name=\"rememberBrowser\" value=\"true\""),
         "{html}"
@@ -84,15 +81,7 @@ async fn a_challenge_the_action_does_not_allow_remembering_offers_no_box() {
     let (server, _dir) = start_mfa().await;
     let base = server.base_url();
     let login = to_the_screen(&base, "alice@example.com", "alice-password", "").await;
-    let html = client()
-        .get(&login.callback)
-        .header(COOKIE, &login.cookie)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = screen_html(&login).await;
     assert!(!html.contains("rememberBrowser"), "{html}");
     server.shutdown().await;
 }
@@ -193,28 +182,9 @@ async fn a_browser_remembered_for_one_user_is_challenged_for_another() {
     let (server, _dir) = start_remembering().await;
     let base = server.base_url();
     let mf = remembered_login(&base).await;
-    let http = client();
-    let page = login_page_url(&base, &http, &authorize_url(&base, "")).await;
-    let ok = submit_login(&http, &page, "bob@example.com", "bob-password").await;
-    let session = ok.headers()[reqwest::header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let back = http
-        .get(location(&ok, &base))
-        .header(COOKIE, format!("{session}; {mf}"))
-        .send()
-        .await
-        .unwrap();
+    let callback = login_as_with(&base, &mf, "", "bob@example.com", "bob-password").await;
     // Bob has no factor: the enrolment screen, not the callback.
-    assert!(
-        location(&back, &base).contains("/u/mfa-"),
-        "{:?}",
-        back.headers()
-    );
+    assert!(callback.contains("/u/mfa-"), "{callback}");
     server.shutdown().await;
 }
 
