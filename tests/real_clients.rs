@@ -178,6 +178,17 @@ async fn run_client(
     );
 }
 
+/// Runs the Chromium scenarios `scenarios` (letters, as `SPA_SCENARIOS`) of `spa.mjs` against
+/// `server`, with `extra` variables besides the browser's path.
+async fn run_spa(client: &str, scenarios: &str, server: &MockServer, extra: Vec<(String, String)>) {
+    let mut env = vec![
+        ("CHROMIUM_PATH".to_string(), chromium()),
+        ("SPA_SCENARIOS".to_string(), scenarios.to_string()),
+    ];
+    env.extend(extra);
+    run_node(client, "spa.mjs", server, env).await;
+}
+
 async fn run_node(client: &str, script: &str, server: &MockServer, extra: Vec<(String, String)>) {
     node_deps().await;
     let mut env = mock_env(server);
@@ -269,13 +280,12 @@ async fn openid_client_revokes_with_client_secret_basic() {
 /// it loads the profile with `GET /userinfo?access_token=…`. It only speaks https.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn passport_auth0_login_in_chromium() {
-    let chromium = chromium();
     let server = start_mock(true).await;
     run_node(
         "passport-auth0",
         "passport.mjs",
         &server,
-        vec![("CHROMIUM_PATH".to_string(), chromium)],
+        vec![("CHROMIUM_PATH".to_string(), chromium())],
     )
     .await;
     server.shutdown().await;
@@ -315,7 +325,6 @@ async fn python_clients_over_tls() {
 /// missing or UPDATE_SCREENSHOTS is set, otherwise to the temp dir.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_in_chromium() {
-    let chromium = chromium();
     let docs_png = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/login-page.png");
     let screenshot = if std::env::var_os("UPDATE_SCREENSHOTS").is_some() || !docs_png.exists() {
         docs_png
@@ -329,7 +338,7 @@ async fn auth0_spa_js_in_chromium() {
         server.base_url()
     );
     let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
+        ("CHROMIUM_PATH".to_string(), chromium()),
         (
             "SCREENSHOT_PATH".to_string(),
             screenshot.display().to_string(),
@@ -346,19 +355,14 @@ async fn auth0_spa_js_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_completes_a_redirect_action_through_continue_in_chromium() {
     const SECRET: &str = "progressive-profiling-secret";
-    let chromium = chromium();
     let server = start_mock_with_action(
         false,
         "progressive-profiling",
         &[("PROFILE_SECRET", SECRET)],
     )
     .await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "L".to_string()),
-        ("PROFILE_SECRET".to_string(), SECRET.to_string()),
-    ];
-    run_node("auth0-spa-js (redirect Action)", "spa.mjs", &server, extra).await;
+    let extra = vec![("PROFILE_SECRET".to_string(), SECRET.to_string())];
+    run_spa("auth0-spa-js (redirect Action)", "L", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -368,13 +372,9 @@ async fn auth0_spa_js_completes_a_redirect_action_through_continue_in_chromium()
 /// `getTokenSilently` in the same session is not challenged again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_passes_an_actions_totp_challenge_in_chromium() {
-    let chromium = chromium();
     let server = start_mock_with_action(false, "require-mfa", &[]).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "M".to_string()),
-    ];
-    run_node("auth0-spa-js (MFA)", "spa.mjs", &server, extra).await;
+    let extra = vec![];
+    run_spa("auth0-spa-js (MFA)", "M", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -385,13 +385,9 @@ async fn auth0_spa_js_passes_an_actions_totp_challenge_in_chromium() {
 /// token comes back with an ID token saying `amr: ["mfa"]`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_steps_up_to_mfa_in_a_popup_in_chromium() {
-    let chromium = chromium();
     let server = start_mock(false).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "S".to_string()),
-    ];
-    run_node("auth0-spa-js (MFA step-up)", "spa.mjs", &server, extra).await;
+    let extra = vec![];
+    run_spa("auth0-spa-js (MFA step-up)", "S", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -403,7 +399,6 @@ async fn auth0_spa_js_steps_up_to_mfa_in_a_popup_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_completes_an_mfa_challenged_refresh_with_its_mfa_client_in_chromium() {
     use auth0_mock::protocol::GrantType;
-    let chromium = chromium();
     let mut tenant = tenant_with_action("require-mfa", &[]);
     for c in tenant
         .clients
@@ -421,11 +416,8 @@ async fn auth0_spa_js_completes_an_mfa_challenged_refresh_with_its_mfa_client_in
         );
     }
     let server = start_mock_with_tenant(false, tenant).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "T".to_string()),
-    ];
-    run_node("auth0-spa-js (MFA on a refresh)", "spa.mjs", &server, extra).await;
+    let extra = vec![];
+    run_spa("auth0-spa-js (MFA on a refresh)", "T", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -434,19 +426,9 @@ async fn auth0_spa_js_completes_an_mfa_challenged_refresh_with_its_mfa_client_in
 /// browser comes straight back to the SPA without a challenge (Chromium kept `auth0-mf`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_skips_the_challenge_in_a_remembered_browser_in_chromium() {
-    let chromium = chromium();
     let server = start_mock_with_action(false, "remember-mfa", &[]).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "U".to_string()),
-    ];
-    run_node(
-        "auth0-spa-js (remember this device)",
-        "spa.mjs",
-        &server,
-        extra,
-    )
-    .await;
+    let extra = vec![];
+    run_spa("auth0-spa-js (remember this device)", "U", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -458,7 +440,6 @@ async fn auth0_spa_js_skips_the_challenge_in_a_remembered_browser_in_chromium() 
 /// joins the organization.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
-    let chromium = chromium();
     let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
     let org = serde_json::json!({
         "id": "org_wonderland0000001", "name": "wonderland", "display_name": "Wonderland Ltd",
@@ -481,8 +462,6 @@ async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
     }
     let server = start_mock_with_tenant(false, tenant).await;
     let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "N".to_string()),
         (
             "ORGANIZATION".to_string(),
             "org_wonderland0000001".to_string(),
@@ -492,14 +471,13 @@ async fn auth0_spa_js_logs_into_an_organization_in_chromium() {
             env!("CARGO_BIN_EXE_auth0-mock").to_string(),
         ),
     ];
-    run_node("auth0-spa-js (organizations)", "spa.mjs", &server, extra).await;
+    run_spa("auth0-spa-js (organizations)", "N", &server, extra).await;
     server.shutdown().await;
 }
 
 /// Runs scenario P: every client requires an organization and prompts for it as `behaviour`;
 /// alice is a member of two organizations and logs into looking-glass.
 async fn spa_organization_prompt(behaviour: auth0_mock::tenant::OrganizationRequireBehavior) {
-    let chromium = chromium();
     let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
     for (id, name) in [
         ("org_wonderland0000001", "wonderland"),
@@ -520,8 +498,6 @@ async fn spa_organization_prompt(behaviour: auth0_mock::tenant::OrganizationRequ
     }
     let server = start_mock_with_tenant(false, tenant).await;
     let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "P".to_string()),
         (
             "ORGANIZATION".to_string(),
             "org_lookingglass00001".to_string(),
@@ -529,13 +505,7 @@ async fn spa_organization_prompt(behaviour: auth0_mock::tenant::OrganizationRequ
         ("ORGANIZATION_NAME".to_string(), "looking-glass".to_string()),
         ("ORG_PROMPT".to_string(), behaviour.as_str().to_string()),
     ];
-    run_node(
-        "auth0-spa-js (organization prompt)",
-        "spa.mjs",
-        &server,
-        extra,
-    )
-    .await;
+    run_spa("auth0-spa-js (organization prompt)", "P", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -559,18 +529,14 @@ async fn auth0_spa_js_names_the_organization_before_the_login_in_chromium() {
 /// through the login page's "Continue with Google" reuses it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_logs_in_with_google_through_the_mock_provider_in_chromium() {
-    let chromium = chromium();
     let mut tenant = auth0_mock::tenant::load_embedded().expect("the embedded tenant loads");
     let google = serde_json::json!({"name": "google-oauth2", "strategy": "google-oauth2"});
     tenant
         .connections
         .push(serde_json::from_value(google).expect("a connection"));
     let server = start_mock_with_tenant(false, tenant).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "O".to_string()),
-    ];
-    run_node("auth0-spa-js (social)", "spa.mjs", &server, extra).await;
+    let extra = vec![];
+    run_spa("auth0-spa-js (social)", "O", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -642,19 +608,9 @@ async fn node_auth0_sdk_signs_up_resets_and_verifies_through_the_outbox() {
 /// signed in by the login page itself.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_logs_in_with_one_request_and_no_form_in_chromium() {
-    let chromium = chromium();
     let server = start_mock(false).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "K".to_string()),
-    ];
-    run_node(
-        "auth0-spa-js (one-request logins)",
-        "spa.mjs",
-        &server,
-        extra,
-    )
-    .await;
+    let extra = vec![];
+    run_spa("auth0-spa-js (one-request logins)", "K", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -730,13 +686,9 @@ async fn auth0_python_signs_up_resets_and_verifies_through_the_outbox() {
 /// the access token verifies with jose and carries the Hasura claims.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_spa_js_signs_up_through_the_signup_page_in_chromium() {
-    let chromium = chromium();
     let server = start_mock(false).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "G".to_string()),
-    ];
-    run_node("auth0-spa-js (sign-up)", "spa.mjs", &server, extra).await;
+    let extra = vec![];
+    run_spa("auth0-spa-js (sign-up)", "G", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -746,13 +698,9 @@ async fn auth0_spa_js_signs_up_through_the_signup_page_in_chromium() {
 /// outbox's reset link changes the password and its verification link sets `email_verified`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_js_signs_up_and_resets_a_password_in_chromium() {
-    let chromium = chromium();
     let server = start_mock(false).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "H".to_string()),
-    ];
-    run_node("auth0.js (WebAuth)", "spa.mjs", &server, extra).await;
+    let extra = vec![];
+    run_spa("auth0.js (WebAuth)", "H", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -798,19 +746,9 @@ async fn auth0_python_logs_in_with_passwordless_codes_and_magic_links() {
 /// `checkSession` finds the session the link started.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_js_starts_passwordless_and_signs_in_with_a_magic_link_in_chromium() {
-    let chromium = chromium();
     let server = start_mock(false).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "I".to_string()),
-    ];
-    run_node(
-        "auth0.js (WebAuth, passwordless)",
-        "spa.mjs",
-        &server,
-        extra,
-    )
-    .await;
+    let extra = vec![];
+    run_spa("auth0.js (WebAuth, passwordless)", "I", &server, extra).await;
     server.shutdown().await;
 }
 
@@ -895,15 +833,11 @@ async fn smtp_delivers_the_outbox_emails_to_a_real_receiver() {
 /// and `passwordlessLogin({verificationCode})` → back on the page with a new `email|…` user.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn auth0_js_embedded_login_and_passwordless_login_in_chromium() {
-    let chromium = chromium();
     let server = start_mock(false).await;
-    let extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
-        ("SPA_SCENARIOS".to_string(), "J".to_string()),
-    ];
-    run_node(
+    let extra = vec![];
+    run_spa(
         "auth0.js (WebAuth, cross-origin login)",
-        "spa.mjs",
+        "J",
         &server,
         extra,
     )
@@ -918,7 +852,6 @@ async fn auth0_js_embedded_login_and_passwordless_login_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_works_in_chromium() {
     use axum::response::IntoResponse;
-    let chromium = chromium();
     let hasura = upstream::Upstream::start(|seen, _| {
         let user = seen.body["variables"]["userId"].clone();
         upstream::Answer::Now(
@@ -941,7 +874,7 @@ async fn the_dashboard_works_in_chromium() {
     cfg.tenant = Some(tenant);
     let server = MockServer::start(cfg).await.expect("the mock starts");
     let mut extra = vec![
-        ("CHROMIUM_PATH".to_string(), chromium),
+        ("CHROMIUM_PATH".to_string(), chromium()),
         (
             "AUTH0_MOCK_BIN".to_string(),
             env!("CARGO_BIN_EXE_auth0-mock").to_string(),
